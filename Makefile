@@ -1,0 +1,72 @@
+# softhba — top-level Makefile.
+#
+#   make deps        install the Debian toolchain (idempotent; sudo when not root)
+#   make demo        the main job: the co-simulated card serving the miniport
+#   make test        build everything, lint, run every test: 'N passed, N failed'
+#   make lint        verilator --lint-only -Wall on the RTL, cppcheck on the C
+#   make bench       run the benchmarks, print a table, write build/bench.json
+#   make regmap      regenerate the register headers from regmap/*.regs
+#   make sim         build the co-simulation programs
+#   make firmware    build the card firmware
+#   make driver      build softhba.sys for Windows NT
+#   make bitstream   synthesise, place and route, pack the reference board
+#   make prog        program the reference board with iceprog
+#   make clean       remove build/
+#
+# Each area keeps its rules in a fragment included below; a fragment appends
+# its products to ALL, its lint steps to LINT and its benchmarks to BENCH.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+BUILD := build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+ALL :=
+LINT :=
+BENCH :=
+
+.PHONY: help deps all test lint bench regmap regmap-check clean
+
+help:
+	@sed -n '3,15p' Makefile | sed 's/^# //'
+
+deps:
+	@scripts/install_deps.sh
+
+regmap:
+	@python3 regmap/gen_regmap.py
+
+regmap-check:
+	@python3 regmap/gen_regmap.py --check
+
+# C sources of the project's own (not generated) code, for cppcheck; fragments append.
+C_LINT_SRCS :=
+C_LINT_INCLUDES := -Iregmap -Isim/include
+
+include $(sort $(wildcard rtl/*.mk rtl/*/*.mk firmware/*.mk firmware/*/*.mk sim/*.mk sim/*/*.mk \
+                          host_driver/*.mk tests/*.mk tests/*/*.mk constraints/*.mk))
+
+all: regmap-check $(ALL)
+
+lint: regmap-check lint-c $(LINT)
+
+# cppcheck on every C file the fragments registered; warnings are errors.
+.PHONY: lint-c
+lint-c:
+	@if [ -n "$(strip $(C_LINT_SRCS))" ]; then \
+	  cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
+	    --inline-suppr --suppress=missingIncludeSystem $(C_LINT_INCLUDES) $(C_LINT_SRCS); \
+	fi
+
+test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@python3 tests/run_tests.py -j $(JOBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench
+	@set -e; for b in $(BENCH); do $(MAKE) --no-print-directory $$b; done
+	@python3 scripts/bench_merge.py $(BUILD)/bench $(BUILD)/bench.json
+
+clean:
+	rm -rf $(BUILD)
