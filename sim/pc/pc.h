@@ -1,0 +1,83 @@
+/* The co-simulated PC around the card: ISA bus master, 8237 pair with page
+ * registers, 8259-like interrupt delivery, 16 MiB of host memory and the
+ * decoded bus trace.  It is a device on the co-simulation kernel
+ * (sim/harness/cosim.h): every access below runs real cycles on the card's
+ * pins in simulated time.
+ *
+ * Host software (the port driver emulation, tests) programs the 8237 exactly
+ * as PC software does, through pc_outb() to ports 0x00-0x0F, 0x81-0x8F and
+ * 0xC0-0xDF; those cycles go to the PC's own chips (AEN low, the card sees
+ * them as I/O cycles outside its window and must ignore them). */
+#ifndef SOFTHBA_PC_H
+#define SOFTHBA_PC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PC_MEM_SIZE (16u * 1024u * 1024u)
+
+struct pc;
+
+struct pc_config {
+    FILE *trace;          /* decoded bus trace, or NULL for none */
+};
+
+/* Create the PC and register it as a device on the kernel (cosim_init first). */
+struct pc *pc_create(const struct pc_config *cfg);
+void pc_destroy(struct pc *pc);
+
+/* I/O cycles on the ISA bus (AT timing: 8-bit I/O with 4 wait states, 16-bit
+ * I/O with 1 when the card answers IOCS16#, stretched by IOCHRDY).  A 16-bit
+ * access to a card that does not assert IOCS16# is split into two 8-bit
+ * cycles, as the AT's bus controller does.  Ports of the 8237s, page
+ * registers and 8259 are served by the models, with the same bus timing. */
+uint8_t pc_inb(struct pc *pc, uint16_t port);
+void pc_outb(struct pc *pc, uint16_t port, uint8_t value);
+uint16_t pc_inw(struct pc *pc, uint16_t port);
+void pc_outw(struct pc *pc, uint16_t port, uint16_t value);
+
+/* Host memory: 16 MiB, what DMA reads and writes. */
+uint8_t *pc_memory(struct pc *pc);
+
+/* Interrupts: the card's IRQ lines go to an 8259-like controller (edge
+ * triggered, per-line mask).  The handler runs, in simulated time, as soon as
+ * an unmasked line rises while interrupts are enabled; the controller
+ * acknowledges the edge before calling it. */
+typedef void (*pc_isr_fn)(void *ctx, int irq);
+void pc_set_isr(struct pc *pc, int irq, pc_isr_fn fn, void *ctx);
+void pc_irq_mask(struct pc *pc, int irq, int masked);
+/* Host CPU interrupt flag (cli/sti).  While disabled, edges stay pending. */
+void pc_interrupts_enable(struct pc *pc, int enabled);
+/* Number of edges seen on an IRQ line since creation (for tests). */
+uint64_t pc_irq_count(struct pc *pc, int irq);
+
+/* Let simulated time pass with the host idle (DMA and interrupts run). */
+void pc_idle_ps(struct pc *pc, uint64_t ps);
+
+/* Drive RESET DRV for a while (a PC reset). */
+void pc_bus_reset(struct pc *pc, uint64_t ps);
+
+/* Counters for tests and benchmarks. */
+struct pc_stats {
+    uint64_t io_cycles;
+    uint64_t dma_cycles[8];        /* per channel */
+    uint64_t dma_bytes[8];
+    uint64_t dma_first_ps[8];      /* time of the first DMA cycle on a channel */
+    uint64_t dma_last_ps[8];       /* time the last DMA cycle on a channel ended */
+};
+void pc_get_stats(struct pc *pc, struct pc_stats *out);
+void pc_reset_stats(struct pc *pc);
+
+/* Write a line to the bus trace (if tracing), with the simulated time. */
+void pc_trace_note(struct pc *pc, const char *fmt, ...);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
