@@ -1,0 +1,718 @@
+/* softhba SCSI command layer: see scsi.h and docs/scsi.md. */
+#include "scsi.h"
+
+#include <string.h>
+
+/* Opcodes. */
+enum {
+    OP_TEST_UNIT_READY = 0x00, OP_REQUEST_SENSE = 0x03, OP_FORMAT_UNIT = 0x04,
+    OP_READ6 = 0x08, OP_WRITE6 = 0x0A, OP_INQUIRY = 0x12, OP_MODE_SELECT6 = 0x15,
+    OP_RESERVE6 = 0x16, OP_RELEASE6 = 0x17, OP_MODE_SENSE6 = 0x1A,
+    OP_START_STOP = 0x1B, OP_SEND_DIAG = 0x1D, OP_PREVENT_ALLOW = 0x1E,
+    OP_READ_CAPACITY10 = 0x25, OP_READ10 = 0x28, OP_WRITE10 = 0x2A,
+    OP_VERIFY10 = 0x2F, OP_SYNC_CACHE10 = 0x35, OP_MODE_SENSE10 = 0x5A,
+    OP_REPORT_LUNS = 0xA0
+};
+
+/* Data phase a command implies. */
+enum { DIR_NONE, DIR_IN, DIR_OUT };
+
+/* Handler return: a SCSI status, or HOST_ERR | HS_* for a host status. */
+#define HOST_ERR 0x100
+#define CHECK SCSI_STATUS_CHECK_CONDITION
+/* Sense-key-specific field pointer: in the CDB, or in the parameter list. */
+#define PTR_CDB 0x40u
+#define PTR_PARAM 0x00u
+#define NO_PTR 0xFFu
+
+/* Scratch for CPU-built data phases; the longest is MODE SENSE(10) 0x3F. */
+#define SCRATCH_LEN 128u
+
+static uint32_t be16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
+
+static uint32_t be32(const uint8_t *p) { return be16(p) << 16 | be16(p + 2); }
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static uint32_t min32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+
+/* Set the pending sense (fixed format) and return CHECK CONDITION. A
+ * field pointer is the byte offset of the bad field (NO_PTR: none); where
+ * says whether it points into the CDB or the parameter list. */
+__attribute__((noinline)) static int check_ptr(struct scsi_dev *d, unsigned key, unsigned asc, unsigned ascq,
+                     unsigned where, unsigned ptr)
+{
+    uint8_t *s = d->sense;
+    memset(s, 0, SCSI_SENSE_LEN);
+    s[0] = 0x70;
+    s[2] = (uint8_t)key;
+    s[7] = SCSI_SENSE_LEN - 8;
+    s[12] = (uint8_t)asc;
+    s[13] = (uint8_t)ascq;
+    if (ptr != NO_PTR) {
+        s[15] = (uint8_t)(0x80u | where); /* SKSV, C/D */
+        s[17] = (uint8_t)ptr;
+    }
+    return CHECK;
+}
+
+static int check(struct scsi_dev *d, unsigned key, unsigned asc, unsigned ascq)
+{
+    return check_ptr(d, key, asc, ascq, 0, NO_PTR);
+}
+
+/* ILLEGAL REQUEST, INVALID FIELD IN CDB, pointing at byte ptr. */
+static int bad_cdb(struct scsi_dev *d, unsigned ptr)
+{
+    return check_ptr(d, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0, PTR_CDB, ptr);
+}
+
+/* ILLEGAL REQUEST, INVALID FIELD IN PARAMETER LIST, pointing at byte ptr. */
+static int bad_param(struct scsi_dev *d, unsigned ptr)
+{
+    return check_ptr(d, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0, PTR_PARAM, ptr);
+}
+
+/* Sense with the INFORMATION field (VALID bit) set. */
+static int check_info(struct scsi_dev *d, unsigned key, unsigned asc, unsigned ascq, uint32_t info)
+{
+    check(d, key, asc, ascq);
+    d->sense[0] |= 0x80;
+    put32(d->sense + 3, info);
+    return CHECK;
+}
+
+/* Map a failed operation to a sense or a host status; lba is where it failed. */
+static int io_fail(struct scsi_dev *d, enum scsi_io io, uint32_t lba)
+{
+    static const uint8_t sense[SCSI_IO_ABORTED][3] = {
+        [SCSI_IO_READ_ERROR] = { SCSI_SK_MEDIUM_ERROR, 0x11, 0 },
+        [SCSI_IO_WRITE_ERROR] = { SCSI_SK_MEDIUM_ERROR, 0x0C, 0 },
+        [SCSI_IO_NO_MEDIUM] = { SCSI_SK_NOT_READY, 0x3A, 0 },
+        [SCSI_IO_WPROTECT] = { SCSI_SK_DATA_PROTECT, 0x27, 0 },
+        [SCSI_IO_MEDIUM_HW] = { SCSI_SK_HARDWARE_ERROR, 0x08, 0 },
+    };
+    static const uint8_t host[SCSI_IO_COUNT_ - SCSI_IO_ABORTED] = {
+        SHBA_HOST_HS_ABORTED, SHBA_HOST_HS_RESET, SHBA_HOST_HS_DATA_OVERRUN,
+        SHBA_HOST_HS_PHASE_ERROR, SHBA_HOST_HS_HW_ERROR,
+    };
+    if (io == SCSI_IO_OK || io >= SCSI_IO_COUNT_)
+        return HOST_ERR | SHBA_HOST_HS_HW_ERROR; /* a glue bug: never report GOOD */
+    if (io >= SCSI_IO_ABORTED)
+        return HOST_ERR | host[io - SCSI_IO_ABORTED];
+    const uint8_t *s = sense[io];
+    if (io == SCSI_IO_NO_MEDIUM || io == SCSI_IO_WPROTECT)
+        return check(d, s[0], s[1], s[2]);
+    return check_info(d, s[0], s[1], s[2], lba);
+}
+
+/* Medium needed by the command: NOT READY / DATA PROTECT, or 0 and *blocks. */
+static int need_medium(struct scsi_dev *d, int write, uint64_t *blocks)
+{
+    unsigned m = d->ops->medium(d->ctx, blocks);
+    if (!(m & SCSI_MEDIUM_PRESENT))
+        return check(d, SCSI_SK_NOT_READY, 0x3A, 0);
+    if (!(m & SCSI_MEDIUM_READY) || *blocks == 0)
+        return check(d, SCSI_SK_NOT_READY, 0x04, 0);
+    if (write && (m & SCSI_MEDIUM_WPROTECT))
+        return check(d, SCSI_SK_DATA_PROTECT, 0x27, 0);
+    return 0;
+}
+
+/* LOGICAL BLOCK ADDRESS OUT OF RANGE when lba..lba+count-1 is not on the medium. */
+static int range(struct scsi_dev *d, uint32_t lba, uint32_t count, uint64_t blocks)
+{
+    if ((uint64_t)lba + count > blocks)
+        return check_info(d, SCSI_SK_ILLEGAL_REQUEST, 0x21, 0, lba);
+    return 0;
+}
+
+/* Send a CPU-built data-in: at most alloc bytes and what the host's data length has left. */
+static int send_in(struct scsi_dev *d, const uint8_t *buf, uint32_t len, uint32_t alloc)
+{
+    uint32_t n = min32(min32(len, alloc), d->data_len - d->moved);
+    if (n == 0)
+        return SCSI_STATUS_GOOD;
+    enum scsi_io io = d->ops->send(d->ctx, buf, n);
+    if (io != SCSI_IO_OK)
+        return io_fail(d, io, 0);
+    d->moved += n;
+    return SCSI_STATUS_GOOD;
+}
+
+static int receive(struct scsi_dev *d, uint8_t *buf, uint32_t len)
+{
+    enum scsi_io io = d->ops->receive(d->ctx, buf, len);
+    if (io != SCSI_IO_OK)
+        return io_fail(d, io, 0);
+    d->moved += len;
+    return SCSI_STATUS_GOOD;
+}
+
+/* ---- INQUIRY ---- */
+
+static const uint8_t inquiry_std[36] = {
+    0x00, 0x00, 0x05, 0x02, 36 - 5, 0x00, 0x00, 0x00, /* disk, SPC-3, format 2 */
+    'S', 'O', 'F', 'T', 'H', 'B', 'A', ' ',
+    'S', 'D', ' ', 'D', 'I', 'S', 'K', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    '0', '1', '0', '0',
+};
+
+static void hex8(uint8_t *out, uint32_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 4)
+        out[i] = (uint8_t)"0123456789ABCDEF"[v & 15];
+}
+
+static int cmd_inquiry(struct scsi_dev *d, const uint8_t *cdb, int lun_ok)
+{
+    uint8_t b[36];
+    unsigned len;
+    if (cdb[1] & 0x1E)
+        return bad_cdb(d, 1); /* CmdDt (obsolete) and reserved bits; 7:5 is the SCSI-2 LUN */
+    if (!(cdb[1] & 1)) {
+        if (cdb[2])
+            return bad_cdb(d, 2);
+        memcpy(b, inquiry_std, sizeof inquiry_std);
+        len = sizeof inquiry_std;
+    } else {
+        memset(b, 0, 4);
+        b[1] = cdb[2];
+        if (cdb[2] == 0x00) {
+            b[4] = 0x00;
+            b[5] = 0x80;
+            b[6] = 0x83;
+            len = 7;
+        } else if (cdb[2] == 0x80) {
+            hex8(b + 4, d->serial);
+            len = 12;
+        } else if (cdb[2] == 0x83) {
+            /* One designator: T10 vendor ID (ASCII), vendor id + serial. */
+            b[4] = 0x02;
+            b[5] = 0x01;
+            b[6] = 0;
+            b[7] = 16;
+            memcpy(b + 8, inquiry_std + 8, 8);
+            hex8(b + 16, d->serial);
+            len = 24;
+        } else {
+            return bad_cdb(d, 2);
+        }
+        b[3] = (uint8_t)(len - 4);
+    }
+    if (!lun_ok)
+        b[0] = 0x7F; /* peripheral qualifier 3, type 0x1F: no LU here */
+    return send_in(d, b, len, be16(cdb + 3));
+}
+
+/* ---- REQUEST SENSE ---- */
+
+static int cmd_request_sense(struct scsi_dev *d, const uint8_t *cdb, int lun_ok)
+{
+    uint8_t s[SCSI_SENSE_LEN];
+    if (cdb[1] & 1)
+        return bad_cdb(d, 1); /* descriptor format not supported */
+    if (!lun_ok)
+        check(d, SCSI_SK_ILLEGAL_REQUEST, 0x25, 0);
+    else if (d->sense[0] == 0 && d->ua)
+        check(d, SCSI_SK_UNIT_ATTENTION, 0x29, 0);
+    else if (d->sense[0] == 0)
+        check(d, SCSI_SK_NO_SENSE, 0, 0);
+    d->ua = 0;
+    memcpy(s, d->sense, sizeof s);
+    d->sense[0] = 0; /* reported: cleared */
+    return send_in(d, s, sizeof s, cdb[4]);
+}
+
+/* ---- mode pages ---- */
+
+/* Geometry for pages 0x03/0x04: 64 heads x 32 sectors up to 1 GiB, then
+ * 255 x 63; cylinders rounded up so that C*H*S covers the capacity. */
+static void geometry(uint64_t blocks, uint32_t *cyl, unsigned *heads, unsigned *sectors)
+{
+    uint32_t b = blocks > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)blocks;
+    unsigned h = 64, s = 32;
+    if (b > 64u * 32u * 1024u) {
+        h = 255;
+        s = 63;
+    }
+    uint32_t c = b / (h * s) + (b % (h * s) != 0);
+    *cyl = c > 0xFFFFFFu ? 0xFFFFFFu : c;
+    *heads = h;
+    *sectors = s;
+}
+
+/* Write page `page` with page control pc (0 current, 1 changeable, 2
+ * default) at p; returns its length, 0 for a page we do not have. */
+static unsigned mode_page(unsigned page, unsigned pc, uint64_t blocks, uint8_t *p)
+{
+    unsigned len;
+    switch (page) {
+    case 0x01: len = 12; break;
+    case 0x03: len = 24; break;
+    case 0x04: len = 24; break;
+    case 0x08: len = 20; break;
+    default: return 0;
+    }
+    memset(p, 0, len);
+    p[0] = (uint8_t)page;
+    p[1] = (uint8_t)(len - 2);
+    if (pc == 1)
+        return len; /* nothing is changeable */
+    uint32_t cyl;
+    unsigned heads, sectors;
+    geometry(blocks, &cyl, &heads, &sectors);
+    if (page == 0x03) {
+        p[3] = (uint8_t)heads;          /* tracks per zone: a zone is a cylinder */
+        p[11] = (uint8_t)sectors;       /* sectors per track */
+        p[12] = SCSI_BLOCK_SIZE >> 8;   /* data bytes per physical sector */
+        p[15] = 1;                      /* interleave */
+        p[20] = 0x40;                   /* HSEC */
+    } else if (page == 0x04) {
+        p[2] = (uint8_t)(cyl >> 16);
+        p[3] = (uint8_t)(cyl >> 8);
+        p[4] = (uint8_t)cyl;
+        p[5] = (uint8_t)heads;
+        p[21] = 1;                      /* medium rotation rate 1: not rotating */
+    } else if (page == 0x08) {
+        p[2] = 0x01;                    /* WCE=0 (writes go through), RCD=1 */
+    }
+    return len;
+}
+
+static const uint8_t mode_pages_all[] = { 0x01, 0x03, 0x04, 0x08 };
+
+static int cmd_mode_sense(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint8_t b[SCRATCH_LEN];
+    int ten = cdb[0] == OP_MODE_SENSE10;
+    unsigned dbd = cdb[1] & 0x08, pc = cdb[2] >> 6, page = cdb[2] & 0x3Fu;
+    unsigned hl = ten ? 8 : 4;
+    uint64_t blocks = 0;
+    unsigned m = d->ops->medium(d->ctx, &blocks);
+    if (!(m & SCSI_MEDIUM_PRESENT) || !(m & SCSI_MEDIUM_READY))
+        blocks = 0;
+    if (pc == 3)
+        return check_ptr(d, SCSI_SK_ILLEGAL_REQUEST, 0x39, 0, PTR_CDB, 2);
+    if (cdb[3] && !(page == 0x3F && cdb[3] == 0xFF))
+        return bad_cdb(d, 3);
+    memset(b, 0, hl);
+    uint8_t *p = b + hl;
+    if (!dbd) {
+        put32(p, blocks > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)blocks);
+        put32(p + 4, SCSI_BLOCK_SIZE); /* density 0, block length */
+        p += 8;
+    }
+    if (page == 0x3F) {
+        for (unsigned i = 0; i < sizeof mode_pages_all; i++)
+            p += mode_page(mode_pages_all[i], pc, blocks, p);
+    } else {
+        unsigned n = mode_page(page, pc, blocks, p);
+        if (n == 0)
+            return bad_cdb(d, 2);
+        p += n;
+    }
+    unsigned total = (unsigned)(p - b);
+    uint8_t dsp = (m & SCSI_MEDIUM_PRESENT) && (m & SCSI_MEDIUM_WPROTECT) ? 0x80 : 0;
+    if (ten) {
+        b[1] = (uint8_t)(total - 2);
+        b[3] = dsp;
+        b[7] = dbd ? 0 : 8;
+    } else {
+        b[0] = (uint8_t)(total - 1);
+        b[2] = dsp;
+        b[3] = dbd ? 0 : 8;
+    }
+    return send_in(d, b, total, ten ? be16(cdb + 7) : cdb[4]);
+}
+
+/* MODE SELECT(6): nothing is changeable, so a list is accepted when every
+ * field it carries equals the current value. */
+static int cmd_mode_select(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint8_t b[SCRATCH_LEN], cur[24];
+    unsigned len = cdb[4];
+    int rc;
+    if (cdb[1] & 0x01)
+        return bad_cdb(d, 1); /* SP: no saved pages */
+    if (len == 0)
+        return SCSI_STATUS_GOOD;
+    if (len > sizeof b)
+        return bad_cdb(d, 4); /* longer than header + descriptor + every page */
+    if ((rc = receive(d, b, len)) != SCSI_STATUS_GOOD)
+        return rc;
+    uint64_t blocks = 0;
+    unsigned m = d->ops->medium(d->ctx, &blocks);
+    if (!(m & SCSI_MEDIUM_READY))
+        blocks = 0;
+    unsigned bdl = len >= 4 ? b[3] : 0;
+    if (len < 4 || 4 + bdl > len)
+        return check(d, SCSI_SK_ILLEGAL_REQUEST, 0x1A, 0); /* PARAMETER LIST LENGTH ERROR */
+    if (b[1])
+        return bad_param(d, 1); /* medium type */
+    if (bdl != 0 && bdl != 8)
+        return bad_param(d, 3);
+    if (bdl) {
+        uint32_t nb = be32(b + 4);
+        uint32_t cur_nb = blocks > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)blocks;
+        if (nb != 0 && nb != cur_nb)
+            return bad_param(d, 4);
+        if (be32(b + 8) != SCSI_BLOCK_SIZE)
+            return bad_param(d, 8); /* density code and block length */
+    }
+    for (unsigned off = 4 + bdl; off < len;) {
+        if (off + 2 > len)
+            return check(d, SCSI_SK_ILLEGAL_REQUEST, 0x1A, 0);
+        unsigned n = (b[off] & 0xC0) ? 0 : mode_page(b[off], 0, blocks, cur);
+        if (n == 0)
+            return bad_param(d, off); /* PS/SPF set, or a page we lack */
+        if (b[off + 1] != n - 2)
+            return bad_param(d, off + 1);
+        if (off + n > len)
+            return check(d, SCSI_SK_ILLEGAL_REQUEST, 0x1A, 0);
+        for (unsigned i = 2; i < n; i++)
+            if (b[off + i] != cur[i])
+                return bad_param(d, off + i);
+        off += n;
+    }
+    return SCSI_STATUS_GOOD;
+}
+
+/* ---- block commands ---- */
+
+static int cmd_read_write(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint32_t lba, count, done = 0;
+    uint64_t blocks;
+    int write = cdb[0] == OP_WRITE6 || cdb[0] == OP_WRITE10, rc;
+    if (cdb[0] == OP_READ6 || cdb[0] == OP_WRITE6) {
+        lba = (uint32_t)(cdb[1] & 0x1F) << 16 | be16(cdb + 2);
+        count = cdb[4] ? cdb[4] : 256;
+    } else {
+        if (cdb[1] & 0xE1)
+            return bad_cdb(d, 1); /* RD/WRPROTECT without protection, RELADR */
+        lba = be32(cdb + 2);
+        count = be16(cdb + 7);
+    }
+    if ((rc = need_medium(d, write, &blocks)) != 0 || (rc = range(d, lba, count, blocks)) != 0)
+        return rc;
+    if (count == 0)
+        return SCSI_STATUS_GOOD;
+    enum scsi_io io = write ? d->ops->write_blocks(d->ctx, lba, count, &done)
+                            : d->ops->read_blocks(d->ctx, lba, count, &done);
+    if (done > count)
+        done = count;
+    d->moved += done * SCSI_BLOCK_SIZE;
+    if (io != SCSI_IO_OK)
+        return io_fail(d, io, lba + done);
+    return SCSI_STATUS_GOOD;
+}
+
+static int cmd_verify(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint32_t lba = be32(cdb + 2), count = be16(cdb + 7), done = 0;
+    uint64_t blocks;
+    int rc;
+    if (cdb[1] & 0xE1)
+        return bad_cdb(d, 1); /* VRPROTECT, RELADR */
+    if ((rc = need_medium(d, 0, &blocks)) != 0 || (rc = range(d, lba, count, blocks)) != 0)
+        return rc;
+    if (!(cdb[1] & 0x02)) {
+        if (count == 0)
+            return SCSI_STATUS_GOOD;
+        enum scsi_io io = d->ops->verify_blocks(d->ctx, lba, count, &done);
+        if (done > count)
+            done = count;
+        return io == SCSI_IO_OK ? (int)SCSI_STATUS_GOOD : io_fail(d, io, lba + done);
+    }
+    /* BYTCHK=1: compare the data-out with the medium, a slice at a time. */
+    enum { SLICE = 64 };
+    uint8_t host[SLICE], med[SLICE];
+    for (uint32_t i = 0; i < count; i++) {
+        for (uint32_t off = 0; off < SCSI_BLOCK_SIZE; off += SLICE) {
+            if ((rc = receive(d, host, SLICE)) != SCSI_STATUS_GOOD)
+                return rc;
+            enum scsi_io io = d->ops->read_bytes(d->ctx, lba + i, off, med, SLICE);
+            if (io != SCSI_IO_OK)
+                return io_fail(d, io, lba + i);
+            for (uint32_t j = 0; j < SLICE; j++)
+                if (host[j] != med[j]) /* INFORMATION: offset in the data-out */
+                    return check_info(d, SCSI_SK_MISCOMPARE, 0x1D, 0,
+                                      i * SCSI_BLOCK_SIZE + off + j);
+        }
+    }
+    return SCSI_STATUS_GOOD;
+}
+
+static int cmd_read_capacity(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint8_t b[8];
+    uint64_t blocks;
+    int rc;
+    if (!(cdb[8] & 1) && be32(cdb + 2))
+        return bad_cdb(d, 2); /* an LBA without PMI */
+    if ((rc = need_medium(d, 0, &blocks)) != 0)
+        return rc;
+    put32(b, blocks > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)(blocks - 1));
+    put32(b + 4, SCSI_BLOCK_SIZE);
+    return send_in(d, b, sizeof b, sizeof b);
+}
+
+static int cmd_sync_cache(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint32_t lba = be32(cdb + 2), count = be16(cdb + 7);
+    uint64_t blocks;
+    int rc;
+    if ((rc = need_medium(d, 0, &blocks)) != 0)
+        return rc;
+    /* Writes go through, so there is nothing to flush; 0 blocks = to the end. */
+    return range(d, lba, count ? count : 1, blocks);
+}
+
+static int cmd_format(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint64_t blocks;
+    uint8_t h[4];
+    int rc;
+    if (cdb[1] & 0xE0)
+        return bad_cdb(d, 1); /* FMTPINFO, LONGLIST: no protection information */
+    if ((rc = need_medium(d, 1, &blocks)) != 0)
+        return rc;
+    if (!(cdb[1] & 0x10))
+        return SCSI_STATUS_GOOD; /* FMTDATA=0: an SD card needs no low-level format */
+    if ((rc = receive(d, h, sizeof h)) != SCSI_STATUS_GOOD)
+        return rc;
+    /* Short header: no protection usage, no initialization pattern, and
+     * FOV=0 with its option bits clear; no defect list (we keep none). */
+    if (h[0])
+        return bad_param(d, 0);
+    if ((h[1] & 0x08) || (!(h[1] & 0x80) && (h[1] & 0x7C)))
+        return bad_param(d, 1);
+    if (h[2] || h[3])
+        return bad_param(d, 2);
+    return SCSI_STATUS_GOOD;
+}
+
+static int cmd_send_diag(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint64_t blocks;
+    uint32_t done;
+    int rc;
+    if (cdb[1] & 0xE0)
+        return bad_cdb(d, 1); /* self-test codes */
+    if (be16(cdb + 3))
+        return bad_cdb(d, 3); /* no diagnostic pages */
+    if (!(cdb[1] & 0x04))
+        return SCSI_STATUS_GOOD;
+    if ((rc = need_medium(d, 0, &blocks)) != 0)
+        return rc;
+    /* Self-test: the card must read both ends of the medium. */
+    for (int i = 0; i < 2; i++) {
+        uint32_t lba = i ? (uint32_t)(blocks > 0xFFFFFFFFu ? 0xFFFFFFFFu : blocks - 1) : 0;
+        enum scsi_io io = d->ops->verify_blocks(d->ctx, lba, 1, &done);
+        if (io == SCSI_IO_READ_ERROR || io == SCSI_IO_MEDIUM_HW)
+            return check(d, SCSI_SK_HARDWARE_ERROR, 0x3E, 0x03); /* LU FAILED SELF-TEST */
+        if (io != SCSI_IO_OK)
+            return io_fail(d, io, lba);
+    }
+    return SCSI_STATUS_GOOD;
+}
+
+static int cmd_report_luns(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint8_t b[16];
+    uint32_t alloc = be32(cdb + 6);
+    if (cdb[2] > 2)
+        return bad_cdb(d, 2);
+    if (alloc < 16)
+        return bad_cdb(d, 6);
+    memset(b, 0, sizeof b);
+    b[3] = 8; /* one LUN: 0 */
+    return send_in(d, b, sizeof b, alloc);
+}
+
+/* ---- command block ---- */
+
+/* Implemented opcodes and where the length of their data phase comes from. */
+enum { K_NONE, K_IN_B4, K_IN_B3, K_IN_B7, K_IN_8, K_IN_B6, K_RW6, K_RW10, K_VERIFY,
+       K_OUT_B4, K_FORMAT, K_OUT_B3 };
+static const uint8_t opcodes[][2] = {
+    { OP_TEST_UNIT_READY, K_NONE }, { OP_REQUEST_SENSE, K_IN_B4 }, { OP_FORMAT_UNIT, K_FORMAT },
+    { OP_READ6, K_RW6 }, { OP_WRITE6, K_RW6 }, { OP_INQUIRY, K_IN_B3 },
+    { OP_MODE_SELECT6, K_OUT_B4 }, { OP_RESERVE6, K_NONE }, { OP_RELEASE6, K_NONE },
+    { OP_MODE_SENSE6, K_IN_B4 }, { OP_START_STOP, K_NONE }, { OP_SEND_DIAG, K_OUT_B3 },
+    { OP_PREVENT_ALLOW, K_NONE }, { OP_READ_CAPACITY10, K_IN_8 }, { OP_READ10, K_RW10 },
+    { OP_WRITE10, K_RW10 }, { OP_VERIFY10, K_VERIFY }, { OP_SYNC_CACHE10, K_NONE },
+    { OP_MODE_SENSE10, K_IN_B7 }, { OP_REPORT_LUNS, K_IN_B6 },
+};
+
+/* The data phase an opcode implies: direction, bytes, and whether the host
+ * must supply all of them (block transfers and parameter lists) or may take
+ * fewer (CPU-built data-in, truncated to the data length). Returns 0 for an
+ * opcode we do not implement. */
+static int plan(const uint8_t *cdb, unsigned *dir, uint32_t *len, int *exact)
+{
+    unsigned i = 0, kind;
+    uint32_t n = 0;
+    while (opcodes[i][0] != cdb[0])
+        if (++i == sizeof opcodes / sizeof opcodes[0])
+            return 0;
+    kind = opcodes[i][1];
+    *dir = kind < K_RW6 ? DIR_IN : DIR_OUT;
+    *exact = kind >= K_RW6;
+    switch (kind) {
+    case K_NONE: *dir = DIR_NONE; break;
+    case K_IN_B4: case K_OUT_B4: n = cdb[4]; break;
+    case K_IN_B3: case K_OUT_B3: n = be16(cdb + 3); break;
+    case K_IN_B7: n = be16(cdb + 7); break;
+    case K_IN_8: n = 8; break;
+    case K_IN_B6: n = be32(cdb + 6); break;
+    case K_RW6: n = cdb[4] ? cdb[4] : 256u; goto blocks;
+    case K_RW10: n = be16(cdb + 7);
+    blocks:
+        n *= SCSI_BLOCK_SIZE;
+        if (!(cdb[0] & 0x02)) /* READ(6) 0x08 and READ(10) 0x28; writes have bit 1 */
+            *dir = DIR_IN;
+        break;
+    case K_VERIFY: n = (cdb[1] & 0x02) ? be16(cdb + 7) * SCSI_BLOCK_SIZE : 0; break;
+    default: n = (cdb[1] & 0x10) ? 4 : 0; break; /* K_FORMAT */
+    }
+    *len = n;
+    return 1;
+}
+
+/* CDB length of an opcode's group; 0 = any (reserved and vendor groups). */
+static unsigned group_len(unsigned op)
+{
+    static const uint8_t len[8] = { 6, 10, 10, 0, 16, 12, 0, 0 };
+    return len[op >> 5];
+}
+
+/* Host-level validation of the block; returns an HS_* code (HS_OK = fine). */
+static unsigned validate(const uint8_t *blk, uint32_t data_len)
+{
+    unsigned cdb_len = blk[SHBA_HOST_CMD_CDB_LEN], flags = blk[SHBA_HOST_CMD_FLAGS];
+    const uint8_t *cdb = blk + SHBA_HOST_CMD_CDB;
+    unsigned dir, glen;
+    uint32_t len;
+    int exact;
+    if (cdb_len < 6 || cdb_len > SHBA_HOST_CMD_CDB_MAX)
+        return SHBA_HOST_HS_BAD_BLOCK;
+    glen = group_len(cdb[0]);
+    if (glen && glen != cdb_len)
+        return SHBA_HOST_HS_BAD_BLOCK;
+    if (flags & ~(SHBA_HOST_CMD_FLAG_DATA_IN | SHBA_HOST_CMD_FLAG_DATA_OUT) ||
+        flags == (SHBA_HOST_CMD_FLAG_DATA_IN | SHBA_HOST_CMD_FLAG_DATA_OUT) ||
+        (data_len && !flags))
+        return SHBA_HOST_HS_BAD_BLOCK;
+    if (blk[SHBA_HOST_CMD_TARGET] != 0)
+        return SHBA_HOST_HS_NO_DEVICE;
+    if (!plan(cdb, &dir, &len, &exact) || len == 0)
+        return SHBA_HOST_HS_OK;
+    if ((dir == DIR_IN && flags == SHBA_HOST_CMD_FLAG_DATA_OUT) ||
+        (dir == DIR_OUT && flags == SHBA_HOST_CMD_FLAG_DATA_IN))
+        return SHBA_HOST_HS_PHASE_ERROR;
+    if (exact && data_len < len)
+        return SHBA_HOST_HS_BAD_BLOCK;
+    return SHBA_HOST_HS_OK;
+}
+
+static int dispatch(struct scsi_dev *d, const uint8_t *cdb, unsigned cdb_len, int lun_ok)
+{
+    unsigned op = cdb[0];
+    unsigned dir;
+    uint32_t len;
+    int exact, known = plan(cdb, &dir, &len, &exact);
+    if (known && (cdb[cdb_len - 1] & 0x05))
+        return bad_cdb(d, cdb_len - 1); /* NACA, LINK */
+    if (op == OP_REQUEST_SENSE)
+        return cmd_request_sense(d, cdb, lun_ok);
+    d->sense[0] = 0; /* a new command: the old sense is gone */
+    if (op == OP_INQUIRY)
+        return cmd_inquiry(d, cdb, lun_ok); /* neither reports nor clears a UA */
+    if (!lun_ok && op != OP_REPORT_LUNS)
+        return check(d, SCSI_SK_ILLEGAL_REQUEST, 0x25, 0); /* LU NOT SUPPORTED */
+    if (d->ua && op != OP_REPORT_LUNS) {
+        d->ua = 0;
+        return check(d, SCSI_SK_UNIT_ATTENTION, 0x29, 0);
+    }
+    if (!known)
+        return check(d, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0); /* INVALID COMMAND OPERATION CODE */
+    switch (op) {
+    case OP_TEST_UNIT_READY: {
+        uint64_t blocks;
+        return need_medium(d, 0, &blocks);
+    }
+    case OP_FORMAT_UNIT: return cmd_format(d, cdb);
+    case OP_READ6: case OP_WRITE6: case OP_READ10: case OP_WRITE10:
+        return cmd_read_write(d, cdb);
+    case OP_MODE_SELECT6: return cmd_mode_select(d, cdb);
+    case OP_MODE_SENSE6: case OP_MODE_SENSE10: return cmd_mode_sense(d, cdb);
+    case OP_START_STOP:
+        return (cdb[4] & 0xF0) ? bad_cdb(d, 4) : (int)SCSI_STATUS_GOOD; /* power conditions */
+    case OP_SEND_DIAG: return cmd_send_diag(d, cdb);
+    case OP_READ_CAPACITY10: return cmd_read_capacity(d, cdb);
+    case OP_VERIFY10: return cmd_verify(d, cdb);
+    case OP_SYNC_CACHE10: return cmd_sync_cache(d, cdb);
+    case OP_REPORT_LUNS: return cmd_report_luns(d, cdb);
+    default: return SCSI_STATUS_GOOD; /* RESERVE, RELEASE, PREVENT ALLOW: one initiator */
+    }
+}
+
+void scsi_init(struct scsi_dev *dev, const struct scsi_ops *ops, void *ctx, uint32_t serial)
+{
+    memset(dev, 0, sizeof *dev);
+    dev->ops = ops;
+    dev->ctx = ctx;
+    dev->serial = serial;
+    dev->ua = 1;
+}
+
+void scsi_reset(struct scsi_dev *dev)
+{
+    dev->sense[0] = 0;
+    dev->ua = 1;
+}
+
+void scsi_execute(struct scsi_dev *d, const uint8_t *blk, struct scsi_result *res)
+{
+    const uint8_t *p = blk + SHBA_HOST_CMD_DATA_LEN;
+    uint32_t data_len = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                        (uint32_t)p[3] << 24;
+    memset(res, 0, sizeof *res);
+    d->data_len = data_len;
+    d->moved = 0;
+    unsigned hs = validate(blk, data_len);
+    int rc = hs ? HOST_ERR | (int)hs
+                : dispatch(d, blk + SHBA_HOST_CMD_CDB, blk[SHBA_HOST_CMD_CDB_LEN],
+                           blk[SHBA_HOST_CMD_LUN] == 0);
+    res->residual = data_len - d->moved;
+    if (rc & HOST_ERR) {
+        res->host_status = (uint8_t)rc;
+        return;
+    }
+    res->scsi_status = (uint8_t)rc;
+    if (rc == CHECK) {
+        res->sense_len = SCSI_SENSE_LEN;
+        memcpy(res->sense, d->sense, SCSI_SENSE_LEN);
+    }
+}
+
+unsigned scsi_result_encode(const struct scsi_result *res, uint8_t out[SHBA_HOST_RES_BLOCK_LEN])
+{
+    unsigned n = res->sense_len > SCSI_SENSE_LEN ? SCSI_SENSE_LEN : res->sense_len;
+    memset(out, 0, SHBA_HOST_RES_BLOCK_LEN);
+    out[SHBA_HOST_RES_SCSI_STATUS] = res->scsi_status;
+    out[SHBA_HOST_RES_HOST_STATUS] = res->host_status;
+    for (unsigned i = 0; i < 4; i++)
+        out[SHBA_HOST_RES_RESIDUAL + i] = (uint8_t)(res->residual >> (8 * i));
+    out[SHBA_HOST_RES_SENSE_LEN] = (uint8_t)n;
+    memcpy(out + SHBA_HOST_RES_SENSE, res->sense, n);
+    return SHBA_HOST_RES_SENSE + n;
+}

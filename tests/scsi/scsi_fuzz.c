@@ -1,0 +1,155 @@
+/* libFuzzer harness for the SCSI command layer: random command blocks, CDBs,
+ * data-out bytes and medium/host faults, several commands per input against
+ * one device (so sense and unit attention state carry over). Every answer
+ * must be well formed; anything else aborts.
+ *
+ * An input is a sequence of records:
+ *   [0] medium: bits 1:0 ready / no medium / not ready / write-protected,
+ *       bits 4:2 read fault kind, bits 6:5 write fault kind, bit 7 host fault
+ *   [1] fault LBA (small) and host fault position (x 64 bytes)
+ *   [2] capacity choice
+ *   [3] bit 7: raw target; bit 6: raw LUN (otherwise 0)
+ *   [4..27] the command block (data length taken modulo 1 MiB + 1)
+ *   [28] data-out bytes that follow (x 16), then those bytes
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ramdisk.h"
+#include "scsi.h"
+
+#define STORED 64u
+#define REC_HDR 29u
+#define MAX_DATA (1u << 20)
+
+static struct ramdisk rd;
+static int rd_ready;
+static uint8_t host_out[MAX_DATA]; /* the host's data-out buffer: zeros past the input's bytes */
+
+static void require(int cond)
+{
+    if (!cond)
+        abort();
+}
+
+static const uint64_t capacities[8] = {
+    STORED, 1, 2, 4096, 0xFFFFFFFFull, 0x100000000ull, 0x100000000ull + 12345, 64u * 32u * 1024u + 1,
+};
+
+static const enum scsi_io faults[8] = {
+    SCSI_IO_OK, SCSI_IO_READ_ERROR, SCSI_IO_WRITE_ERROR, SCSI_IO_NO_MEDIUM,
+    SCSI_IO_WPROTECT, SCSI_IO_MEDIUM_HW, SCSI_IO_ABORTED, SCSI_IO_COUNT_ + 3, /* a glue bug */
+};
+
+/* Allocation length of a CPU-built data-in, or UINT32_MAX when not one. */
+static uint32_t alloc_len(const uint8_t *cdb)
+{
+    switch (cdb[0]) {
+    case 0x12: return (uint32_t)cdb[3] << 8 | cdb[4];
+    case 0x03: case 0x1A: return cdb[4];
+    case 0x5A: return (uint32_t)cdb[7] << 8 | cdb[8];
+    case 0x25: return 8;
+    case 0xA0: return (uint32_t)cdb[6] << 24 | cdb[7] << 16 | cdb[8] << 8 | cdb[9];
+    default: return UINT32_MAX;
+    }
+}
+
+static void one(struct scsi_dev *dev, const uint8_t *rec, const uint8_t *out, uint32_t out_len)
+{
+    uint8_t blk[SHBA_HOST_CMD_BLOCK_LEN], enc[SHBA_HOST_RES_BLOCK_LEN];
+    struct scsi_result res;
+    memcpy(blk, rec + 4, sizeof blk);
+    if (!(rec[3] & 0x80))
+        blk[SHBA_HOST_CMD_TARGET] = 0;
+    if (!(rec[3] & 0x40))
+        blk[SHBA_HOST_CMD_LUN] = 0;
+    uint32_t data_len = ((uint32_t)blk[4] | (uint32_t)blk[5] << 8 | (uint32_t)blk[6] << 16 |
+                         (uint32_t)blk[7] << 24) % (MAX_DATA + 1);
+    for (int i = 0; i < 4; i++)
+        blk[SHBA_HOST_CMD_DATA_LEN + i] = (uint8_t)(data_len >> (8 * i));
+
+    unsigned m = rec[0] & 3;
+    rd.medium_flags = m == 1 ? 0 : m == 2 ? SCSI_MEDIUM_PRESENT
+                    : SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY | (m == 3 ? SCSI_MEDIUM_WPROTECT : 0);
+    rd.read_err = faults[(rec[0] >> 2) & 7];
+    rd.read_err_lba = rd.read_err == SCSI_IO_OK ? RD_NONE : rec[1] & 0x3F;
+    rd.write_err = faults[(rec[0] >> 5) & 3 ? 1 + ((rec[0] >> 5) & 3) : 0];
+    rd.write_err_lba = rd.write_err == SCSI_IO_OK ? RD_NONE : rec[1] & 0x3F;
+    rd.host_fault = (rec[0] & 0x80) ? (enum scsi_io)(SCSI_IO_ABORTED + (rec[1] >> 6) % 5) : SCSI_IO_OK;
+    rd.host_fault_at = (uint32_t)(rec[1] & 0x3F) * 64;
+    rd.blocks = capacities[rec[2] & 7];
+
+    if (out_len > data_len)
+        out_len = data_len;
+    memcpy(host_out, out, out_len);
+    ramdisk_host(&rd, data_len, host_out, data_len);
+    uint32_t written_before = rd.blocks_written;
+    scsi_execute(dev, blk, &res);
+
+    /* Data phase within bounds, operations called with sane arguments. */
+    require(!rd.overflow && !rd.bad_call);
+    uint32_t host_moved = rd.in_len + rd.out_pos;
+    require(res.residual <= data_len && data_len - res.residual <= host_moved);
+    const uint8_t *cdb = blk + SHBA_HOST_CMD_CDB;
+    uint32_t alloc = alloc_len(cdb);
+    if (alloc != UINT32_MAX)
+        require(rd.in_len <= alloc);
+    /* Result well formed. */
+    require(res.host_status <= SHBA_HOST_HS_HW_ERROR);
+    if (res.host_status != SHBA_HOST_HS_OK) {
+        require(res.scsi_status == 0 && res.sense_len == 0);
+    } else if (res.scsi_status == SCSI_STATUS_CHECK_CONDITION) {
+        const uint8_t *s = res.sense;
+        require(res.sense_len == SCSI_SENSE_LEN && (s[0] & 0x7F) == 0x70 && s[7] == 10);
+        require((s[2] & 0x0F) != 0 && (s[2] & 0xF0) == 0 && s[12] != 0);
+        if (s[15] & 0x80) /* a field pointer points inside what it names */
+            require((s[15] & 0x40) ? s[17] < blk[SHBA_HOST_CMD_CDB_LEN] : s[17] < data_len);
+    } else {
+        require(res.scsi_status == SCSI_STATUS_GOOD && res.sense_len == 0);
+        require(data_len - res.residual == host_moved);
+    }
+    /* Writes: GOOD means every block programmed; a write error at LBA X
+     * means exactly the blocks before X were programmed. */
+    unsigned op = cdb[0];
+    if (res.host_status == 0 && (op == 0x0A || op == 0x2A)) {
+        uint32_t lba = op == 0x0A ? (uint32_t)(cdb[1] & 0x1F) << 16 | cdb[2] << 8 | cdb[3]
+                                  : (uint32_t)cdb[2] << 24 | cdb[3] << 16 | cdb[4] << 8 | cdb[5];
+        uint32_t count = op == 0x0A ? (cdb[4] ? cdb[4] : 256u) : (uint32_t)cdb[7] << 8 | cdb[8];
+        uint32_t written = rd.blocks_written - written_before;
+        const uint8_t *s = res.sense;
+        if (res.scsi_status == SCSI_STATUS_GOOD)
+            require(written == count);
+        else if ((s[2] & 0x0F) == SCSI_SK_MEDIUM_ERROR && s[12] == 0x0C)
+            require((s[0] & 0x80) && written == ((uint32_t)s[3] << 24 | s[4] << 16 | s[5] << 8 | s[6]) - lba);
+    }
+    unsigned n = scsi_result_encode(&res, enc);
+    require(n == SHBA_HOST_RES_SENSE + res.sense_len && n <= SHBA_HOST_RES_BLOCK_LEN);
+    memset(host_out, 0, out_len);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct scsi_dev dev;
+    if (!rd_ready) { /* one RAM disk for the whole run: its blocks persist between inputs */
+        ramdisk_init(&rd, STORED);
+        rd_ready = 1;
+    }
+    rd.blocks_written = 0;
+    scsi_init(&dev, &ramdisk_ops, &rd, 0xC0FFEE01u);
+    while (size >= REC_HDR) {
+        const uint8_t *rec = data;
+        uint32_t out_len = (uint32_t)rec[REC_HDR - 1] * 16;
+        data += REC_HDR;
+        size -= REC_HDR;
+        if (out_len > size)
+            out_len = (uint32_t)size;
+        one(&dev, rec, data, out_len);
+        data += out_len;
+        size -= out_len;
+    }
+    return 0;
+}
