@@ -1,0 +1,161 @@
+/* The disk class layer on the port driver emulation (class_layer.h). */
+#include <string.h>
+
+#include "class_layer.h"
+#include "scsi.h"
+
+#define TIMEOUT_INQUIRY_S 4
+#define TIMEOUT_DEFAULT_S 10
+
+void class_build_srb(PSCSI_REQUEST_BLOCK srb, const struct class_target *t, const uint8_t *cdb,
+                     UCHAR cdb_len, void *data, uint32_t len, ULONG direction_flags,
+                     void *sense, UCHAR sense_len, ULONG timeout_s)
+{
+    memset(srb, 0, sizeof *srb);
+    srb->Length = sizeof *srb;
+    srb->Function = SRB_FUNCTION_EXECUTE_SCSI;
+    srb->PathId = 0;
+    srb->TargetId = t->target;
+    srb->Lun = t->lun;
+    srb->QueueTag = SP_UNTAGGED;
+    srb->CdbLength = cdb_len;
+    memcpy(srb->Cdb, cdb, cdb_len);
+    srb->DataBuffer = len ? data : NULL;
+    srb->DataTransferLength = len;
+    srb->SrbFlags = len ? direction_flags : SRB_FLAGS_NO_DATA_TRANSFER;
+    srb->SenseInfoBuffer = sense;
+    srb->SenseInfoBufferLength = sense_len;
+    srb->TimeOutValue = timeout_s;
+}
+
+/* One command with the class driver's retry policy. */
+static int run(const struct class_target *t, const uint8_t *cdb, UCHAR cdb_len, void *data,
+               uint32_t len, ULONG dir, ULONG timeout_s, struct class_result *r)
+{
+    SCSI_REQUEST_BLOCK srb;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct class_result local;
+    if (!r)
+        r = &local;
+    memset(r, 0, sizeof *r);
+    for (;;) {
+        UCHAR st;
+        memset(sense, 0, sizeof sense);
+        class_build_srb(&srb, t, cdb, cdb_len, data, len, dir, sense, sizeof sense, timeout_s);
+        r->attempts++;
+        st = portdrv_execute(t->adapter, &srb);
+        r->srb_status = st;
+        r->scsi_status = srb.ScsiStatus;
+        r->transferred = srb.DataTransferLength;
+        r->sense_valid = (srb.SrbStatus & SRB_STATUS_AUTOSENSE_VALID) != 0;
+        if (r->sense_valid) {
+            r->sense_key = sense[2] & 0x0F;
+            r->asc = sense[12];
+            r->ascq = sense[13];
+        }
+        if (st == SRB_STATUS_SUCCESS || st == SRB_STATUS_DATA_OVERRUN)
+            return 0;
+        if (r->attempts > CLASS_RETRIES)
+            return -1;
+        if (st == SRB_STATUS_BUS_RESET || st == SRB_STATUS_BUSY || st == SRB_STATUS_TIMEOUT)
+            continue;
+        if (st == SRB_STATUS_ERROR && srb.ScsiStatus == SCSISTAT_BUSY)
+            continue;
+        if (st == SRB_STATUS_ERROR && r->sense_valid) {
+            if (r->sense_key == SCSI_SENSE_UNIT_ATTENTION)
+                continue;
+            if (r->sense_key == SCSI_SENSE_NOT_READY) {
+                for (int i = 0; i < 200; i++)   /* 2 s of simulated time */
+                    ScsiPortStallExecution(10000);
+                continue;
+            }
+            if (r->sense_key == SCSI_SENSE_HARDWARE_ERROR)
+                continue;
+        }
+        return -1;                    /* MEDIUM ERROR, ILLEGAL REQUEST, no device... */
+    }
+}
+
+int class_inquiry(const struct class_target *t, uint8_t *buf, uint32_t len, struct class_result *r)
+{
+    uint8_t cdb[6] = { SCSIOP_INQUIRY, 0, 0, 0, (uint8_t)(len > 255 ? 255 : len), 0 };
+    return run(t, cdb, 6, buf, cdb[4], SRB_FLAGS_DATA_IN, TIMEOUT_INQUIRY_S, r);
+}
+
+int class_test_unit_ready(const struct class_target *t, struct class_result *r)
+{
+    uint8_t cdb[6] = { SCSIOP_TEST_UNIT_READY, 0, 0, 0, 0, 0 };
+    return run(t, cdb, 6, NULL, 0, 0, TIMEOUT_DEFAULT_S, r);
+}
+
+int class_read_capacity(struct class_target *t, uint32_t *last_lba, struct class_result *r)
+{
+    uint8_t cdb[10] = { SCSIOP_READ_CAPACITY, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    uint8_t data[8] = { 0 };
+    if (run(t, cdb, 10, data, sizeof data, SRB_FLAGS_DATA_IN, TIMEOUT_DEFAULT_S, r) != 0)
+        return -1;
+    *last_lba = ((uint32_t)data[0] << 24) | ((uint32_t)data[1] << 16) |
+                ((uint32_t)data[2] << 8) | data[3];
+    t->block_size = ((uint32_t)data[4] << 24) | ((uint32_t)data[5] << 16) |
+                    ((uint32_t)data[6] << 8) | data[7];
+    return 0;
+}
+
+int class_request_sense(const struct class_target *t, uint8_t *buf, uint32_t len,
+                        struct class_result *r)
+{
+    uint8_t cdb[6] = { SCSIOP_REQUEST_SENSE, 0, 0, 0, (uint8_t)(len > 255 ? 255 : len), 0 };
+    return run(t, cdb, 6, buf, cdb[4], SRB_FLAGS_DATA_IN, TIMEOUT_DEFAULT_S, r);
+}
+
+int class_mode_sense6(const struct class_target *t, uint8_t page, uint8_t *buf, uint32_t len,
+                      struct class_result *r)
+{
+    uint8_t cdb[6] = { SCSIOP_MODE_SENSE, 0, page, 0, (uint8_t)(len > 255 ? 255 : len), 0 };
+    return run(t, cdb, 6, buf, cdb[4], SRB_FLAGS_DATA_IN, TIMEOUT_DEFAULT_S, r);
+}
+
+static int rw10(const struct class_target *t, uint8_t op, uint32_t lba, uint32_t count,
+                uint8_t *buf, ULONG dir, struct class_result *r)
+{
+    const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(t->adapter);
+    uint32_t bs = t->block_size ? t->block_size : 512;
+    uint32_t max_blocks;
+    struct class_result local;
+    if (!r)
+        r = &local;
+    if (!ci)
+        return -1;
+    max_blocks = ci->MaximumTransferLength / bs;
+    if (max_blocks == 0)
+        return -1;
+    while (count) {
+        uint32_t n = count < max_blocks ? count : max_blocks;
+        uint8_t cdb[10] = { op, 0, (uint8_t)(lba >> 24), (uint8_t)(lba >> 16),
+                            (uint8_t)(lba >> 8), (uint8_t)lba, 0,
+                            (uint8_t)(n >> 8), (uint8_t)n, 0 };
+        if (run(t, cdb, 10, buf, n * bs, dir, TIMEOUT_DEFAULT_S, r) != 0)
+            return -1;
+        if (r->transferred != n * bs)
+            return -1;                /* a short read or write is an error here */
+        lba += n;
+        count -= n;
+        buf += (size_t)n * bs;
+    }
+    return 0;
+}
+
+int class_read10(const struct class_target *t, uint32_t lba, uint32_t count, uint8_t *buf,
+                 struct class_result *r)
+{
+    return rw10(t, SCSIOP_READ, lba, count, buf, SRB_FLAGS_DATA_IN, r);
+}
+
+int class_write10(const struct class_target *t, uint32_t lba, uint32_t count, const uint8_t *buf,
+                  struct class_result *r)
+{
+    /* The SRB's buffer is not const, but a write only reads it. */
+    uint8_t *p;
+    memcpy(&p, &buf, sizeof p);
+    return rw10(t, SCSIOP_WRITE, lba, count, p, SRB_FLAGS_DATA_OUT, r);
+}

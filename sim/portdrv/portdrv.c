@@ -1,0 +1,899 @@
+/* The NT SCSI port driver emulation (see portdrv.h and docs/miniport.md).
+ *
+ * Model of execution: the miniport's routines run "at DIRQL": while one
+ * runs, the PC's interrupt flag is off (so HwInterrupt never re-enters a
+ * routine, as KeSynchronizeExecution guarantees on NT).  Work NT defers to
+ * its DPC -- programming the DMA controller for ScsiPortIoMapTransfer and
+ * calling HwDmaStarted -- runs when the outermost routine returns. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portdrv.h"
+#include "cosim.h"
+
+_Static_assert(sizeof(ULONG) == 4 && sizeof(USHORT) == 2 && sizeof(LONGLONG) == 8 &&
+               sizeof(ULONG_PTR) == sizeof(void *), "NT integer widths");
+
+#define PS_PER_US 1000000ull
+#define PS_PER_S 1000000000000ull
+#define MAX_OUTSTANDING 8
+#define IO_SPACE 0x10000u
+#define POLL_STEP_PS (10ull * PS_PER_US)
+
+struct mapping {
+    int active;                   /* programmed, not flushed */
+    PSCSI_REQUEST_BLOCK srb;
+    PUCHAR va;                    /* where the data lives in the SRB buffer */
+    uint32_t phys;                /* where the 8237 moves it */
+    uint32_t length;              /* what the 8237 was programmed for */
+    int to_memory;                /* DATA_IN: copy back at flush */
+};
+
+struct adapter {
+    int in_use;
+    PVOID ext;
+    PORT_CONFIGURATION_INFORMATION ci;
+    ACCESS_RANGE ranges[4];
+    uint32_t io_lo[4], io_hi[4];  /* ports mapped by ScsiPortGetDeviceBase */
+    int n_io;
+    int ready;                    /* the miniport asked for a request */
+    PSCSI_REQUEST_BLOCK outstanding[MAX_OUTSTANDING];
+    /* A completed SRB is snapshotted and compared after the routine that
+     * completed it returns: a write after completion is a violation. */
+    PSCSI_REQUEST_BLOCK completed;
+    SCSI_REQUEST_BLOCK completed_copy;
+    int map_pending;              /* IoMapTransfer asked, DPC not yet run */
+    PSCSI_REQUEST_BLOCK map_srb;
+    PUCHAR map_va;
+    ULONG map_len;
+    struct mapping map;
+    PHW_TIMER timer;
+    uint64_t timer_due_ps;
+    uint64_t resets_detected;
+    uint64_t spurious;
+};
+
+static struct {
+    struct portdrv_config cfg;
+    HW_INITIALIZATION_DATA hw;
+    struct adapter adapters[PORTDRV_MAX_ADAPTERS];
+    int n_adapters;
+    int depth;                    /* nesting of miniport routines */
+    struct adapter *current;      /* adapter whose routine runs */
+    portdrv_violation_fn on_violation;
+    void *violation_ctx;
+    uint64_t violations;
+    struct portdrv_logged_error logged[PORTDRV_MAX_LOGGED];
+    int n_logged;
+    uint32_t last_dma_phys, last_dma_len;
+    int initialised;
+} pd;
+
+/* The miniport's I/O port "addresses" point into this array: an offset is
+ * a port number, and pointer arithmetic on a base stays well defined. */
+static UCHAR io_space[IO_SPACE];
+
+static void violation(const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pd.violations++;
+    fprintf(stderr, "portdrv: CONTRACT VIOLATION: %s\n", msg);
+    if (pd.on_violation) {
+        pd.on_violation(pd.violation_ctx, msg);
+        return;
+    }
+    abort();
+}
+
+static void pd_log(const char *fmt, ...)
+{
+    va_list ap;
+    if (!pd.cfg.log)
+        return;
+    va_start(ap, fmt);
+    fprintf(pd.cfg.log, "portdrv: ");
+    vfprintf(pd.cfg.log, fmt, ap);
+    fputc('\n', pd.cfg.log);
+    va_end(ap);
+}
+
+void portdrv_set_violation_handler(portdrv_violation_fn fn, void *ctx)
+{
+    pd.on_violation = fn;
+    pd.violation_ctx = ctx;
+}
+
+uint64_t portdrv_violations(void) { return pd.violations; }
+
+static struct adapter *find_adapter(PVOID ext, const char *who)
+{
+    for (int i = 0; i < PORTDRV_MAX_ADAPTERS; i++)
+        if (pd.adapters[i].in_use && pd.adapters[i].ext == ext)
+            return &pd.adapters[i];
+    violation("%s: HwDeviceExtension %p is not an adapter's extension", who, ext);
+    return NULL;
+}
+
+static int find_outstanding(struct adapter *a, PSCSI_REQUEST_BLOCK srb)
+{
+    for (int i = 0; i < MAX_OUTSTANDING; i++)
+        if (a->outstanding[i] == srb)
+            return i;
+    return -1;
+}
+
+/* ---- the 8237 through its I/O ports ---------------------------------- */
+
+struct dma_ports {
+    uint16_t addr, count, page, mask, mode, flipflop;
+};
+
+static int dma_ports(ULONG ch, struct dma_ports *p)
+{
+    static const uint16_t page8[4] = { 0x87, 0x83, 0x81, 0x82 };
+    static const uint16_t page16[4] = { 0x8F, 0x8B, 0x89, 0x8A };
+    if (ch <= 3) {
+        p->addr = (uint16_t)(ch * 2);
+        p->count = (uint16_t)(ch * 2 + 1);
+        p->page = page8[ch];
+        p->mask = 0x0A;
+        p->mode = 0x0B;
+        p->flipflop = 0x0C;
+        return 1;
+    }
+    if (ch >= 5 && ch <= 7) {
+        p->addr = (uint16_t)(0xC0 + (ch - 4) * 4);
+        p->count = (uint16_t)(0xC2 + (ch - 4) * 4);
+        p->page = page16[ch - 4];
+        p->mask = 0xD4;
+        p->mode = 0xD6;
+        p->flipflop = 0xD8;
+        return 1;
+    }
+    return 0;
+}
+
+/* Programs one transfer, as PC software does: mask the channel, clear the
+ * byte flip-flop, mode, address low/high, page, count-1 low/high, unmask.
+ * 16-bit channels take word addresses and word counts; their page register
+ * holds address bits 23:17 (bit 0 ignored). */
+static void dma_program(ULONG ch, int to_memory, int demand, uint32_t phys, uint32_t len)
+{
+    struct dma_ports p;
+    struct pc *pc = pd.cfg.pc;
+    uint32_t addr, count;
+    uint8_t page;
+    if (!dma_ports(ch, &p))
+        return;
+    if (ch >= 4) {
+        addr = (phys >> 1) & 0xFFFFu;
+        page = (uint8_t)((phys >> 16) & 0xFEu);
+        count = len / 2 - 1;
+    } else {
+        addr = phys & 0xFFFFu;
+        page = (uint8_t)(phys >> 16);
+        count = len - 1;
+    }
+    pc_outb(pc, p.mask, (uint8_t)(0x04 | (ch & 3)));
+    pc_outb(pc, p.flipflop, 0);
+    pc_outb(pc, p.mode, (uint8_t)((demand ? 0x00 : 0x40) | (to_memory ? 0x04 : 0x08) | (ch & 3)));
+    pc_outb(pc, p.addr, (uint8_t)addr);
+    pc_outb(pc, p.addr, (uint8_t)(addr >> 8));
+    pc_outb(pc, p.page, page);
+    pc_outb(pc, p.flipflop, 0);
+    pc_outb(pc, p.count, (uint8_t)count);
+    pc_outb(pc, p.count, (uint8_t)(count >> 8));
+    pc_outb(pc, p.mask, (uint8_t)(ch & 3));
+    pd.last_dma_phys = phys;
+    pd.last_dma_len = len;
+}
+
+static void dma_mask(ULONG ch)
+{
+    struct dma_ports p;
+    if (dma_ports(ch, &p))
+        pc_outb(pd.cfg.pc, p.mask, (uint8_t)(0x04 | (ch & 3)));
+}
+
+/* IoFlushAdapterBuffers: the map buffer goes back to the SRB's buffer for
+ * a transfer to memory, and the channel is masked. */
+static void flush_mapping(struct adapter *a)
+{
+    if (!a->map.active)
+        return;
+    if (a->map.to_memory)
+        memcpy(a->map.va, pc_memory(pd.cfg.pc) + a->map.phys, a->map.length);
+    dma_mask(a->ci.DmaChannel);
+    a->map.active = 0;
+}
+
+/* The DPC half of ScsiPortIoMapTransfer: the map buffer is at the same
+ * offset in its 4 KiB page as the data (map registers map pages), the
+ * transfer is cut at the DMA page boundary (64 KiB for 8-bit channels,
+ * 128 KiB for 16-bit ones) -- the 8237's TC ends it there and the miniport
+ * maps the rest. */
+static void run_map_transfer(struct adapter *a)
+{
+    PSCSI_REQUEST_BLOCK srb = a->map_srb;
+    int to_memory = (srb->SrbFlags & SRB_FLAGS_DATA_IN) != 0;
+    uint32_t boundary = a->ci.DmaChannel >= 4 ? 0x20000u : 0x10000u;
+    uint32_t phys = pd.cfg.map_buffer + (uint32_t)((uintptr_t)a->map_va & 0xFFFu);
+    uint32_t len = a->map_len;
+    uint32_t room = boundary - (phys & (boundary - 1));
+
+    a->map_pending = 0;
+    flush_mapping(a);
+    if (len > room)
+        len = room;
+    if (to_memory)
+        memset(pc_memory(pd.cfg.pc) + phys, 0xA5, len);   /* unwritten bytes show */
+    else
+        memcpy(pc_memory(pd.cfg.pc) + phys, a->map_va, len);
+    a->map.active = 1;
+    a->map.srb = srb;
+    a->map.va = a->map_va;
+    a->map.phys = phys;
+    a->map.length = len;
+    a->map.to_memory = to_memory;
+    dma_program(a->ci.DmaChannel, to_memory, a->ci.DemandMode, phys, len);
+    pd_log("IoMapTransfer: %u of %u bytes at 0x%06x, channel %u", len, a->map_len, phys,
+         a->ci.DmaChannel);
+}
+
+/* ---- calling the miniport ------------------------------------------- */
+
+static void enter(struct adapter *a)
+{
+    if (pd.depth++ == 0) {
+        pc_interrupts_enable(pd.cfg.pc, 0);
+        pd.current = a;
+    }
+}
+
+static void check_completed(struct adapter *a)
+{
+    if (a->completed && memcmp(a->completed, &a->completed_copy, sizeof(SCSI_REQUEST_BLOCK)) != 0)
+        violation("SRB %p was written after the miniport completed it", (void *)a->completed);
+    a->completed = NULL;
+}
+
+static void leave(struct adapter *a)
+{
+    if (--pd.depth != 0)
+        return;
+    check_completed(a);
+    while (a->map_pending) {
+        run_map_transfer(a);
+        pd.depth++;
+        pd.hw.HwDmaStarted(a->ext);
+        pd.depth--;
+        check_completed(a);
+    }
+    pd.current = NULL;
+    pc_interrupts_enable(pd.cfg.pc, 1);
+}
+
+static void isr(void *ctx, int irq)
+{
+    struct adapter *a = ctx;
+    BOOLEAN ours;
+    (void)irq;
+    enter(a);
+    ours = pd.hw.HwInterrupt(a->ext);
+    leave(a);
+    if (!ours)
+        a->spurious++;
+}
+
+/* ---- ScsiPort* routines ---------------------------------------------- */
+
+static uint16_t port_of(const void *p, unsigned width, const char *who)
+{
+    const UCHAR *b = p;
+    if (b < io_space || b + width > io_space + IO_SPACE) {
+        violation("%s: %p is not a port address from ScsiPortGetDeviceBase", who, p);
+        return 0;
+    }
+    uint16_t port = (uint16_t)(b - io_space);
+    struct adapter *a = pd.current;
+    if (a) {
+        for (int i = 0; i < a->n_io; i++)
+            if (port >= a->io_lo[i] && port + width - 1 <= a->io_hi[i])
+                return port;
+        violation("%s: port 0x%x is outside the ranges the miniport mapped", who, port);
+    }
+    return port;
+}
+
+UCHAR ScsiPortReadPortUchar(PUCHAR Port)
+{
+    return pc_inb(pd.cfg.pc, port_of(Port, 1, "ScsiPortReadPortUchar"));
+}
+
+USHORT ScsiPortReadPortUshort(PUSHORT Port)
+{
+    return pc_inw(pd.cfg.pc, port_of(Port, 2, "ScsiPortReadPortUshort"));
+}
+
+ULONG ScsiPortReadPortUlong(PULONG Port)
+{
+    uint16_t p = port_of(Port, 4, "ScsiPortReadPortUlong");
+    return pc_inw(pd.cfg.pc, p) | ((ULONG)pc_inw(pd.cfg.pc, (uint16_t)(p + 2)) << 16);
+}
+
+VOID ScsiPortReadPortBufferUchar(PUCHAR Port, PUCHAR Buffer, ULONG Count)
+{
+    uint16_t p = port_of(Port, 1, "ScsiPortReadPortBufferUchar");
+    while (Count--)
+        *Buffer++ = pc_inb(pd.cfg.pc, p);
+}
+
+VOID ScsiPortReadPortBufferUshort(PUSHORT Port, PUSHORT Buffer, ULONG Count)
+{
+    uint16_t p = port_of(Port, 2, "ScsiPortReadPortBufferUshort");
+    while (Count--)
+        *Buffer++ = pc_inw(pd.cfg.pc, p);
+}
+
+VOID ScsiPortWritePortUchar(PUCHAR Port, UCHAR Value)
+{
+    pc_outb(pd.cfg.pc, port_of(Port, 1, "ScsiPortWritePortUchar"), Value);
+}
+
+VOID ScsiPortWritePortUshort(PUSHORT Port, USHORT Value)
+{
+    pc_outw(pd.cfg.pc, port_of(Port, 2, "ScsiPortWritePortUshort"), Value);
+}
+
+VOID ScsiPortWritePortUlong(PULONG Port, ULONG Value)
+{
+    uint16_t p = port_of(Port, 4, "ScsiPortWritePortUlong");
+    pc_outw(pd.cfg.pc, p, (uint16_t)Value);
+    pc_outw(pd.cfg.pc, (uint16_t)(p + 2), (uint16_t)(Value >> 16));
+}
+
+VOID ScsiPortWritePortBufferUchar(PUCHAR Port, PUCHAR Buffer, ULONG Count)
+{
+    uint16_t p = port_of(Port, 1, "ScsiPortWritePortBufferUchar");
+    while (Count--)
+        pc_outb(pd.cfg.pc, p, *Buffer++);
+}
+
+VOID ScsiPortWritePortBufferUshort(PUSHORT Port, PUSHORT Buffer, ULONG Count)
+{
+    uint16_t p = port_of(Port, 2, "ScsiPortWritePortBufferUshort");
+    while (Count--)
+        pc_outw(pd.cfg.pc, p, *Buffer++);
+}
+
+SCSI_PHYSICAL_ADDRESS ScsiPortConvertUlongToPhysicalAddress(ULONG_PTR UlongAddress)
+{
+    SCSI_PHYSICAL_ADDRESS a;
+    a.QuadPart = (LONGLONG)UlongAddress;
+    return a;
+}
+
+/* Ports 0x000-0x0FF belong to the motherboard (DMA, PIC, timer...). */
+BOOLEAN ScsiPortValidateRange(PVOID HwDeviceExtension, INTERFACE_TYPE BusType,
+                              ULONG SystemIoBusNumber, SCSI_PHYSICAL_ADDRESS IoAddress,
+                              ULONG NumberOfBytes, BOOLEAN InIoSpace)
+{
+    uint64_t lo = (uint64_t)IoAddress.QuadPart, hi = lo + NumberOfBytes - 1;
+    struct adapter *self = find_adapter(HwDeviceExtension, "ScsiPortValidateRange");
+    (void)SystemIoBusNumber;
+    if (BusType != Isa || !InIoSpace || NumberOfBytes == 0 || hi >= IO_SPACE || lo < 0x100)
+        return FALSE;
+    for (int i = 0; i < PORTDRV_MAX_ADAPTERS; i++) {
+        struct adapter *a = &pd.adapters[i];
+        if (!a->in_use || a == self)
+            continue;
+        for (int r = 0; r < a->n_io; r++)
+            if (lo <= a->io_hi[r] && hi >= a->io_lo[r])
+                return FALSE;
+    }
+    return TRUE;
+}
+
+PVOID ScsiPortGetDeviceBase(PVOID HwDeviceExtension, INTERFACE_TYPE BusType,
+                            ULONG SystemIoBusNumber, SCSI_PHYSICAL_ADDRESS IoAddress,
+                            ULONG NumberOfBytes, BOOLEAN InIoSpace)
+{
+    struct adapter *a = find_adapter(HwDeviceExtension, "ScsiPortGetDeviceBase");
+    uint64_t lo = (uint64_t)IoAddress.QuadPart;
+    (void)SystemIoBusNumber;
+    if (!a)
+        return NULL;
+    if (BusType != Isa || !InIoSpace) {
+        violation("ScsiPortGetDeviceBase: only ISA I/O space is emulated");
+        return NULL;
+    }
+    if (NumberOfBytes == 0 || lo + NumberOfBytes > IO_SPACE || a->n_io == 4)
+        return NULL;
+    a->io_lo[a->n_io] = (uint32_t)lo;
+    a->io_hi[a->n_io] = (uint32_t)(lo + NumberOfBytes - 1);
+    a->n_io++;
+    return &io_space[lo];
+}
+
+VOID ScsiPortFreeDeviceBase(PVOID HwDeviceExtension, PVOID MappedAddress)
+{
+    struct adapter *a = find_adapter(HwDeviceExtension, "ScsiPortFreeDeviceBase");
+    const UCHAR *b = MappedAddress;
+    if (!a)
+        return;
+    for (int i = 0; i < a->n_io; i++) {
+        if (b == &io_space[a->io_lo[i]]) {
+            a->io_lo[i] = a->io_lo[a->n_io - 1];
+            a->io_hi[i] = a->io_hi[a->n_io - 1];
+            a->n_io--;
+            return;
+        }
+    }
+    violation("ScsiPortFreeDeviceBase: %p was not mapped", MappedAddress);
+}
+
+VOID ScsiPortStallExecution(ULONG Delay)
+{
+    pc_idle_ps(pd.cfg.pc, (uint64_t)Delay * PS_PER_US);
+}
+
+VOID ScsiPortMoveMemory(PVOID WriteBuffer, PVOID ReadBuffer, ULONG Length)
+{
+    memmove(WriteBuffer, ReadBuffer, Length);
+}
+
+VOID ScsiPortLogError(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK Srb, UCHAR PathId,
+                      UCHAR TargetId, UCHAR Lun, ULONG ErrorCode, ULONG UniqueId)
+{
+    (void)HwDeviceExtension;
+    (void)Srb;
+    fprintf(pd.cfg.log ? pd.cfg.log : stderr,
+            "portdrv: miniport logged error 0x%x (unique id 0x%08x) at %u:%u:%u\n",
+            ErrorCode, UniqueId, PathId, TargetId, Lun);
+    if (pd.n_logged < PORTDRV_MAX_LOGGED) {
+        struct portdrv_logged_error *e = &pd.logged[pd.n_logged++];
+        e->error_code = ErrorCode;
+        e->unique_id = UniqueId;
+        e->path_id = PathId;
+        e->target_id = TargetId;
+        e->lun = Lun;
+    }
+}
+
+int portdrv_logged_errors(struct portdrv_logged_error *out, int max)
+{
+    int n = pd.n_logged < max ? pd.n_logged : max;
+    if (out && n > 0)
+        memcpy(out, pd.logged, (size_t)n * sizeof *out);
+    return pd.n_logged;
+}
+
+static void complete_srb(struct adapter *a, PSCSI_REQUEST_BLOCK srb, const char *who)
+{
+    int i = find_outstanding(a, srb);
+    if (i < 0) {
+        violation("%s: SRB %p is not outstanding (completed twice, or never started)",
+                  who, (void *)srb);
+        return;
+    }
+    if (SRB_STATUS(srb->SrbStatus) == SRB_STATUS_PENDING)
+        violation("%s: SRB %p completed with SRB_STATUS_PENDING", who, (void *)srb);
+    if (a->map.active && a->map.srb == srb)
+        flush_mapping(a);          /* the port driver's IoFlushAdapterBuffers */
+    if (a->map_pending && a->map_srb == srb) {
+        violation("%s: SRB %p completed with an IoMapTransfer still pending", who, (void *)srb);
+        a->map_pending = 0;
+    }
+    a->outstanding[i] = NULL;
+    a->completed = srb;
+    memcpy(&a->completed_copy, srb, sizeof *srb);
+    pd_log("RequestComplete: SRB %p status 0x%02x scsi 0x%02x length %u", (void *)srb,
+         srb->SrbStatus, srb->ScsiStatus, srb->DataTransferLength);
+}
+
+VOID ScsiPortNotification(SCSI_NOTIFICATION_TYPE NotificationType, PVOID HwDeviceExtension, ...)
+{
+    struct adapter *a = find_adapter(HwDeviceExtension, "ScsiPortNotification");
+    va_list ap;
+    if (!a)
+        return;
+    va_start(ap, HwDeviceExtension);
+    switch (NotificationType) {
+    case RequestComplete:
+        complete_srb(a, va_arg(ap, PSCSI_REQUEST_BLOCK), "RequestComplete");
+        break;
+    case NextRequest:
+        a->ready = 1;
+        break;
+    case NextLuRequest:
+        (void)va_arg(ap, int);
+        (void)va_arg(ap, int);
+        (void)va_arg(ap, int);
+        a->ready = 1;
+        break;
+    case ResetDetected:
+        a->resets_detected++;
+        pd_log("ResetDetected");
+        break;
+    case RequestTimerCall: {
+        PHW_TIMER fn = va_arg(ap, PHW_TIMER);
+        ULONG us = va_arg(ap, ULONG);
+        a->timer = us ? fn : NULL;
+        a->timer_due_ps = cosim_now_ps() + (uint64_t)us * PS_PER_US;
+        break;
+    }
+    default:
+        violation("ScsiPortNotification: type %d is not emulated", (int)NotificationType);
+        break;
+    }
+    va_end(ap);
+}
+
+VOID ScsiPortCompleteRequest(PVOID HwDeviceExtension, UCHAR PathId, UCHAR TargetId,
+                             UCHAR Lun, UCHAR SrbStatus)
+{
+    struct adapter *a = find_adapter(HwDeviceExtension, "ScsiPortCompleteRequest");
+    if (!a)
+        return;
+    for (int i = 0; i < MAX_OUTSTANDING; i++) {
+        PSCSI_REQUEST_BLOCK s = a->outstanding[i];
+        if (!s || (PathId != SP_UNTAGGED && s->PathId != PathId) ||
+            (TargetId != SP_UNTAGGED && s->TargetId != TargetId) ||
+            (Lun != SP_UNTAGGED && s->Lun != Lun))
+            continue;
+        s->SrbStatus = SrbStatus;
+        complete_srb(a, s, "ScsiPortCompleteRequest");
+    }
+}
+
+VOID ScsiPortIoMapTransfer(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK Srb,
+                           PVOID LogicalAddress, ULONG Length)
+{
+    struct adapter *a = find_adapter(HwDeviceExtension, "ScsiPortIoMapTransfer");
+    const UCHAR *va = LogicalAddress, *buf;
+    if (!a)
+        return;
+    buf = Srb ? Srb->DataBuffer : NULL;
+    if (a->ci.DmaChannel == SP_UNINITIALIZED_VALUE || a->ci.Master) {
+        violation("ScsiPortIoMapTransfer: the adapter has no system DMA channel");
+        return;
+    }
+    if (!Srb || find_outstanding(a, Srb) < 0) {
+        violation("ScsiPortIoMapTransfer: SRB %p is not outstanding", (void *)Srb);
+        return;
+    }
+    if (Srb->DataTransferLength == 0 || !(Srb->SrbFlags & SRB_FLAGS_UNSPECIFIED_DIRECTION) ||
+        (Srb->SrbFlags & SRB_FLAGS_UNSPECIFIED_DIRECTION) == SRB_FLAGS_UNSPECIFIED_DIRECTION) {
+        violation("ScsiPortIoMapTransfer: SRB %p has no data phase with one direction", (void *)Srb);
+        return;
+    }
+    if (Length == 0 || Length > a->ci.MaximumTransferLength) {
+        violation("ScsiPortIoMapTransfer: length %u is 0 or beyond MaximumTransferLength %u",
+                  Length, a->ci.MaximumTransferLength);
+        return;
+    }
+    if (va < buf || va + Length > buf + Srb->DataTransferLength) {
+        violation("ScsiPortIoMapTransfer: [%p, +%u) is outside the SRB's data buffer",
+                  LogicalAddress, Length);
+        return;
+    }
+    if (a->ci.DmaChannel >= 4 && ((Length & 1u) || ((uintptr_t)va & 1u))) {
+        violation("ScsiPortIoMapTransfer: odd address or length on 16-bit channel %u",
+                  a->ci.DmaChannel);
+        return;
+    }
+    if (a->map_pending) {
+        violation("ScsiPortIoMapTransfer: called again before HwDmaStarted");
+        return;
+    }
+    if (pd.depth == 0) {
+        violation("ScsiPortIoMapTransfer: called outside a miniport routine");
+        return;
+    }
+    a->map_pending = 1;
+    a->map_srb = Srb;
+    a->map_va = (PUCHAR)LogicalAddress;
+    a->map_len = Length;
+}
+
+VOID ScsiPortFlushDma(PVOID HwDeviceExtension)
+{
+    struct adapter *a = find_adapter(HwDeviceExtension, "ScsiPortFlushDma");
+    if (a)
+        flush_mapping(a);
+}
+
+/* ---- initialisation ---------------------------------------------------- */
+
+static int check_config(const PORT_CONFIGURATION_INFORMATION *ci)
+{
+    if (ci->NumberOfBuses < 1 || ci->InitiatorBusId[0] >= 8) {
+        violation("HwFindAdapter: NumberOfBuses %u / InitiatorBusId %u invalid",
+                  ci->NumberOfBuses, ci->InitiatorBusId[0]);
+        return 0;
+    }
+    if (ci->MaximumTransferLength == 0 || ci->MaximumTransferLength == SP_UNINITIALIZED_VALUE) {
+        violation("HwFindAdapter: MaximumTransferLength not set");
+        return 0;
+    }
+    if (ci->BusInterruptLevel == 0 || ci->BusInterruptLevel > 15) {
+        violation("HwFindAdapter: BusInterruptLevel %u is not an ISA IRQ", ci->BusInterruptLevel);
+        return 0;
+    }
+    if (ci->DmaChannel != SP_UNINITIALIZED_VALUE && !ci->Master) {
+        int wide = ci->DmaChannel >= 5 && ci->DmaChannel <= 7;
+        if (!(ci->DmaChannel <= 3 || wide) ||
+            ci->DmaWidth != (wide ? Width16Bits : Width8Bits)) {
+            violation("HwFindAdapter: DMA channel %u with width %d", ci->DmaChannel,
+                      (int)ci->DmaWidth);
+            return 0;
+        }
+        if (ci->MaximumTransferLength > (wide ? 0x20000u : 0x10000u)) {
+            violation("HwFindAdapter: MaximumTransferLength %u beyond the 8237's count",
+                      ci->MaximumTransferLength);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void default_config(PORT_CONFIGURATION_INFORMATION *ci, ACCESS_RANGE *ranges)
+{
+    memset(ci, 0, sizeof *ci);
+    ci->Length = sizeof *ci;
+    ci->AdapterInterfaceType = Isa;
+    ci->InterruptMode = Latched;
+    ci->MaximumTransferLength = SP_UNINITIALIZED_VALUE;
+    ci->NumberOfPhysicalBreaks = SP_UNINITIALIZED_VALUE;
+    ci->DmaChannel = SP_UNINITIALIZED_VALUE;
+    ci->DmaPort = SP_UNINITIALIZED_VALUE;
+    ci->NumberOfAccessRanges = pd.hw.NumberOfAccessRanges;
+    ci->AccessRanges = (ACCESS_RANGE (*)[])ranges;
+    for (int i = 0; i < 8; i++)
+        ci->InitiatorBusId[i] = SP_UNTAGGED;
+    ci->MapBuffers = pd.hw.MapBuffers;
+    ci->NeedPhysicalAddresses = pd.hw.NeedPhysicalAddresses;
+    ci->TaggedQueuing = pd.hw.TaggedQueuing;
+    ci->AutoRequestSense = pd.hw.AutoRequestSense;
+    ci->MultipleRequestPerLu = pd.hw.MultipleRequestPerLu;
+    ci->MaximumNumberOfTargets = 8;
+    ci->DeviceExtensionSize = pd.hw.DeviceExtensionSize;
+    ci->SrbExtensionSize = pd.hw.SrbExtensionSize;
+}
+
+#define STATUS_SUCCESS 0x00000000u
+#define STATUS_REVISION_MISMATCH 0xC0000059u
+#define STATUS_NO_SUCH_DEVICE 0xC000000Eu
+#define STATUS_INVALID_PARAMETER 0xC000000Du
+
+ULONG ScsiPortInitialize(PVOID Argument1, PVOID Argument2,
+                         PHW_INITIALIZATION_DATA HwInitializationData, PVOID HwContext)
+{
+    PHW_INITIALIZATION_DATA hw = HwInitializationData;
+    BOOLEAN again = TRUE;
+    (void)Argument1;
+    (void)Argument2;
+    if (!pd.initialised) {
+        violation("ScsiPortInitialize: portdrv_init was not called");
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (hw->HwInitializationDataSize > sizeof(HW_INITIALIZATION_DATA) ||
+        hw->HwInitializationDataSize < offsetof(HW_INITIALIZATION_DATA, HwAdapterControl))
+        return STATUS_REVISION_MISMATCH;
+    if (!hw->HwInitialize || !hw->HwStartIo || !hw->HwFindAdapter || !hw->HwResetBus ||
+        !hw->HwInterrupt) {
+        violation("ScsiPortInitialize: a required Hw routine is missing");
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (hw->AdapterInterfaceType != Isa)
+        return STATUS_NO_SUCH_DEVICE;
+    if (hw->NumberOfAccessRanges == 0 || hw->NumberOfAccessRanges > 4) {
+        violation("ScsiPortInitialize: NumberOfAccessRanges %u", hw->NumberOfAccessRanges);
+        return STATUS_INVALID_PARAMETER;
+    }
+    pd.hw = *hw;
+
+    while (again && pd.n_adapters < PORTDRV_MAX_ADAPTERS) {
+        struct adapter *a = &pd.adapters[pd.n_adapters];
+        char arg[256];
+        ULONG rc;
+        memset(a, 0, sizeof *a);
+        a->ext = calloc(1, hw->DeviceExtensionSize ? hw->DeviceExtensionSize : 1);
+        a->in_use = 1;
+        default_config(&a->ci, a->ranges);
+        snprintf(arg, sizeof arg, "%s", pd.cfg.argument_string ? pd.cfg.argument_string : "");
+        again = FALSE;
+        enter(a);
+        rc = hw->HwFindAdapter(a->ext, HwContext, NULL,
+                               pd.cfg.argument_string ? arg : NULL, &a->ci, &again);
+        leave(a);
+        if (rc != SP_RETURN_FOUND || !check_config(&a->ci)) {
+            if (rc != SP_RETURN_NOT_FOUND)
+                pd_log("HwFindAdapter returned %u", rc);
+            free(a->ext);
+            a->in_use = 0;
+            if (rc != SP_RETURN_NOT_FOUND)
+                break;
+            continue;
+        }
+        if (a->ci.DmaChannel != SP_UNINITIALIZED_VALUE && !hw->HwDmaStarted) {
+            violation("ScsiPortInitialize: system DMA without HwDmaStarted");
+            free(a->ext);
+            a->in_use = 0;
+            break;
+        }
+        pd_log("adapter %d: irq %u dma %d", pd.n_adapters, a->ci.BusInterruptLevel,
+             a->ci.DmaChannel == SP_UNINITIALIZED_VALUE ? -1 : (int)a->ci.DmaChannel);
+        pc_set_isr(pd.cfg.pc, (int)a->ci.BusInterruptLevel, isr, a);
+        pc_irq_mask(pd.cfg.pc, (int)a->ci.BusInterruptLevel, 0);
+        enter(a);
+        if (!hw->HwInitialize(a->ext)) {
+            leave(a);
+            pd_log("adapter %d: HwInitialize failed", pd.n_adapters);
+            pc_irq_mask(pd.cfg.pc, (int)a->ci.BusInterruptLevel, 1);
+            free(a->ext);
+            a->in_use = 0;
+            continue;
+        }
+        leave(a);
+        a->ready = 1;
+        pd.n_adapters++;
+    }
+    return pd.n_adapters ? STATUS_SUCCESS : STATUS_NO_SUCH_DEVICE;
+}
+
+int portdrv_init(const struct portdrv_config *cfg)
+{
+    if (!cfg || !cfg->pc)
+        return -1;
+    memset(&pd.adapters, 0, sizeof pd.adapters);
+    pd.cfg = *cfg;
+    if (!pd.cfg.map_buffer)
+        pd.cfg.map_buffer = PORTDRV_MAP_BUFFER_DEFAULT;
+    if ((pd.cfg.map_buffer & 0x1FFFFu) ||
+        pd.cfg.map_buffer + PORTDRV_MAP_BUFFER_SIZE > PC_MEM_SIZE) {
+        fprintf(stderr, "portdrv: map buffer 0x%x must be 128 KiB aligned below 16 MiB\n",
+                pd.cfg.map_buffer);
+        return -1;
+    }
+    pd.n_adapters = 0;
+    pd.depth = 0;
+    pd.n_logged = 0;
+    pd.initialised = 1;
+    return 0;
+}
+
+ULONG portdrv_load(portdrv_driver_entry_fn driver_entry)
+{
+    static int driver_object;     /* an opaque token, as NT's DRIVER_OBJECT is to the miniport */
+    return driver_entry(&driver_object, NULL);
+}
+
+void portdrv_shutdown(void)
+{
+    for (int i = 0; i < PORTDRV_MAX_ADAPTERS; i++) {
+        if (pd.adapters[i].in_use) {
+            pc_set_isr(pd.cfg.pc, (int)pd.adapters[i].ci.BusInterruptLevel, NULL, NULL);
+            free(pd.adapters[i].ext);
+            pd.adapters[i].in_use = 0;
+        }
+    }
+    pd.n_adapters = 0;
+    pd.initialised = 0;
+}
+
+int portdrv_adapter_count(void) { return pd.n_adapters; }
+
+const PORT_CONFIGURATION_INFORMATION *portdrv_config_info(int adapter)
+{
+    if (adapter < 0 || adapter >= pd.n_adapters)
+        return NULL;
+    return &pd.adapters[adapter].ci;
+}
+
+uint64_t portdrv_resets_detected(int adapter)
+{
+    return (adapter >= 0 && adapter < pd.n_adapters) ? pd.adapters[adapter].resets_detected : 0;
+}
+
+uint64_t portdrv_spurious_interrupts(int adapter)
+{
+    return (adapter >= 0 && adapter < pd.n_adapters) ? pd.adapters[adapter].spurious : 0;
+}
+
+void portdrv_last_dma(uint32_t *phys, uint32_t *length)
+{
+    *phys = pd.last_dma_phys;
+    *length = pd.last_dma_len;
+}
+
+/* ---- running requests -------------------------------------------------- */
+
+static void run_timer(struct adapter *a)
+{
+    if (a->timer && cosim_now_ps() >= a->timer_due_ps) {
+        PHW_TIMER fn = a->timer;
+        a->timer = NULL;
+        enter(a);
+        fn(a->ext);
+        leave(a);
+    }
+}
+
+void portdrv_reset_bus(int adapter)
+{
+    struct adapter *a;
+    if (adapter < 0 || adapter >= pd.n_adapters)
+        return;
+    a = &pd.adapters[adapter];
+    enter(a);
+    pd.hw.HwResetBus(a->ext, 0);
+    leave(a);
+    for (int i = 0; i < MAX_OUTSTANDING; i++)
+        if (a->outstanding[i])
+            violation("HwResetBus left SRB %p outstanding", (void *)a->outstanding[i]);
+}
+
+UCHAR portdrv_execute(int adapter, PSCSI_REQUEST_BLOCK srb)
+{
+    struct adapter *a;
+    uint64_t start, limit;
+    int slot = -1;
+    if (adapter < 0 || adapter >= pd.n_adapters)
+        return SRB_STATUS_NO_HBA;
+    a = &pd.adapters[adapter];
+    srb->SrbStatus = SRB_STATUS_PENDING;
+    srb->Length = sizeof *srb;
+    start = cosim_now_ps();
+    limit = (uint64_t)(srb->TimeOutValue ? srb->TimeOutValue : 10) * PS_PER_S;
+
+    /* Wait until the miniport asks for a request. */
+    while (!a->ready) {
+        if (cosim_now_ps() - start > limit) {
+            violation("the miniport never asked for a request (NextRequest)");
+            srb->SrbStatus = SRB_STATUS_TIMEOUT;
+            return SRB_STATUS_TIMEOUT;
+        }
+        run_timer(a);
+        pc_idle_ps(pd.cfg.pc, POLL_STEP_PS);
+    }
+    for (int i = 0; i < MAX_OUTSTANDING; i++)
+        if (!a->outstanding[i]) {
+            slot = i;
+            break;
+        }
+    if (slot < 0) {
+        violation("more than %d SRBs outstanding", MAX_OUTSTANDING);
+        return SRB_STATUS_BUSY;
+    }
+    a->outstanding[slot] = srb;
+    a->ready = 0;
+    start = cosim_now_ps();
+    enter(a);
+    pd.hw.HwStartIo(a->ext, srb);
+    leave(a);
+
+    while (find_outstanding(a, srb) >= 0) {
+        if (cosim_now_ps() - start > limit) {
+            pd_log("SRB %p timed out after %u s: HwResetBus", (void *)srb, srb->TimeOutValue);
+            portdrv_reset_bus(adapter);
+            if (find_outstanding(a, srb) >= 0) {
+                a->outstanding[find_outstanding(a, srb)] = NULL;
+                srb->SrbStatus = SRB_STATUS_TIMEOUT;
+            }
+            a->ready = 1;
+            break;
+        }
+        run_timer(a);
+        if (find_outstanding(a, srb) < 0)
+            break;
+        pc_idle_ps(pd.cfg.pc, POLL_STEP_PS);
+    }
+    return SRB_STATUS(srb->SrbStatus);
+}

@@ -1,0 +1,83 @@
+/* The NT SCSI port driver emulation: loads a miniport (its DriverEntry calls
+ * ScsiPortInitialize), runs HwFindAdapter / HwInitialize, feeds SRBs to
+ * HwStartIo, dispatches the card's interrupts to HwInterrupt, programs the
+ * co-simulated 8237 for ScsiPortIoMapTransfer and calls HwDmaStarted, runs
+ * miniport timers, times requests out through HwResetBus, and checks the
+ * miniport's side of the contract (docs/miniport.md).  Everything runs in
+ * simulated time on the PC of sim/pc/pc.h.  One port driver per process. */
+#ifndef SOFTHBA_PORTDRV_H
+#define SOFTHBA_PORTDRV_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "miniport.h"
+#include "srb.h"
+#include "pc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PORTDRV_MAX_ADAPTERS 4
+#define PORTDRV_MAX_LOGGED 32
+
+struct portdrv_config {
+    struct pc *pc;
+    const char *argument_string;  /* the registry's DriverParameter, or NULL */
+    FILE *log;                    /* notifications and ScsiPortLogError, or NULL */
+    uint32_t map_buffer;          /* physical base of the map (bounce) buffers;
+                                   * 0: PORTDRV_MAP_BUFFER_DEFAULT */
+};
+/* 128 KiB aligned, below 16 MiB, 256 KiB long (one 128 KiB DMA page plus
+ * room for a transfer that starts inside a 4 KiB page and crosses it). */
+#define PORTDRV_MAP_BUFFER_DEFAULT 0x100000u
+#define PORTDRV_MAP_BUFFER_SIZE 0x40000u
+
+/* A contract violation: the message names the rule.  The default handler
+ * prints it and aborts; a test may install its own (and return). */
+typedef void (*portdrv_violation_fn)(void *ctx, const char *msg);
+void portdrv_set_violation_handler(portdrv_violation_fn fn, void *ctx);
+uint64_t portdrv_violations(void);
+
+typedef ULONG (*portdrv_driver_entry_fn)(PVOID DriverObject, PVOID Argument2);
+
+/* Sets up the port driver; call before portdrv_load.  0, or -1. */
+int portdrv_init(const struct portdrv_config *cfg);
+/* Calls the miniport's DriverEntry.  Returns its status (0: at least one
+ * adapter found and initialised). */
+ULONG portdrv_load(portdrv_driver_entry_fn driver_entry);
+void portdrv_shutdown(void);
+
+int portdrv_adapter_count(void);
+const PORT_CONFIGURATION_INFORMATION *portdrv_config_info(int adapter);
+
+/* Runs one SRB to completion, as the port driver would: waits until the
+ * miniport asked for a request, calls HwStartIo, lets simulated time pass
+ * (interrupts, DMA, timers) until the miniport completes it or its
+ * TimeOutValue runs out (then HwResetBus).  Returns SRB_STATUS(SrbStatus). */
+UCHAR portdrv_execute(int adapter, PSCSI_REQUEST_BLOCK srb);
+
+/* Asks the miniport to reset the bus (HwResetBus) as the port driver does
+ * after a timeout. */
+void portdrv_reset_bus(int adapter);
+
+/* What the miniport reported. */
+struct portdrv_logged_error {
+    ULONG error_code;
+    ULONG unique_id;
+    UCHAR path_id, target_id, lun;
+};
+int portdrv_logged_errors(struct portdrv_logged_error *out, int max);
+uint64_t portdrv_resets_detected(int adapter);
+uint64_t portdrv_spurious_interrupts(int adapter);
+
+/* The physical address and length of the last 8237 transfer programmed for
+ * ScsiPortIoMapTransfer (for tests). */
+void portdrv_last_dma(uint32_t *phys, uint32_t *length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

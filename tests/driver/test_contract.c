@@ -1,0 +1,184 @@
+/* The port driver emulation's contract checker must catch a misbehaving
+ * miniport.  This file is that miniport: each mode breaks one rule of the
+ * NT SCSI miniport contract (docs/miniport.md); a well-behaved mode is the
+ * control.  Runs over the recording PC double (tests/driver/recording_pc.c,
+ * a stand-in until the real PC model runs). */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "recording_pc.h"
+#include "portdrv.h"
+
+enum mode { GOOD, DOUBLE_COMPLETE, MAP_NO_DATA, MAP_TOO_LONG, MAP_OUTSIDE_BUFFER,
+            TOUCH_AFTER, BAD_PORT, NO_NEXT_REQUEST };
+static enum mode mode;
+static PUCHAR base;
+
+static ULONG NTAPI find(PVOID ext, PVOID ctx, PVOID bus, PCHAR arg,
+                        PPORT_CONFIGURATION_INFORMATION ci, PBOOLEAN again)
+{
+    (void)ctx; (void)bus; (void)arg;
+    *again = FALSE;
+    base = ScsiPortGetDeviceBase(ext, Isa, 0, ScsiPortConvertUlongToPhysicalAddress(0x340), 16, TRUE);
+    (*ci->AccessRanges)[0].RangeStart = ScsiPortConvertUlongToPhysicalAddress(0x340);
+    (*ci->AccessRanges)[0].RangeLength = 16;
+    ci->BusInterruptLevel = 5;
+    ci->DmaChannel = 1;
+    ci->DmaWidth = Width8Bits;
+    ci->MaximumTransferLength = 0x1000;
+    ci->NumberOfBuses = 1;
+    ci->InitiatorBusId[0] = 7;
+    return SP_RETURN_FOUND;
+}
+
+static BOOLEAN NTAPI init(PVOID ext) { (void)ext; return TRUE; }
+static BOOLEAN NTAPI isr(PVOID ext) { (void)ext; return FALSE; }
+static BOOLEAN NTAPI reset(PVOID ext, ULONG path)
+{
+    ScsiPortCompleteRequest(ext, (UCHAR)path, SP_UNTAGGED, SP_UNTAGGED, SRB_STATUS_BUS_RESET);
+    ScsiPortNotification(NextRequest, ext);
+    return TRUE;
+}
+static VOID NTAPI dma_started(PVOID ext) { (void)ext; }
+
+static BOOLEAN NTAPI start(PVOID ext, PSCSI_REQUEST_BLOCK srb)
+{
+    switch (mode) {
+    case MAP_NO_DATA:
+    case MAP_TOO_LONG:
+        ScsiPortIoMapTransfer(ext, srb, srb->DataBuffer, srb->DataTransferLength);
+        break;
+    case MAP_OUTSIDE_BUFFER:
+        ScsiPortIoMapTransfer(ext, srb, (PUCHAR)srb->DataBuffer + 16, srb->DataTransferLength);
+        break;
+    case BAD_PORT:
+        (void)ScsiPortReadPortUchar(base + 0x40);
+        break;
+    default:
+        break;
+    }
+    if (mode == NO_NEXT_REQUEST)
+        return TRUE;                  /* never completes: the timeout resets */
+    srb->SrbStatus = SRB_STATUS_SUCCESS;
+    ScsiPortNotification(RequestComplete, ext, srb);
+    if (mode == DOUBLE_COMPLETE)
+        ScsiPortNotification(RequestComplete, ext, srb);
+    if (mode == TOUCH_AFTER)
+        srb->ScsiStatus = 0x55;
+    ScsiPortNotification(NextRequest, ext);
+    return TRUE;
+}
+
+ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2)
+{
+    HW_INITIALIZATION_DATA hw;
+    memset(&hw, 0, sizeof hw);
+    hw.HwInitializationDataSize = sizeof hw;
+    hw.AdapterInterfaceType = Isa;
+    hw.HwInitialize = init;
+    hw.HwStartIo = start;
+    hw.HwInterrupt = isr;
+    hw.HwFindAdapter = find;
+    hw.HwResetBus = reset;
+    hw.HwDmaStarted = dma_started;
+    hw.DeviceExtensionSize = 16;
+    hw.NumberOfAccessRanges = 1;
+    hw.MapBuffers = TRUE;
+    return ScsiPortInitialize(DriverObject, Argument2, &hw, NULL);
+}
+
+static char last[256];
+static int caught;
+static void on_violation(void *ctx, const char *msg)
+{
+    (void)ctx;
+    caught++;
+    snprintf(last, sizeof last, "%s", msg);
+}
+
+static int failures;
+
+static void run(struct pc *pc, enum mode m, uint32_t len, const char *expect)
+{
+    static uint8_t buf[0x2000];
+    SCSI_REQUEST_BLOCK srb;
+    struct portdrv_config cfg = { 0 };
+    portdrv_shutdown();
+    cfg.pc = pc;
+    portdrv_init(&cfg);
+    portdrv_set_violation_handler(on_violation, NULL);
+    if (portdrv_load(DriverEntry) != 0) {
+        fprintf(stderr, "mode %d: load failed\n", m);
+        failures++;
+        return;
+    }
+    mode = m;
+    caught = 0;
+    last[0] = 0;
+    memset(&srb, 0, sizeof srb);
+    srb.Function = SRB_FUNCTION_EXECUTE_SCSI;
+    srb.CdbLength = 6;
+    srb.DataBuffer = len ? buf : NULL;
+    srb.DataTransferLength = len;
+    srb.SrbFlags = len ? SRB_FLAGS_DATA_IN : 0;
+    srb.TimeOutValue = 1;
+    portdrv_execute(0, &srb);
+    if (expect == NULL ? caught != 0 : (caught == 0 || strstr(last, expect) == NULL)) {
+        fprintf(stderr, "mode %d: caught %d, last '%s', expected '%s'\n", m, caught, last,
+                expect ? expect : "(none)");
+        failures++;
+    } else {
+        printf("mode %d: %s\n", m, expect ? last : "clean");
+    }
+}
+
+int main(void)
+{
+    struct pc *pc = pc_create(NULL);
+    int status;
+    pid_t child;
+
+    run(pc, GOOD, 0, NULL);
+    run(pc, GOOD, 0x1000, NULL);
+    run(pc, DOUBLE_COMPLETE, 0, "not outstanding");
+    run(pc, MAP_NO_DATA, 0, "no data phase");
+    run(pc, MAP_TOO_LONG, 0x2000, "beyond MaximumTransferLength");
+    run(pc, MAP_OUTSIDE_BUFFER, 0x1000, "outside the SRB's data buffer");
+    run(pc, TOUCH_AFTER, 0, "written after the miniport completed it");
+    run(pc, BAD_PORT, 0, "outside the ranges the miniport mapped");
+    run(pc, NO_NEXT_REQUEST, 0, NULL);   /* a timeout is handled, not a violation */
+
+    /* Without a handler a violation is loud: message and abort(). */
+    fflush(stdout);
+    child = fork();
+    if (child == 0) {
+        portdrv_set_violation_handler(NULL, NULL);
+        mode = DOUBLE_COMPLETE;
+        {
+            SCSI_REQUEST_BLOCK srb;
+            memset(&srb, 0, sizeof srb);
+            srb.Function = SRB_FUNCTION_EXECUTE_SCSI;
+            srb.CdbLength = 6;
+            srb.TimeOutValue = 1;
+            portdrv_execute(0, &srb);
+        }
+        _exit(0);
+    }
+    waitpid(child, &status, 0);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT) {
+        fprintf(stderr, "default violation handler did not abort\n");
+        failures++;
+    }
+    portdrv_shutdown();
+    pc_destroy(pc);
+    if (failures) {
+        fprintf(stderr, "test_contract: %d failure(s)\n", failures);
+        return 1;
+    }
+    printf("test_contract: every violation caught\n");
+    return 0;
+}
