@@ -73,6 +73,13 @@ struct pc_stats {
 void pc_get_stats(struct pc *pc, struct pc_stats *out);
 void pc_reset_stats(struct pc *pc);
 
+/* 1 while the DMA controller owns the bus (a service is in progress). */
+int pc_dma_busy(struct pc *pc);
+
+/* Deliver pending interrupts now (the blocking calls above do this at every
+ * instruction boundary; a test that steps the kernel itself may call it). */
+void pc_poll_interrupts(struct pc *pc);
+
 /* Write a line to the bus trace (if tracing), with the simulated time. */
 void pc_trace_note(struct pc *pc, const char *fmt, ...);
 

@@ -1,0 +1,334 @@
+// Host register file: the HOST I/O ports (host side, through isa_slave) and
+// HOSTIF (the card CPU's view), with the command/result mailboxes in block
+// RAM, interrupt logic on both sides and the transfer registers.
+`include "softhba_regs.vh"
+module host_regs (
+    input  wire        clk,
+    input  wire        rst,                // sys_rst: power-on or RESET DRV
+    input  wire        isa_reset_sync,     // RESET DRV (for RESET_CAUSE)
+    input  wire [7:0]  cfg_resources,
+    // I/O cycles from isa_slave
+    input  wire        rd_start,
+    input  wire        rd_end,
+    input  wire        wr_stb,
+    input  wire [3:0]  reg_off,
+    input  wire        reg_word,
+    input  wire [7:0]  wr_data,
+    output reg  [15:0] rd_data,
+    // data engine (isa_dma)
+    input  wire [15:0] pio_rd_data,
+    input  wire        pio_ready,
+    input  wire        moved,
+    input  wire [1:0]  moved_bytes,
+    input  wire        tc_hit,
+    input  wire        stray,
+    output wire        pio_rd_start,
+    output wire        pio_rd_end,
+    output wire        pio_wr,
+    // state for the data engine and the card
+    output reg  [7:0]  config_q,
+    output reg         xfer_armed,
+    output reg         xfer_dir_to_host,
+    output reg         xfer_width16,
+    output reg         xfer_pio,
+    output reg  [23:0] xfer_remaining,
+    output reg         xfer_flush,
+    // ISA interrupt
+    output reg  [15:0] isa_irq,
+    output reg  [15:0] isa_irq_oe,
+    // CPU bus slave (HOSTIF, offsets 0x000-0xFFF)
+    input  wire        hif_valid,
+    input  wire [11:0] hif_addr,
+    input  wire [31:0] hif_wdata,
+    input  wire [3:0]  hif_wstrb,
+    output wire [31:0] hif_rdata,
+    output reg         hif_ready,
+    output wire        cpu_irq,
+    output wire        host_reset_req,
+    output wire        busy,
+    output wire        fw_ready
+);
+    localparam [5:0] HSTATUS_MASK = 6'b111100;
+
+    reg        busy_q, int_enable;
+    reg [2:0]  int_status;
+    reg [3:0]  events, event_en;
+    reg [5:0]  hstatus;
+    reg [4:0]  cmd_ptr;
+    reg [5:0]  res_ptr;
+    reg [2:0]  id_ptr;
+    reg [23:0] count_prog;
+    reg        tc_end;
+    reg [23:0] xfer_done;
+    reg [31:0] stray_count;
+    reg [15:0] fw_version;
+    reg [2:0]  reset_cause;
+    reg [4:0]  host_reset_cnt;
+    reg [3:0]  irq_gap;
+
+    // ---- mailboxes ----
+    wire       cmd_we = wr_stb && reg_off == `SHBA_HOST_COMMAND && !busy_q &&
+                        cmd_ptr < `SHBA_HOST_CMD_BLOCK_LEN;
+    wire [7:0] cmd_dout;
+    mailbox_ram #(.AW(5)) u_cmd_ram (
+        .clk(clk), .we(cmd_we), .waddr(cmd_ptr), .wdata(wr_data[7:0]),
+        .raddr(hif_addr[6:2]), .rdata(cmd_dout));
+
+    wire hif_req = hif_valid && !hif_ready;
+    wire hif_wr = hif_req && (hif_wstrb != 4'b0000);
+    wire hif_rd = hif_req && (hif_wstrb == 4'b0000);
+    wire res_we = hif_wr && hif_addr[11:8] == 4'h2;
+    wire [7:0] res_dout;
+    mailbox_ram #(.AW(6)) u_res_ram (
+        .clk(clk), .we(res_we), .waddr(hif_addr[7:2]), .wdata(hif_wdata[7:0]),
+        .raddr(res_ptr), .rdata(res_dout));
+
+    // ---- host reads ----
+    wire [7:0] status_byte = {int_enable, pio_ready, hstatus[5:2], (int_status != 3'b000), busy_q};
+    reg [7:0] id_byte;
+    always @(*) begin
+        case (id_ptr)
+            3'd0: id_byte = `SHBA_HOST_ID_SIG0;
+            3'd1: id_byte = `SHBA_HOST_ID_SIG1;
+            3'd2: id_byte = `SHBA_HOST_ID_SIG2;
+            3'd3: id_byte = `SHBA_HOST_ID_SIG3;
+            3'd4: id_byte = fw_version[15:8];
+            3'd5: id_byte = fw_version[7:0];
+            3'd6: id_byte = `SHBA_HOST_RTL_VERSION_MAJOR;
+            default: id_byte = `SHBA_HOST_RTL_VERSION_MINOR;
+        endcase
+    end
+    always @(*) begin
+        case (reg_off)
+            `SHBA_HOST_STATUS: rd_data = {8'h00, status_byte};
+            `SHBA_HOST_RESULT: rd_data = {8'h00, (res_ptr < `SHBA_HOST_RES_BLOCK_LEN) ? res_dout : 8'h00};
+            `SHBA_HOST_INT_STATUS: rd_data = {13'h0000, int_status};
+            `SHBA_HOST_CONFIG: rd_data = {8'h00, config_q};
+            `SHBA_HOST_XFER_COUNT0: rd_data = {8'h00, xfer_remaining[7:0]};
+            `SHBA_HOST_XFER_COUNT1: rd_data = {8'h00, xfer_remaining[15:8]};
+            `SHBA_HOST_XFER_COUNT2: rd_data = {8'h00, xfer_remaining[23:16]};
+            `SHBA_HOST_XFER_CTRL: rd_data = {11'h000, tc_end, xfer_pio, xfer_width16, xfer_dir_to_host, xfer_armed};
+            `SHBA_HOST_DATA: rd_data = reg_word ? pio_rd_data : {8'h00, pio_rd_data[7:0]};
+            `SHBA_HOST_DATA_HI: rd_data = {8'h00, pio_rd_data[7:0]};
+            `SHBA_HOST_ID: rd_data = {8'h00, id_byte};
+            default: rd_data = 16'h0000;   // reserved ports
+        endcase
+    end
+
+    wire is_data = (reg_off == `SHBA_HOST_DATA) || (reg_off == `SHBA_HOST_DATA_HI);
+    assign pio_rd_start = rd_start && is_data;
+    assign pio_rd_end = rd_end && is_data;
+    assign pio_wr = wr_stb && is_data;
+
+    // ---- CPU reads ----
+    reg [31:0] hif_rdata_q;
+    reg        hif_sel_cmd_q;
+    assign hif_rdata = hif_sel_cmd_q ? {24'h000000, cmd_dout} : hif_rdata_q;
+
+    // ---- strobes decoded this cycle ----
+    wire host_ctrl_wr = wr_stb && reg_off == `SHBA_HOST_CONTROL;
+    wire ctl_start = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_START];
+    wire ctl_ack = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_INT_ACK];
+    wire ctl_abort = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_ABORT];
+    wire ctl_reset = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_RESET];
+    wire ctl_ptr_reset = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_CMD_PTR_RESET];
+    wire post_wr = hif_wr && hif_addr == `SHBA_HOSTIF_POST;
+    wire [2:0] post_bits = post_wr ? hif_wdata[2:0] : 3'b000;
+    wire [2:0] int_new = post_bits & ~int_status;
+    wire xctrl_wr = wr_stb && reg_off == `SHBA_HOST_XFER_CTRL;
+    wire arm_wr = xctrl_wr && !xfer_armed && wr_data[`SHBA_HOST_XFER_CTRL_ARM];
+    wire cancel_wr = xctrl_wr && xfer_armed && !wr_data[`SHBA_HOST_XFER_CTRL_ARM];
+    wire seg_end_moved = moved && (tc_hit || xfer_remaining <= {22'd0, moved_bytes});
+    wire start_ok = ctl_start && !busy_q;
+    wire [3:0] ev_set = {seg_end_moved || (arm_wr && count_prog == 24'd0) || cancel_wr,
+                         ctl_abort, arm_wr, start_ok};
+    wire [3:0] ev_clr = (hif_wr && hif_addr == `SHBA_HOSTIF_EVENTS) ? hif_wdata[3:0] : 4'h0;
+    wire [2:0] int_clr = ctl_ack ? 3'b111 :
+                         ((wr_stb && reg_off == `SHBA_HOST_INT_STATUS) ? wr_data[2:0] : 3'b000);
+    wire irq_level = int_enable && (int_status != 3'b000) && (irq_gap == 4'd0);
+
+    reg [3:0] irq_line;
+    always @(*) begin
+        case (config_q[`SHBA_HOST_CONFIG_IRQ_SEL_MSB:`SHBA_HOST_CONFIG_IRQ_SEL_LSB])
+            3'd1: irq_line = 4'd3;
+            3'd2: irq_line = 4'd5;
+            3'd3: irq_line = 4'd7;
+            3'd4: irq_line = 4'd9;
+            3'd5: irq_line = 4'd10;
+            3'd6: irq_line = 4'd11;
+            default: irq_line = 4'd15;
+        endcase
+    end
+    wire irq_sel_none = (config_q[`SHBA_HOST_CONFIG_IRQ_SEL_MSB:`SHBA_HOST_CONFIG_IRQ_SEL_LSB] == 3'd0);
+
+    always @(posedge clk) begin
+        if (rst) begin
+            config_q <= cfg_resources;
+            int_enable <= 1'b0;
+            reset_cause <= isa_reset_sync ? (3'd1 << `SHBA_HOSTIF_RESET_CAUSE_ISA_RESET)
+                                          : (3'd1 << `SHBA_HOSTIF_RESET_CAUSE_POWER_ON);
+            host_reset_cnt <= 5'd0;
+            isa_irq <= 16'h0000;
+            isa_irq_oe <= 16'h0000;
+        end else begin
+            if (host_reset_cnt != 5'd0)
+                host_reset_cnt <= host_reset_cnt - 5'd1;
+            if (host_ctrl_wr)
+                int_enable <= wr_data[`SHBA_HOST_CONTROL_INT_ENABLE];
+            if (wr_stb && reg_off == `SHBA_HOST_CONFIG)
+                config_q <= wr_data[7:0];
+            if (ctl_reset) begin
+                reset_cause <= 3'd1 << `SHBA_HOSTIF_RESET_CAUSE_HOST_RESET;
+                host_reset_cnt <= 5'd16;
+            end
+            isa_irq <= (irq_level && !irq_sel_none) ? (16'd1 << irq_line) : 16'h0000;
+            isa_irq_oe <= irq_sel_none ? 16'h0000 : (16'd1 << irq_line);
+        end
+    end
+
+    // Everything the card reset clears (CONFIG and the interrupt enable survive).
+    wire card_clear = rst || ctl_reset;
+
+    always @(posedge clk) begin
+        xfer_flush <= 1'b0;
+        hif_ready <= 1'b0;
+        hif_sel_cmd_q <= 1'b0;
+        if (card_clear) begin
+            busy_q <= 1'b0;
+            int_status <= 3'b000;
+            events <= 4'h0;
+            event_en <= 4'h0;
+            hstatus <= 6'h00;
+            cmd_ptr <= 5'd0;
+            res_ptr <= 6'd0;
+            id_ptr <= 3'd0;
+            count_prog <= 24'd0;
+            xfer_remaining <= 24'd0;
+            xfer_armed <= 1'b0;
+            xfer_dir_to_host <= 1'b0;
+            xfer_width16 <= 1'b0;
+            xfer_pio <= 1'b0;
+            tc_end <= 1'b0;
+            xfer_done <= 24'd0;
+            stray_count <= 32'd0;
+            fw_version <= 16'h0000;
+            irq_gap <= 4'd0;
+            xfer_flush <= 1'b1;
+            hif_rdata_q <= 32'h0;
+        end else begin
+            if (irq_gap != 4'd0)
+                irq_gap <= irq_gap - 4'd1;
+            events <= (events & ~ev_clr) | ev_set;
+            int_status <= (int_status & ~int_clr) | post_bits;
+
+            // -- data moved on the ISA side --
+            if (moved) begin
+                xfer_remaining <= (xfer_remaining > {22'd0, moved_bytes}) ?
+                                  xfer_remaining - {22'd0, moved_bytes} : 24'd0;
+                xfer_done <= xfer_done + {22'd0, moved_bytes};
+                if (tc_hit || xfer_remaining <= {22'd0, moved_bytes}) begin
+                    xfer_armed <= 1'b0;
+                    tc_end <= tc_hit && (xfer_remaining > {22'd0, moved_bytes});
+                end
+            end
+            if (stray)
+                stray_count <= stray_count + 32'd1;
+
+            // -- host writes --
+            if (ctl_start && !busy_q) begin
+                busy_q <= 1'b1;
+                cmd_ptr <= 5'd0;
+            end
+            if (ctl_ptr_reset)
+                cmd_ptr <= 5'd0;
+            if (ctl_abort) begin
+                xfer_armed <= 1'b0;
+                xfer_flush <= 1'b1;
+            end
+            if (cmd_we)
+                cmd_ptr <= cmd_ptr + 5'd1;
+            if (wr_stb && !xfer_armed) begin
+                if (reg_off == `SHBA_HOST_XFER_COUNT0) begin
+                    count_prog[7:0] <= wr_data[7:0];
+                    xfer_remaining[7:0] <= wr_data[7:0];
+                end
+                if (reg_off == `SHBA_HOST_XFER_COUNT1) begin
+                    count_prog[15:8] <= wr_data[7:0];
+                    xfer_remaining[15:8] <= wr_data[7:0];
+                end
+                if (reg_off == `SHBA_HOST_XFER_COUNT2) begin
+                    count_prog[23:16] <= wr_data[7:0];
+                    xfer_remaining[23:16] <= wr_data[7:0];
+                end
+            end
+            if (wr_stb && reg_off == `SHBA_HOST_XFER_CTRL) begin
+                if (!xfer_armed) begin
+                    xfer_dir_to_host <= wr_data[`SHBA_HOST_XFER_CTRL_DIR_TO_HOST];
+                    xfer_width16 <= wr_data[`SHBA_HOST_XFER_CTRL_WIDTH16];
+                    xfer_pio <= wr_data[`SHBA_HOST_XFER_CTRL_PIO];
+                    if (wr_data[`SHBA_HOST_XFER_CTRL_ARM]) begin
+                        tc_end <= 1'b0;
+                        xfer_remaining <= count_prog;
+                        if (count_prog != 24'd0)
+                            xfer_armed <= 1'b1;   // an empty segment ends at once (SEG_END)
+                    end
+                end else if (!wr_data[`SHBA_HOST_XFER_CTRL_ARM]) begin
+                    // the host withdraws the armed segment
+                    xfer_armed <= 1'b0;
+                    xfer_flush <= 1'b1;
+                end
+            end
+            if (rd_end && reg_off == `SHBA_HOST_RESULT && res_ptr < `SHBA_HOST_RES_BLOCK_LEN)
+                res_ptr <= res_ptr + 6'd1;
+            if (rd_end && reg_off == `SHBA_HOST_ID)
+                id_ptr <= id_ptr + 3'd1;
+            if (wr_stb && reg_off == `SHBA_HOST_ID_RESET)
+                id_ptr <= 3'd0;
+
+            // -- CPU side --
+            if (post_wr) begin
+                if (post_bits[`SHBA_HOSTIF_POST_CMD_DONE]) begin
+                    busy_q <= 1'b0;
+                    res_ptr <= 6'd0;
+                end
+                if (irq_level && int_new != 3'b000)
+                    irq_gap <= 4'd12;      // fresh edge for a new cause while the line is high
+            end
+            if (hif_req) begin
+                hif_ready <= 1'b1;
+                hif_sel_cmd_q <= hif_rd && hif_addr[11:8] == 4'h1;
+                hif_rdata_q <= 32'h0;
+                if (hif_rd) begin
+                    case (hif_addr)
+                        `SHBA_HOSTIF_EVENTS: hif_rdata_q <= {28'h0, events};
+                        `SHBA_HOSTIF_EVENT_EN: hif_rdata_q <= {28'h0, event_en};
+                        `SHBA_HOSTIF_HSTATUS: hif_rdata_q <= {26'h0, hstatus};
+                        `SHBA_HOSTIF_XFER_CTRL: hif_rdata_q <= {27'h0, tc_end, xfer_pio, xfer_width16, xfer_dir_to_host, xfer_armed};
+                        `SHBA_HOSTIF_XFER_COUNT: hif_rdata_q <= {8'h0, count_prog};
+                        `SHBA_HOSTIF_XFER_REMAIN: hif_rdata_q <= {8'h0, xfer_remaining};
+                        `SHBA_HOSTIF_XFER_DONE: hif_rdata_q <= {8'h0, xfer_done};
+                        `SHBA_HOSTIF_CONFIG: hif_rdata_q <= {24'h0, config_q};
+                        `SHBA_HOSTIF_RESET_CAUSE: hif_rdata_q <= {29'h0, reset_cause};
+                        `SHBA_HOSTIF_FW_VERSION: hif_rdata_q <= {16'h0, fw_version};
+                        `SHBA_HOSTIF_DMA_STRAY: hif_rdata_q <= stray_count;
+                        default: hif_rdata_q <= 32'h0;
+                    endcase
+                end else begin
+                    case (hif_addr)
+                        `SHBA_HOSTIF_EVENT_EN: event_en <= hif_wdata[3:0];
+                        `SHBA_HOSTIF_HSTATUS: hstatus <= hif_wdata[5:0] & HSTATUS_MASK;
+                        `SHBA_HOSTIF_XFER_DONE: xfer_done <= hif_wdata[23:0];
+                        `SHBA_HOSTIF_FW_VERSION: fw_version <= hif_wdata[15:0];
+                        `SHBA_HOSTIF_DMA_STRAY: stray_count <= hif_wdata;
+                        default: ;
+                    endcase
+                end
+            end
+        end
+    end
+
+    assign cpu_irq = (events & event_en) != 4'h0;
+    assign host_reset_req = (host_reset_cnt != 5'd0);
+    assign busy = busy_q;
+    assign fw_ready = hstatus[`SHBA_HOSTIF_HSTATUS_READY];
+endmodule
