@@ -1,0 +1,66 @@
+# Firmware build: RV32IM + Zicsr, picolibc (tinystdio, integer printf), the
+# common runtime in firmware/common/, the linker script made from the register
+# map.  Build a program with
+#
+#   $(eval $(call FW_PROGRAM,NAME,SOURCES))
+#   ALL += $(FW_DIR)/NAME.hex
+#
+# which gives $(FW_DIR)/NAME.elf, .bin, .hex ($readmemh image, RAM-sized), .map
+# and .size (the RAM budget, also printed).  A program whose code + data + bss
+# + stack reserve does not fit the RAM fails to link, saying by how many bytes.
+# Per-program extra C flags: FW_CFLAGS_NAME.
+
+FW_DIR := $(BUILD)/fw
+FW_CC := riscv64-unknown-elf-gcc
+FW_OBJCOPY := riscv64-unknown-elf-objcopy
+FW_SIZE_TOOL := riscv64-unknown-elf-size
+# Integer-only printf/scanf keeps the image small (no floating point).
+FW_PRINTF := -DPICOLIBC_INTEGER_PRINTF_SCANF
+FW_CFLAGS := -march=rv32im_zicsr -mabi=ilp32 --specs=picolibc.specs -Os -g \
+             -Wall -Wextra -Werror -std=c11 -ffunction-sections -fdata-sections \
+             -Iregmap -Ifirmware/common $(FW_PRINTF)
+# Linking names the plain ISA so gcc picks picolibc's rv32im/ilp32 multilib
+# (gcc 12 does not match "_zicsr" against its multilib list).
+FW_LDFLAGS := -march=rv32im -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
+              -T $(FW_DIR)/link.ld -Wl,--gc-sections -Wl,--no-warn-rwx-segments $(FW_PRINTF)
+FW_COMMON_SRCS := firmware/common/crt0.S firmware/common/runtime.c firmware/common/console.c
+FW_RAM_BYTES := $(shell sed -n 's/.*define SHBA_SOC_RAM_SIZE \(0x[0-9a-f]*\)u.*/\1/p' regmap/softhba_regs.h)
+FW_STACK_RESERVE := $(shell sed -n 's/.*define SHBA_SOC_STACK_RESERVE \(0x[0-9a-f]*\)u.*/\1/p' regmap/softhba_regs.h)
+FW_RAM_WORDS := $(shell echo $$(( $(FW_RAM_BYTES) / 4 )))
+FW_RAM_BYTES_DEC := $(shell echo $$(( $(FW_RAM_BYTES) )))
+FW_STACK_RESERVE_DEC := $(shell echo $$(( $(FW_STACK_RESERVE) )))
+
+C_LINT_SRCS += firmware/common/runtime.c firmware/common/console.c
+
+# The C header's constants end in 'u', which ld does not read: strip it.
+$(FW_DIR)/link.ld: firmware/common/link.ld.S regmap/softhba_regs.h
+	@mkdir -p $(@D)
+	$(FW_CC) -E -P -x c -Iregmap $< | sed -E 's/\b(0x[0-9a-fA-F]+|[0-9]+)[uU]\b/\1/g' > $@.tmp
+	mv $@.tmp $@
+
+# $(call FW_PROGRAM,NAME,SOURCES): rules for $(FW_DIR)/NAME.{elf,bin,hex}.
+define FW_PROGRAM
+FW_OBJS_$(1) := $$(patsubst %,$(FW_DIR)/obj/$(1)/%.o,$$(basename $(2) $$(FW_COMMON_SRCS)))
+
+$(FW_DIR)/obj/$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(FW_CC) $$(FW_CFLAGS) $$(FW_CFLAGS_$(1)) -MMD -MP -c $$< -o $$@
+
+$(FW_DIR)/obj/$(1)/%.o: %.S
+	@mkdir -p $$(@D)
+	$$(FW_CC) $$(FW_CFLAGS) $$(FW_CFLAGS_$(1)) -MMD -MP -c $$< -o $$@
+
+-include $$(FW_OBJS_$(1):.o=.d)
+
+$(FW_DIR)/$(1).elf: $$(FW_OBJS_$(1)) $(FW_DIR)/link.ld
+	@mkdir -p $$(@D)
+	@$$(FW_CC) $$(FW_LDFLAGS) -Wl,-Map=$(FW_DIR)/$(1).map $$(FW_OBJS_$(1)) -o $$@ || \
+	  { echo "firmware $(1): link failed (a RAM overflow above says by how many bytes; the RAM is $(FW_RAM_BYTES_DEC) bytes with $(FW_STACK_RESERVE_DEC) kept for the stack)" >&2; exit 1; }
+	@$$(FW_SIZE_TOOL) -A $$@ | python3 firmware/tools/fw_size.py $(1) $(FW_RAM_BYTES) $(FW_STACK_RESERVE) | tee $(FW_DIR)/$(1).size
+
+$(FW_DIR)/$(1).bin: $(FW_DIR)/$(1).elf
+	$$(FW_OBJCOPY) -O binary $$< $$@
+
+$(FW_DIR)/$(1).hex: $(FW_DIR)/$(1).bin firmware/tools/bin2memh.py
+	python3 firmware/tools/bin2memh.py $$< $$@ $(FW_RAM_WORDS)
+endef

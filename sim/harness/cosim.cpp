@@ -1,0 +1,254 @@
+// The co-simulation kernel (cosim.h) on the Verilated softhba_card.
+#include "cosim.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Vsofthba_card.h"
+#include "Vsofthba_card__Dpi.h"
+#include "softhba_regs.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+namespace {
+
+struct device {
+    cosim_device_fn step;
+    void *ctx;
+};
+
+struct kernel {
+    std::unique_ptr<VerilatedContext> context;
+    std::unique_ptr<Vsofthba_card> top;
+    std::unique_ptr<VerilatedFstC> wave;
+    struct card_pins pins;
+    std::vector<device> devices;
+    uint64_t cycles = 0;
+    uint64_t max_cycles = 0;
+    bool exited = false;
+    int exit_code = 0;
+    bool timed_out = false;
+};
+
+kernel *k = nullptr;
+
+const uint64_t clk_hz = SHBA_SOC_CLK_HZ;
+const uint64_t ps_per_s = 1000000000000ull;
+// Cycles the harness holds RESET DRV high before releasing the card.
+const int reset_cycles = 8;
+
+// Time of rising edge n: exact, so that no rounding accumulates.
+uint64_t edge_ps(uint64_t n)
+{
+    return (uint64_t)((unsigned __int128)n * ps_per_s / clk_hz);
+}
+
+void pins_to_model(const card_pins &p, Vsofthba_card &m)
+{
+    m.isa_sa = p.isa_sa & 0x3ffu;
+    m.isa_sbhe_n = p.isa_sbhe_n & 1u;
+    m.isa_sd_in = p.isa_sd_in;
+    m.isa_aen = p.isa_aen & 1u;
+    m.isa_ior_n = p.isa_ior_n & 1u;
+    m.isa_iow_n = p.isa_iow_n & 1u;
+    m.isa_dack_n = p.isa_dack_n;
+    m.isa_tc = p.isa_tc & 1u;
+    m.isa_reset = p.isa_reset & 1u;
+    m.sd_miso = p.sd_miso & 1u;
+    m.uart_rx = p.uart_rx & 1u;
+    m.cfg_base_sel = p.cfg_base_sel & 7u;
+    m.cfg_resources = p.cfg_resources;
+}
+
+void model_to_pins(const Vsofthba_card &m, card_pins &p)
+{
+    p.isa_sd_out = m.isa_sd_out;
+    p.isa_sd_oe = m.isa_sd_oe;
+    p.isa_iochrdy_oe = m.isa_iochrdy_oe;
+    p.isa_iocs16_n_oe = m.isa_iocs16_n_oe;
+    p.isa_drq = m.isa_drq;
+    p.isa_drq_oe = m.isa_drq_oe;
+    p.isa_irq = m.isa_irq;
+    p.isa_irq_oe = m.isa_irq_oe;
+    p.sd_sck = m.sd_sck;
+    p.sd_mosi = m.sd_mosi;
+    p.sd_cs_n = m.sd_cs_n;
+    p.uart_tx = m.uart_tx;
+    p.led = m.led;
+}
+
+}  // namespace
+
+// SIMCTRL EXIT (rtl/soc/soc_simctrl.v) calls this during the rising edge.
+void shba_sim_exit(int code)
+{
+    if (k && !k->exited) {
+        k->exited = true;
+        k->exit_code = code;
+    }
+}
+
+extern "C" {
+
+int cosim_init(const struct cosim_options *opt)
+{
+    if (k) {
+        std::fprintf(stderr, "cosim: already initialised\n");
+        return -1;
+    }
+    if (!opt || !opt->firmware_hex) {
+        std::fprintf(stderr, "cosim: no firmware image given\n");
+        return -1;
+    }
+    FILE *image = std::fopen(opt->firmware_hex, "r");
+    if (!image) {
+        std::fprintf(stderr, "cosim: cannot open firmware image '%s': %s\n",
+                     opt->firmware_hex, std::strerror(errno));
+        return -1;
+    }
+    std::fclose(image);
+
+    k = new kernel();
+    k->context.reset(new VerilatedContext);
+    std::string plusarg = std::string("+firmware=") + opt->firmware_hex;
+    const char *argv[] = {"cosim", plusarg.c_str()};
+    k->context->commandArgs(2, argv);
+    k->context->traceEverOn(opt->wave_file != nullptr);
+    k->top.reset(new Vsofthba_card(k->context.get(), "card"));
+    if (opt->wave_file) {
+        k->wave.reset(new VerilatedFstC);
+        k->top->trace(k->wave.get(), 99);
+        k->wave->open(opt->wave_file);
+        if (!k->wave->isOpen()) {
+            std::fprintf(stderr, "cosim: cannot write waveform '%s'\n", opt->wave_file);
+            cosim_shutdown();
+            return -1;
+        }
+    }
+    k->max_cycles = opt->max_cycles;
+
+    card_pins &p = k->pins;
+    std::memset(&p, 0, sizeof p);
+    p.isa_sbhe_n = 1;
+    p.isa_ior_n = 1;
+    p.isa_iow_n = 1;
+    p.isa_dack_n = 0xff;
+    p.sd_miso = 1;
+    p.uart_rx = 1;
+    p.isa_reset = 1;
+    p.cfg_base_sel = opt->cfg_base_sel;
+    p.cfg_resources = opt->cfg_resources;
+
+    k->top->clk = 0;
+    pins_to_model(p, *k->top);
+    k->top->eval();
+    model_to_pins(*k->top, p);
+
+    // RESET DRV as the PC gives it at power-up; devices are not added yet.
+    for (int i = 0; i < reset_cycles; i++)
+        cosim_step();
+    k->pins.isa_reset = 0;
+    return 0;
+}
+
+void cosim_shutdown(void)
+{
+    if (!k)
+        return;
+    if (k->top)
+        k->top->final();
+    if (k->wave)
+        k->wave->close();
+    delete k;
+    k = nullptr;
+}
+
+struct card_pins *cosim_pins(void)
+{
+    return k ? &k->pins : nullptr;
+}
+
+uint64_t cosim_now_ps(void)
+{
+    return (k && k->cycles) ? edge_ps(k->cycles - 1) : 0;
+}
+
+uint64_t cosim_cycles(void)
+{
+    return k ? k->cycles : 0;
+}
+
+uint64_t cosim_clock_period_ps(void)
+{
+    return (ps_per_s + clk_hz / 2) / clk_hz;
+}
+
+void cosim_add_device(cosim_device_fn step, void *ctx)
+{
+    if (k && step)
+        k->devices.push_back(device{step, ctx});
+}
+
+int cosim_step(void)
+{
+    if (!k || k->exited || k->timed_out)
+        return -1;
+    if (k->max_cycles && k->cycles >= k->max_cycles) {
+        k->timed_out = true;
+        return -1;
+    }
+    Vsofthba_card &m = *k->top;
+    const uint64_t rise = edge_ps(k->cycles);
+    const uint64_t fall = rise + (edge_ps(k->cycles + 1) - rise) / 2;
+
+    pins_to_model(k->pins, m);
+    m.clk = 1;
+    m.eval();
+    if (k->wave)
+        k->wave->dump(rise);
+    model_to_pins(m, k->pins);
+    k->cycles++;
+    for (const device &d : k->devices)
+        d.step(d.ctx, rise);
+
+    // Inputs the devices changed show from the falling edge on.
+    pins_to_model(k->pins, m);
+    m.clk = 0;
+    m.eval();
+    if (k->wave)
+        k->wave->dump(fall);
+    model_to_pins(m, k->pins);
+    return k->exited ? -1 : 0;
+}
+
+int cosim_run_ps(uint64_t ps)
+{
+    if (!k)
+        return -1;
+    const uint64_t until = cosim_now_ps() + ps;
+    do {
+        if (cosim_step() != 0)
+            return -1;
+    } while (cosim_now_ps() < until);
+    return 0;
+}
+
+int cosim_exited(int *code)
+{
+    if (!k || !k->exited)
+        return 0;
+    if (code)
+        *code = k->exit_code;
+    return 1;
+}
+
+int cosim_timed_out(void)
+{
+    return (k && k->timed_out) ? 1 : 0;
+}
+
+}  // extern "C"

@@ -1,0 +1,116 @@
+// Stand-alone testbench for rv32_cpu (tests/cpu): 12 KiB RAM at 0, the
+// machine timer at 0x1000_1000 and simulation control at 0x1000_2000 (EXIT,
+// IRQ) as in regmap/20-soc.regs.  Every slave answers after a pseudo-random
+// 0-2 cycle delay (LATENCY_MODE=1) or always in the next cycle (0), so the
+// core's handshake is exercised both ways.  Verilator only.
+module cpu_tb #(
+    parameter LATENCY_MODE = 1
+) (
+    input  wire        clk,
+    input  wire        rst,
+    output reg         exit_valid,
+    output reg  [31:0] exit_code
+);
+    wire        mem_valid;
+    wire        mem_instr;
+    reg         mem_ready;
+    wire [31:0] mem_addr;
+    wire [31:0] mem_wdata;
+    wire [3:0]  mem_wstrb;
+    reg  [31:0] mem_rdata;
+    reg         irq_timer;
+    reg         irq_ext;
+
+    rv32_cpu #(.RESET_ADDR(32'h0), .ENABLE_MUL(1)) cpu (
+        .clk(clk), .rst(rst),
+        .mem_valid(mem_valid), .mem_instr(mem_instr), .mem_ready(mem_ready),
+        .mem_addr(mem_addr), .mem_wdata(mem_wdata), .mem_wstrb(mem_wstrb),
+        .mem_rdata(mem_rdata),
+        .irq_timer(irq_timer), .irq_external(irq_ext)
+    );
+
+    reg [31:0] ram [0:3071];
+    reg [8*1024-1:0] firmware_path;
+    initial begin
+        if ($value$plusargs("firmware=%s", firmware_path))
+            $readmemh(firmware_path, ram);
+    end
+
+    reg [63:0] mtime, mtimecmp;
+    reg [15:0] lfsr;
+    reg [1:0]  wait_left;
+    reg        busy;     // a transfer is being delayed
+
+    wire [11:0] widx = mem_addr[13:2];
+    wire        sel_ram = mem_addr < 32'h3000;
+    wire [31:0] ram_word = ram[widx];
+
+    function [31:0] merge(input [31:0] old, input [31:0] nw, input [3:0] strb);
+        merge = {strb[3] ? nw[31:24] : old[31:24], strb[2] ? nw[23:16] : old[23:16],
+                 strb[1] ? nw[15:8] : old[15:8], strb[0] ? nw[7:0] : old[7:0]};
+    endfunction
+
+    // Answer a transfer now: returns read data and performs writes.
+    task automatic do_access;
+        begin
+            mem_rdata <= 32'h0;
+            if (sel_ram) begin
+                if (mem_wstrb != 0) ram[widx] <= merge(ram_word, mem_wdata, mem_wstrb);
+                mem_rdata <= ram_word;
+            end else if (mem_addr[31:4] == 28'h1000100) begin
+                case (mem_addr[3:2])
+                    2'd0: begin mem_rdata <= mtime[31:0];     if (mem_wstrb != 0) mtime[31:0] <= mem_wdata; end
+                    2'd1: begin mem_rdata <= mtime[63:32];    if (mem_wstrb != 0) mtime[63:32] <= mem_wdata; end
+                    2'd2: begin mem_rdata <= mtimecmp[31:0];  if (mem_wstrb != 0) mtimecmp[31:0] <= mem_wdata; end
+                    default: begin mem_rdata <= mtimecmp[63:32]; if (mem_wstrb != 0) mtimecmp[63:32] <= mem_wdata; end
+                endcase
+            end else if (mem_addr[31:4] == 28'h1000200) begin
+                if (mem_addr[3:2] == 2'd0 && mem_wstrb != 0) begin
+                    exit_valid <= 1'b1;
+                    exit_code <= mem_wdata;
+                end
+                if (mem_addr[3:2] == 2'd1) begin
+                    mem_rdata <= {31'h0, irq_ext};
+                    if (mem_wstrb[0]) irq_ext <= mem_wdata[0];
+                end
+            end
+        end
+    endtask
+
+    always @(posedge clk) begin
+        lfsr <= {lfsr[14:0], lfsr[15] ^ lfsr[13] ^ lfsr[12] ^ lfsr[10]};
+        mtime <= mtime + 64'd1;
+        irq_timer <= mtime >= mtimecmp;
+        mem_ready <= 1'b0;
+        if (rst) begin
+            lfsr <= 16'hace1;
+            mtime <= 64'h0;
+            mtimecmp <= 64'hffff_ffff_ffff_ffff;
+            irq_timer <= 1'b0;
+            irq_ext <= 1'b0;
+            busy <= 1'b0;
+            wait_left <= 2'd0;
+            exit_valid <= 1'b0;
+            exit_code <= 32'h0;
+            mem_rdata <= 32'h0;
+        end else if (mem_valid && !mem_ready) begin
+            if (!busy && (LATENCY_MODE == 0 || lfsr[1:0] == 2'b00 || lfsr[1:0] == 2'b01)) begin
+                do_access;
+                mem_ready <= 1'b1;
+            end else if (!busy) begin
+                busy <= 1'b1;
+                wait_left <= {1'b0, lfsr[2]};
+            end else if (wait_left == 2'd0) begin
+                busy <= 1'b0;
+                do_access;
+                mem_ready <= 1'b1;
+            end else begin
+                wait_left <= wait_left - 2'd1;
+            end
+        end
+        if (mem_ready)
+            mem_rdata <= 32'hdead_beef;   // rdata is only valid with ready
+    end
+
+    wire unused = &{1'b0, mem_instr, mem_addr[1:0]};
+endmodule
