@@ -43,8 +43,12 @@ regmap-check:
 C_LINT_SRCS :=
 C_LINT_INCLUDES := -Iregmap -Isim/include
 
-include $(sort $(wildcard rtl/*.mk rtl/*/*.mk firmware/*.mk firmware/*/*.mk sim/*.mk sim/*/*.mk \
-                          host_driver/*.mk tests/*.mk tests/*/*.mk constraints/*.mk))
+# The fragments that define reusable rules (firmware programs, harness
+# programs) come first so that every other fragment can call them.
+MK_FIRST := firmware/firmware.mk sim/harness/harness.mk
+include $(MK_FIRST)
+include $(filter-out $(MK_FIRST),$(sort $(wildcard rtl/*.mk rtl/*/*.mk firmware/*.mk firmware/*/*.mk \
+          sim/*.mk sim/*/*.mk host_driver/*.mk tests/*.mk tests/*/*.mk constraints/*.mk)))
 
 all: regmap-check $(ALL)
 

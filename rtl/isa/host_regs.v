@@ -290,6 +290,10 @@ module host_regs (
                 if (post_bits[`SHBA_HOSTIF_POST_CMD_DONE]) begin
                     busy_q <= 1'b0;
                     res_ptr <= 6'd0;
+                    // A segment the command did not use up (an underrun or an
+                    // error) must not stay armed into the next command.
+                    xfer_armed <= 1'b0;
+                    xfer_flush <= 1'b1;
                 end
                 if (irq_level && int_new != 3'b000)
                     irq_gap <= 4'd12;      // fresh edge for a new cause while the line is high

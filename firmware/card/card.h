@@ -1,0 +1,44 @@
+/* The card firmware's glue between the SCSI layer (firmware/scsi/), the SD
+ * driver (firmware/sd/) and the host register file: one struct card holds
+ * the state, card_scsi_ops implements struct scsi_ops on the hardware.
+ * The host protocol is in docs/protocol.md. */
+#ifndef CARD_H
+#define CARD_H
+
+#include <stdint.h>
+
+#include "scsi.h"
+#include "sd_driver.h"
+#include "xfer.h"
+
+#define CARD_FW_VERSION_MAJOR 1u
+#define CARD_FW_VERSION_MINOR 0u
+
+/* A data phase that makes no progress for this long is given up
+ * (host status HS_HW_ERROR): the host stopped arming or moving data. */
+#define CARD_STALL_MS 2000u
+
+struct card {
+    struct sd_dev sd;
+    struct xfer_state xfer;
+    int sd_err;             /* result of the last sd_init */
+    uint32_t hstatus;       /* shadow of HOSTIF HSTATUS */
+    uint32_t need;          /* ISA bytes the running block operation waits for */
+    enum scsi_io stop;      /* why the wait callback stopped the SD engine */
+    uint32_t stall_sig;     /* progress seen last (XFER_DONE, SD BLK_DONE) */
+    uint32_t stall_since;   /* mtime (low half) when it was seen */
+};
+
+extern const struct scsi_ops card_scsi_ops;
+
+/* Boot: SD card init, HSTATUS.ERROR when it fails. */
+void card_init(struct card *c);
+/* SD card serial number (CID PSN), 0 without a card. */
+uint32_t card_serial(const struct card *c);
+/* HSTATUS bits the firmware owns. */
+void card_hstatus(struct card *c, uint32_t set, uint32_t clear);
+/* Around scsi_execute(): open and close the data phase of a command block. */
+void card_begin(struct card *c, const uint8_t *block);
+void card_end(struct card *c);
+
+#endif

@@ -1,0 +1,30 @@
+# The card firmware: firmware/card/ (boot, command loop, scsi_ops glue) with
+# the SCSI layer and the SD driver, built by firmware/firmware.mk's
+# FW_PROGRAM into build/fw/softhba_fw.{elf,bin,hex,map,size}.
+#
+#   make build/fw/softhba_fw.hex     the image card-run / icebram take
+#   make bench-card-fw               build/bench/card_fw.json: fw_code_bytes
+
+CARDFW_SRCS := firmware/card/main.c firmware/card/card_io.c firmware/card/xfer.c \
+               firmware/scsi/scsi.c firmware/sd/sd_driver.c
+CARDFW_ELF := $(BUILD)/fw/softhba_fw.elf
+# -flto -msave-restore: the SCSI layer, the SD driver and this glue only fit
+# the 12 KiB RAM (with its 1 KiB stack reserve) optimised as one program
+# with shared prologues; without them the link overflows by about 1.6 KiB.
+FW_CFLAGS_softhba_fw := -Ifirmware/card -Ifirmware/scsi -Ifirmware/sd -flto -msave-restore
+
+# The top Makefile includes the fragments in sorted order, so this file is
+# read before firmware/firmware.mk defines FW_PROGRAM: the call is kept in
+# CARDFW_RULES and made by tests/card/card_tests.mk, read after both.
+CARDFW_RULES = $(call FW_PROGRAM,softhba_fw,$(CARDFW_SRCS))
+ALL += $(BUILD)/fw/softhba_fw.hex
+BENCH += bench-card-fw
+C_LINT_SRCS += firmware/card/main.c firmware/card/card_io.c firmware/card/xfer.c
+
+# Figure: code + read-only data of the whole card image (the RAM is 12 KiB).
+.PHONY: bench-card-fw
+bench-card-fw: $(CARDFW_ELF)
+	@mkdir -p $(BUILD)/bench
+	@n=$$(riscv64-unknown-elf-size -A $< | awk '$$1 ~ /^\.(text|rodata|srodata)/ {s += $$2} END {print s}'); \
+	  echo "{\"fw_code_bytes\": $$n}" > $(BUILD)/bench/card_fw.json; \
+	  echo "card firmware: code + rodata $$n bytes (RAM $(FW_RAM_BYTES_DEC))"

@@ -1,0 +1,270 @@
+/* struct scsi_ops on the card: the FIFO CPU port for the small data phases,
+ * the SD stream engine for block data, the host's segments and ABORT seen
+ * through HOSTIF.  Protocol: docs/protocol.md. */
+#include "card.h"
+
+#include "sd_hw.h"
+#include "soc.h"
+
+#define HIF(reg) SHBA_REG(HOSTIF, reg)
+#define FIFO(reg) SHBA_REG(FIFO, reg)
+#define STALE_EVENTS (SHBA_HOSTIF_EVENTS_ARM | SHBA_HOSTIF_EVENTS_SEG_END | SHBA_HOSTIF_EVENTS_ABORT)
+
+void card_hstatus(struct card *c, uint32_t set, uint32_t clear)
+{
+    c->hstatus = (c->hstatus | set) & ~clear;
+    mmio_write32(HIF(HSTATUS), c->hstatus);
+}
+
+static void fifo_ctrl(uint32_t bits)
+{
+    mmio_write32(FIFO(CTRL), bits);
+}
+
+static uint32_t fifo_level(void)
+{
+    return mmio_read32(FIFO(STATUS)) & SHBA_FIFO_STATUS_LEVEL_MASK;
+}
+
+/* One look at the host side: events, segments, abort, stall.  *reached is
+ * set when `need` bytes of the command have moved on the ISA side. */
+static enum scsi_io service(struct card *c, uint32_t need, int *reached)
+{
+    struct xfer_view v;
+    unsigned act;
+    v.events = mmio_read32(HIF(EVENTS));
+    v.ctrl = mmio_read32(HIF(XFER_CTRL));
+    v.done = mmio_read32(HIF(XFER_DONE));
+    v.remain = mmio_read32(HIF(XFER_REMAIN));
+    if (v.events & (SHBA_HOSTIF_EVENTS_ARM | SHBA_HOSTIF_EVENTS_SEG_END))
+        mmio_write32(HIF(EVENTS), v.events & (SHBA_HOSTIF_EVENTS_ARM | SHBA_HOSTIF_EVENTS_SEG_END));
+    enum xfer_verdict r = xfer_step(&c->xfer, &v, need, &act);
+    if (act & XFER_ACT_ARMED)
+        card_hstatus(c, 0, SHBA_HOSTIF_HSTATUS_XFER_WAIT);
+    if (act & XFER_ACT_REQUEST) {
+        card_hstatus(c, SHBA_HOSTIF_HSTATUS_XFER_WAIT, 0);
+        mmio_write32(HIF(POST), SHBA_HOSTIF_POST_SEG_DONE);
+    }
+    *reached = (r == XFER_REACHED);
+    switch (r) {
+    case XFER_ABORTED: return SCSI_IO_ABORTED;
+    case XFER_PHASE: return SCSI_IO_PHASE;
+    case XFER_OVERRUN: return SCSI_IO_OVERRUN;
+    default: break;
+    }
+    uint32_t sig = v.done + (sd_hw_read(SHBA_SD_BLK_DONE) << 24);
+    /* mtime's low half: CARD_STALL_MS is far shorter than its 119 s wrap. */
+    uint32_t now = mmio_read32(SHBA_REG(TIMER, MTIME_LO));
+    if (sig != c->stall_sig) {
+        c->stall_sig = sig;
+        c->stall_since = now;
+    } else if (now - c->stall_since > SHBA_SOC_CLK_HZ / 1000u * CARD_STALL_MS) {
+        return SCSI_IO_HOST_HW;
+    }
+    return SCSI_IO_OK;
+}
+
+/* Wait until `need` bytes of the command have moved on the ISA side. */
+static enum scsi_io wait_moved(struct card *c, uint32_t need)
+{
+    int reached = 0;
+    while (!reached) {
+        enum scsi_io e = service(c, need, &reached);
+        if (e != SCSI_IO_OK)
+            return e;
+    }
+    return SCSI_IO_OK;
+}
+
+/* Called by the SD driver while the engine runs: non-zero stops it. */
+static int engine_wait(void *ctx)
+{
+    struct card *c = ctx;
+    int reached;
+    c->stop = service(c, c->need, &reached);
+    return c->stop != SCSI_IO_OK;
+}
+
+static enum scsi_io from_sd(const struct card *c, int err)
+{
+    switch (err) {
+    case SD_OK: return SCSI_IO_OK;
+    case SD_ERR_NO_CARD: return SCSI_IO_NO_MEDIUM;
+    case SD_ERR_READ_TIMEOUT:
+    case SD_ERR_READ_CRC:
+    case SD_ERR_READ_TOKEN: return SCSI_IO_READ_ERROR;
+    case SD_ERR_WRITE: return SCSI_IO_WRITE_ERROR;
+    case SD_ERR_WRITE_PROTECTED: return SCSI_IO_WPROTECT;
+    case SD_ERR_ABORTED: return c->stop != SCSI_IO_OK ? c->stop : SCSI_IO_ABORTED;
+    default: return SCSI_IO_MEDIUM_HW;
+    }
+}
+
+void card_init(struct card *c)
+{
+    sd_dev_defaults(&c->sd);
+    c->sd.wait_cb = engine_wait;
+    c->sd.wait_ctx = c;
+    c->sd_err = sd_init(&c->sd);
+    card_hstatus(c, c->sd_err != SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0, 0);
+}
+
+uint32_t card_serial(const struct card *c)
+{
+    const uint8_t *p = &c->sd.cid[9];   /* PSN, CID bits 55:24 */
+    return c->sd.initialized ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+                               (uint32_t)p[2] << 8 | p[3] : 0u;
+}
+
+void card_begin(struct card *c, const uint8_t *block)
+{
+    uint32_t len = 0;
+    for (unsigned i = 0; i < 4; i++)
+        len |= (uint32_t)block[SHBA_HOST_CMD_DATA_LEN + i] << (8 * i);
+    int in = (block[SHBA_HOST_CMD_FLAGS] & SHBA_HOST_CMD_FLAG_DATA_IN) != 0;
+    /* The FIFO rests in the card-to-host direction with nothing in it, so no
+     * host data-out could enter it before this point: XFER_DONE counts from 0. */
+    mmio_write32(HIF(XFER_DONE), 0);
+    fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | (in ? SHBA_FIFO_CTRL_DIR_TO_HOST : 0));
+    xfer_begin(&c->xfer, len, in);
+    card_hstatus(c, (in ? SHBA_HOSTIF_HSTATUS_DATA_IN : 0) |
+                 (len ? SHBA_HOSTIF_HSTATUS_XFER_WAIT : 0), 0);
+}
+
+void card_end(struct card *c)
+{
+    fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | SHBA_FIFO_CTRL_DIR_TO_HOST);
+    card_hstatus(c, 0, SHBA_HOSTIF_HSTATUS_XFER_WAIT | SHBA_HOSTIF_HSTATUS_DATA_IN);
+    mmio_write32(HIF(EVENTS), STALE_EVENTS);
+}
+
+/* ---- struct scsi_ops ---- */
+
+/* Each operation starts its own stall watch: time spent between operations
+ * (an SD re-initialisation in medium(), say) is not a stalled data phase. */
+static void op_start(struct card *c)
+{
+    c->stop = SCSI_IO_OK;
+    c->stall_sig = ~0u;
+}
+
+static unsigned op_medium(void *ctx, uint64_t *blocks)
+{
+    struct card *c = ctx;
+    if (!c->sd.initialized) {
+        /* a card inserted (or fixed) since: try again */
+        c->sd_err = sd_init(&c->sd);
+        card_hstatus(c, c->sd_err != SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0,
+                     c->sd_err == SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0);
+    }
+    if (c->sd.initialized) {
+        *blocks = c->sd.blocks;
+        return SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY;
+    }
+    return c->sd_err == SD_ERR_NO_CARD ? 0u : SCSI_MEDIUM_PRESENT;
+}
+
+static enum scsi_io op_send(void *ctx, const uint8_t *buf, uint32_t len)
+{
+    struct card *c = ctx;
+    uint32_t base = c->xfer.moved, i = 0;
+    int reached = 0;
+    op_start(c);
+    while (!reached) {
+        uint32_t room = SHBA_FIFO_DEPTH - fifo_level();
+        while (room-- != 0 && i < len)
+            mmio_write32(FIFO(DATA), buf[i++]);
+        enum scsi_io e = service(c, base + len, &reached);
+        if (e != SCSI_IO_OK)
+            return e;
+    }
+    c->xfer.moved = base + len;
+    return SCSI_IO_OK;
+}
+
+static enum scsi_io op_receive(void *ctx, uint8_t *buf, uint32_t len)
+{
+    struct card *c = ctx;
+    uint32_t base = c->xfer.moved, i = 0;
+    int reached;
+    op_start(c);
+    for (;;) {
+        uint32_t have = fifo_level();
+        while (have-- != 0 && i < len)
+            buf[i++] = (uint8_t)mmio_read32(FIFO(DATA));
+        if (i == len)
+            break;
+        enum scsi_io e = service(c, base + len, &reached);
+        if (e != SCSI_IO_OK)
+            return e;
+    }
+    c->xfer.moved = base + len;
+    return SCSI_IO_OK;
+}
+
+static enum scsi_io op_read_blocks(void *ctx, uint32_t lba, uint32_t count, uint32_t *done)
+{
+    struct card *c = ctx;
+    uint32_t base = c->xfer.moved;
+    op_start(c);
+    c->need = base + count * SCSI_BLOCK_SIZE;
+    enum scsi_io e = from_sd(c, sd_read_blocks(&c->sd, lba, count));
+    uint32_t good = c->sd.blocks_done;
+    /* Deliver what the card read well before reporting anything. */
+    enum scsi_io w = wait_moved(c, base + good * SCSI_BLOCK_SIZE);
+    if (e == SCSI_IO_OK)
+        e = w;
+    *done = xfer_blocks_delivered(mmio_read32(HIF(XFER_DONE)), base, good);
+    c->xfer.moved = base + *done * SCSI_BLOCK_SIZE;
+    return e;
+}
+
+static enum scsi_io op_write_blocks(void *ctx, uint32_t lba, uint32_t count, uint32_t *done)
+{
+    struct card *c = ctx;
+    op_start(c);
+    c->need = c->xfer.moved + count * SCSI_BLOCK_SIZE;
+    enum scsi_io e = from_sd(c, sd_write_blocks(&c->sd, lba, count));
+    *done = c->sd.blocks_done;   /* programmed (the driver waited out busy and CMD13) */
+    c->xfer.moved += *done * SCSI_BLOCK_SIZE;
+    return e;
+}
+
+static enum scsi_io op_verify_blocks(void *ctx, uint32_t lba, uint32_t count, uint32_t *done)
+{
+    struct card *c = ctx;
+    op_start(c);
+    c->need = 0;    /* no data phase: the wait only watches ABORT and stalls */
+    /* With the FIFO turned host-to-card it ignores the engine's pushes: the
+     * blocks are read and CRC-checked, and go nowhere. */
+    uint32_t ctrl = mmio_read32(FIFO(CTRL));
+    fifo_ctrl(0);
+    enum scsi_io e = from_sd(c, sd_read_blocks(&c->sd, lba, count));
+    fifo_ctrl(ctrl & SHBA_FIFO_CTRL_DIR_TO_HOST);
+    *done = c->sd.blocks_done;
+    return e;
+}
+
+/* VERIFY BYTCHK=1 compares data-out with the medium; the only path for SD
+ * data blocks is the FIFO, which carries that data-out at the same time, and
+ * the SD driver has no byte-mode block read yet.  Reported as an SD
+ * communication failure until it has (docs/protocol.md, "Limits"). */
+static enum scsi_io op_read_bytes(void *ctx, uint32_t lba, uint32_t offset, uint8_t *buf, uint32_t len)
+{
+    (void)ctx;
+    (void)lba;
+    (void)offset;
+    (void)buf;
+    (void)len;
+    return SCSI_IO_MEDIUM_HW;
+}
+
+const struct scsi_ops card_scsi_ops = {
+    .medium = op_medium,
+    .send = op_send,
+    .receive = op_receive,
+    .read_blocks = op_read_blocks,
+    .write_blocks = op_write_blocks,
+    .verify_blocks = op_verify_blocks,
+    .read_bytes = op_read_bytes,
+};

@@ -1,0 +1,46 @@
+#!/bin/bash
+# The card firmware image as built by `make all`: it fits the RAM with the
+# stack reserve, starts at the RAM base with _start, carries the pieces it
+# must (command loop, SCSI layer, SD driver, its own trap handler) and not
+# picolibc's printf, and its .hex is the RAM-sized image card-run/icebram take.
+set -u
+elf=build/fw/softhba_fw.elf
+hex=build/fw/softhba_fw.hex
+regs=regmap/softhba_regs.h
+fail() { echo "card-fw-size: $*" >&2; exit 1; }
+
+[ -f "$elf" ] && [ -f "$hex" ] || fail "missing $elf or $hex (run make all)"
+val() { printf '%d' "$(sed -n "s/.*define $1 \(0x[0-9a-f]*\)u.*/\1/p" "$regs")"; }
+ram=$(val SHBA_SOC_RAM_SIZE)
+reserve=$(val SHBA_SOC_STACK_RESERVE)
+base=$(val SHBA_SOC_RAM_BASE)
+
+read -r text data bss < <(riscv64-unknown-elf-size -A "$elf" | awk '
+  $1 ~ /^\.(text|rodata)$/ {t += $2} $1 ~ /^\.(data|tdata)$/ {d += $2}
+  $1 ~ /^\.(bss|tbss_space)$/ {b += $2} END {print t+0, d+0, b+0}')
+used=$((text + data + bss + reserve))
+echo "softhba_fw: text+rodata $text data $data bss $bss + stack reserve $reserve = $used of $ram"
+[ "$used" -le "$ram" ] || fail "does not fit: $used > $ram bytes"
+
+entry=$(riscv64-unknown-elf-readelf -h "$elf" | awk '/Entry point/ {print $4}')
+[ "$((entry))" -eq "$base" ] || fail "entry $entry is not the RAM base $base"
+syms=$(riscv64-unknown-elf-nm "$elf")
+start=$(awk '$3 == "_start" {print $1}' <<<"$syms")
+[ -n "$start" ] && [ "$((16#$start))" -eq "$base" ] || fail "_start is not at the entry"
+for s in main shba_trap engine_wait op_medium op_send op_receive op_read_blocks op_write_blocks op_verify_blocks; do
+  grep -qE " [Tt] $s\$" <<<"$syms" || fail "symbol $s missing from the image"
+done
+# (LTO inlines much; the scsi_ops functions and the SD wait callback are
+# reached through pointers, so they stay out of line under their names.)
+for s in __i_vfprintf vfprintf_ printf; do
+  if grep -qE " [Tt] $s\$" <<<"$syms"; then fail "$s is linked (the default trap's printf?)"; fi
+done
+
+lines=$(wc -l <"$hex")
+[ "$lines" -eq $((ram / 4)) ] || fail "$hex has $lines lines, want $((ram / 4))"
+grep -qvE '^[0-9a-f]{8}$' "$hex" && fail "$hex has a line that is not 8 hex digits"
+first=$(head -1 "$hex")
+want=$(riscv64-unknown-elf-objdump -d "$elf" --start-address=0 --stop-address=4 |
+       awk '/^ +0:/ {print $2}')
+[ "$first" = "$want" ] || fail "$hex word 0 is $first, the ELF has $want"
+echo "card-fw-size: ok"
