@@ -245,20 +245,6 @@ static enum scsi_io op_verify_blocks(void *ctx, uint32_t lba, uint32_t count, ui
     return e;
 }
 
-/* VERIFY BYTCHK=1 compares data-out with the medium; the only path for SD
- * data blocks is the FIFO, which carries that data-out at the same time, and
- * the SD driver has no byte-mode block read yet.  Reported as an SD
- * communication failure until it has (docs/protocol.md, "Limits"). */
-static enum scsi_io op_read_bytes(void *ctx, uint32_t lba, uint32_t offset, uint8_t *buf, uint32_t len)
-{
-    (void)ctx;
-    (void)lba;
-    (void)offset;
-    (void)buf;
-    (void)len;
-    return SCSI_IO_MEDIUM_HW;
-}
-
 const struct scsi_ops card_scsi_ops = {
     .medium = op_medium,
     .send = op_send,
@@ -266,5 +252,7 @@ const struct scsi_ops card_scsi_ops = {
     .read_blocks = op_read_blocks,
     .write_blocks = op_write_blocks,
     .verify_blocks = op_verify_blocks,
-    .read_bytes = op_read_bytes,
+    /* No .read_bytes: the only path for SD data is the FIFO, which carries a
+     * VERIFY's data-out at the same time, so BYTCHK=1 is refused
+     * (docs/protocol.md, "Limits"). */
 };

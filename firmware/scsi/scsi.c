@@ -431,7 +431,10 @@ static int cmd_verify(struct scsi_dev *d, const uint8_t *cdb)
             done = count;
         return io == SCSI_IO_OK ? (int)SCSI_STATUS_GOOD : io_fail(d, io, lba + done);
     }
-    /* BYTCHK=1: compare the data-out with the medium, a slice at a time. */
+    /* BYTCHK=1: compare the data-out with the medium, a slice at a time.
+     * A medium without byte reads (ops->read_bytes NULL) cannot compare. */
+    if (!d->ops->read_bytes)
+        return bad_cdb(d, 1);
     enum { SLICE = 64 };
     uint8_t host[SLICE], med[SLICE];
     for (uint32_t i = 0; i < count; i++) {

@@ -73,7 +73,8 @@ struct scsi_ops {
     enum scsi_io (*write_blocks)(void *ctx, uint32_t lba, uint32_t count, uint32_t *done);
     /* Read count blocks and discard them (medium check, no data phase). */
     enum scsi_io (*verify_blocks)(void *ctx, uint32_t lba, uint32_t count, uint32_t *done);
-    /* Copy len bytes from offset within block lba into buf (offset + len <= 512). */
+    /* Copy len bytes from offset within block lba into buf (offset + len <= 512).
+     * May be NULL: VERIFY with BYTCHK=1 then answers 5/24/00 (field: byte 1). */
     enum scsi_io (*read_bytes)(void *ctx, uint32_t lba, uint32_t offset, uint8_t *buf, uint32_t len);
 };
 

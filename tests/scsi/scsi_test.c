@@ -846,6 +846,20 @@ static void test_verify(void)
     static const uint8_t v0[10] = { 0x2F, 0x02, 0, 0, 0, 20, 0, 0, 0, 0 };
     exec(0, 0, 0, 0, v0, 10, NULL, 0);
     good();
+
+    /* A medium without byte reads (the card's SD path) cannot compare:
+     * INVALID FIELD IN CDB, and no data-out is taken. */
+    current = "verify-compare-unsupported";
+    static struct scsi_ops no_bytes;
+    no_bytes = ramdisk_ops;
+    no_bytes.read_bytes = NULL;
+    scsi_init(&dev, &no_bytes, &rd, 0x1234ABCDu);
+    scsi_reset(&dev);
+    tur();
+    exec(0, 0, OUT, sizeof data, v, 10, data, sizeof data);
+    expect(CC, 0, 5, 0x24, 0, NO_INFO);
+    EXPECT(rd.out_pos == 0 && res.residual == sizeof data, "no data-out taken");
+    scsi_init(&dev, &ramdisk_ops, &rd, 0x1234ABCDu);
 }
 
 static void test_report_luns_and_format(void)
