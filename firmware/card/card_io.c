@@ -167,13 +167,19 @@ static unsigned op_medium(void *ctx, uint64_t *blocks)
 static enum scsi_io op_send(void *ctx, const uint8_t *buf, uint32_t len)
 {
     struct card *c = ctx;
-    uint32_t base = c->xfer.moved, i = 0;
+    uint32_t base = c->xfer.moved, i = 0, end = len;
     int reached = 0;
     op_start(c);
     while (!reached) {
         uint32_t room = SHBA_FIFO_DEPTH - fifo_level();
-        while (room-- != 0 && i < len)
-            mmio_write32(FIFO(DATA), buf[i++]);
+        /* A 16-bit channel moves words: an odd last byte with more of the
+         * segment armed would wait for a partner forever.  Push a pad byte;
+         * it lands in the host's buffer past the data (the residual says so). */
+        if (end == len && ((base + len) & 1u) && base + len < c->xfer.data_len &&
+            (mmio_read32(HIF(XFER_CTRL)) & SHBA_HOST_XFER_CTRL_WIDTH16))
+            end++;
+        for (; room != 0 && i < end; room--, i++)
+            mmio_write32(FIFO(DATA), i < len ? buf[i] : 0u);
         enum scsi_io e = service(c, base + len, &reached);
         if (e != SCSI_IO_OK)
             return e;
