@@ -72,5 +72,17 @@ bench: deps
 	@set -e; for b in $(BENCH); do $(MAKE) --no-print-directory $$b; done
 	@python3 scripts/bench_merge.py $(BUILD)/bench $(BUILD)/bench.json
 
+# The main job: the co-simulated card (RTL + firmware + SD card model on a
+# default 32 MiB image) serving the NT miniport through the emulated port
+# driver, 8237 and ISA bus: identify the disk, then write, read back and
+# compare random data through 16-bit DMA.
+.PHONY: demo firmware
+demo: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/sim/softhba-sim $(BUILD)/fw/softhba_fw.hex
+	$(BUILD)/sim/softhba-sim info
+	$(BUILD)/sim/softhba-sim verify 4
+
+firmware: $(BUILD)/fw/softhba_fw.hex
+
 clean:
 	rm -rf $(BUILD)

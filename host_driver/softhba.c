@@ -124,10 +124,12 @@ static BOOLEAN ShbaWaitStatus(PSHBA_EXTENSION ext, UCHAR mask, UCHAR want, ULONG
     }
 }
 
+/* READY means the firmware takes commands.  ERROR alone (the SD card failed
+ * or is missing) does not stop it: the disk then answers NOT READY with
+ * sense, and the firmware retries the SD card on each medium command. */
 static BOOLEAN ShbaCardReady(PSHBA_EXTENSION ext, ULONG us)
 {
-    return ShbaWaitStatus(ext, SHBA_HOST_STATUS_READY | SHBA_HOST_STATUS_ERROR,
-                          SHBA_HOST_STATUS_READY, us);
+    return ShbaWaitStatus(ext, SHBA_HOST_STATUS_READY, SHBA_HOST_STATUS_READY, us);
 }
 
 static VOID ShbaComplete(PSHBA_EXTENSION ext, PSCSI_REQUEST_BLOCK srb, UCHAR status)
@@ -559,7 +561,8 @@ static ULONG NTAPI ShbaHwFindAdapter(PVOID HwDeviceExtension, PVOID HwContext,
 /* ---- HwInitialize -----------------------------------------------------------
  * Called once per adapter after HwFindAdapter, with the interrupt
  * connected.  Waits (bounded) for the firmware to report READY, resetting
- * the card once if it reports ERROR or stays silent, clears stale interrupt
+ * the card once if it stays silent, logs an SD card fault (STATUS.ERROR: the
+ * adapter still works, its disk reports NOT READY), clears stale interrupt
  * causes and enables the card's interrupt.  FALSE fails the adapter. */
 static BOOLEAN NTAPI ShbaHwInitialize(PVOID HwDeviceExtension)
 {
@@ -577,6 +580,9 @@ static BOOLEAN NTAPI ShbaHwInitialize(PVOID HwDeviceExtension)
             return FALSE;
         }
     }
+    if (ShbaIn(ext, SHBA_HOST_STATUS) & SHBA_HOST_STATUS_ERROR)
+        ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR,
+                         SHBA_ERR_CARD_ERROR | ShbaIn(ext, SHBA_HOST_STATUS));
     ext->Control = SHBA_HOST_CONTROL_INT_ENABLE;
     ShbaControl(ext, SHBA_HOST_CONTROL_INT_ACK | SHBA_HOST_CONTROL_CMD_PTR_RESET);
     return TRUE;

@@ -608,8 +608,11 @@ static int cmd_info(void)
     else
         printf("DMA channel %u (%s-bit, %s mode)\n", (unsigned)ci->DmaChannel,
                ci->DmaWidth == Width16Bits ? "16" : "8", ci->DemandMode ? "demand" : "single");
-    printf("device:     type 0x%02x, %s, SCSI-%u\n", inq[0] & 0x1F,
-           (inq[1] & 0x80) ? "removable" : "fixed", inq[2] & 0x07);
+    /* INQUIRY VERSION: 3 = SPC, 4 = SPC-2, 5 = SPC-3, 6 = SPC-4. */
+    static const char *const versions[8] = { "no standard", "SCSI-1", "SCSI-2", "SPC",
+                                              "SPC-2", "SPC-3", "SPC-4", "SPC-5" };
+    printf("device:     type 0x%02x, %s, %s\n", inq[0] & 0x1F,
+           (inq[1] & 0x80) ? "removable" : "fixed", versions[inq[2] & 0x07]);
     printf("vendor:     %s\n", vendor);
     printf("product:    %s\n", product);
     printf("revision:   %s\n", rev);

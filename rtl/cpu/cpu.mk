@@ -19,7 +19,8 @@ $(CPU_OUT)/$(1).json: $(CPU_RTL)
 
 $(CPU_OUT)/$(1).pnr.json: $(CPU_OUT)/$(1).json
 	nextpnr-ice40 --hx8k --package ct256 --freq $(CPU_FREQ_MHZ) --seed $(CPU_SEED) --timing-allow-fail \
-	  --json $$< --report $$@ --log $(CPU_OUT)/$(1).pnr.log --quiet
+	  --json $$< --report $$@ --log $(CPU_OUT)/$(1).pnr.log --quiet \
+	  || { rm -f $$@; echo "bench-cpu: nextpnr-ice40 failed, see $(CPU_OUT)/$(1).pnr.log" >&2; exit 1; }
 endef
 $(eval $(call CPU_SYNTH_RULES,mul,1))
 $(eval $(call CPU_SYNTH_RULES,nomul,0))

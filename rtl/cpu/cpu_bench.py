@@ -8,10 +8,19 @@ import sys
 
 
 def figures(path):
-    with open(path, encoding="utf-8") as f:
-        rep = json.load(f)
-    lcs = rep["utilization"]["ICESTORM_LC"]["used"]
-    brams = rep["utilization"]["ICESTORM_RAM"]["used"]
+    # A failed or interrupted nextpnr run leaves no report, an empty one or
+    # one without placement figures: stop with a message, never write stale
+    # or zero figures.
+    try:
+        with open(path, encoding="utf-8") as f:
+            rep = json.load(f)
+        lcs = rep["utilization"]["ICESTORM_LC"]["used"]
+        brams = rep["utilization"]["ICESTORM_RAM"]["used"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        sys.exit(f"cpu_bench: nextpnr report {path} missing or unusable ({e}); "
+                 "see the .pnr.log next to it")
+    if not lcs:
+        sys.exit(f"cpu_bench: no logic cells in {path}: nextpnr failed?")
     fmax = None
     for name, clk in rep.get("fmax", {}).items():
         if "clk" in name:

@@ -4,15 +4,23 @@
 // counts).  FETCH waits for the instruction word and decodes it into
 // registered control bits while the register file reads the operands; most
 // instructions then finish in one EXECUTE cycle, which also issues the next
-// fetch.  Loads and stores add a MEMORY state, shifts a SHIFT state (8 or 1
-// bit per cycle) and M-extension instructions an iterative multiply/divide
-// sequence (one bit per cycle).  Interrupts are taken when a fetch completes:
-// the fetched word is dropped and the handler is fetched instead, so mepc is
-// simply the address of the dropped instruction.
+// fetch.  Loads and stores add a MEMORY state; shifts move the work register
+// `lo` one place per cycle; the M extension runs a shift-add multiply or a
+// restoring divide one bit per cycle through the main adder.  Interrupts are
+// taken when a fetch completes: the fetched word is dropped and the handler is
+// fetched instead, so mepc is simply the address of the dropped instruction.
+//
+// Timing: every control bit in EXECUTE comes straight from a register, the
+// operand muxes are one LUT in front of the single 33-bit adder, branch and
+// jump targets come from a separate pc + imm adder, and no trap depends on
+// the branch comparison: a branch to a misaligned target (rare) registers
+// its condition and decides in S_BRMIS.
 //
 // The register file is a 32x32 memory with a registered read: two copies (one
 // per read port), each mapped by yosys onto two SB_RAM40_4K blocks.  The read
-// addresses come straight from mem_rdata in the cycle the instruction arrives.
+// addresses come straight from mem_rdata in the cycle the instruction arrives;
+// the read data stays in the block RAM output registers until the next fetch,
+// so multi-cycle instructions use rs1/rs2 throughout.
 //
 // Bus: picorv32-style valid/ready (docs/architecture.md).  mem_addr is the byte
 // address; stores put their data in the addressed byte lanes with wstrb set;
@@ -34,17 +42,18 @@ module rv32_cpu #(
     input  wire        irq_timer,
     input  wire        irq_external
 );
-    // ------------------------------------------------------------------
-    // States
-    localparam [3:0] S_FETCH   = 4'd0;  // waiting for the instruction word
-    localparam [3:0] S_EXECUTE = 4'd1;  // operands ready: compute, write back
-    localparam [3:0] S_MEMORY  = 4'd2;  // load/store on the bus
-    localparam [3:0] S_SHIFT   = 4'd3;  // shift by 8 or 1 per cycle
-    localparam [3:0] S_MD_ABS1 = 4'd4;  // divide: dividend magnitude
-    localparam [3:0] S_MD_ABS2 = 4'd5;  // divide: divisor magnitude
-    localparam [3:0] S_MD_LOOP = 4'd6;  // multiply/divide: one bit per cycle
-    localparam [3:0] S_MD_PICK = 4'd7;  // select the result half
-    localparam [3:0] S_MD_OUT  = 4'd8;  // negate if needed, write back
+    localparam MUL = ENABLE_MUL != 0;
+
+    // One-hot states
+    localparam S_FETCH = 0;     // waiting for the instruction word
+    localparam S_EXEC  = 1;     // operands ready: compute, write back
+    localparam S_MEM   = 2;     // load/store on the bus
+    localparam S_SHIFT = 3;     // shift lo one place per cycle
+    localparam S_MDNEG = 4;     // divide: |dividend| into lo
+    localparam S_MD    = 5;     // multiply/divide: one bit per cycle
+    localparam S_PICK  = 6;     // move the wanted result half into hi
+    localparam S_FIN   = 7;     // write back hi or -hi
+    localparam S_BRMIS = 8;     // branch to a misaligned target: trap if taken
 
     // Major opcodes (instr[6:2])
     localparam [4:0] OPC_LOAD   = 5'b00000;
@@ -70,12 +79,11 @@ module rv32_cpu #(
     localparam [3:0] IRQ_EXTERNAL       = 4'd11;
 
     // misa: MXL=1 (32 bit), I, and M when enabled.
-    localparam [31:0] MISA_VALUE = 32'h4000_0100 | (ENABLE_MUL != 0 ? 32'h0000_1000 : 32'h0);
+    localparam [31:0] MISA_VALUE = 32'h4000_0100 | (MUL ? 32'h0000_1000 : 32'h0);
 
-    reg [3:0]  state;
-    reg [31:0] pc;              // FETCH: address being fetched; EXECUTE: of this instruction;
-                                // later states: of the next instruction
-    reg [31:0] instr;
+    reg [8:0]  state;
+    reg [31:2] pc;              // FETCH/EXECUTE: this instruction; later: the next one
+    reg [31:0] instr;           // only rd, funct3, instr[30] and the CSR address are used
     reg [31:0] imm;
 
     // ------------------------------------------------------------------
@@ -98,7 +106,7 @@ module rv32_cpu #(
         end
     end
 
-    wire fetch_done = (state == S_FETCH) && mem_ready;
+    wire fetch_done = state[S_FETCH] && mem_ready;
 
     always @(posedge clk) begin
         if (rf_we) begin
@@ -112,7 +120,9 @@ module rv32_cpu #(
     end
 
     // ------------------------------------------------------------------
-    // Decode, from the arriving word into registers
+    // Decode, from the arriving word into registers.  Every operation flag
+    // is set only for a legal encoding, so an illegal word does nothing but
+    // trap.
     function csr_exists(input [11:0] a);
         case (a)
             12'h300, 12'h301, 12'h304, 12'h305, 12'h340, 12'h341, 12'h342, 12'h343, 12'h344,
@@ -127,17 +137,21 @@ module rv32_cpu #(
     wire [2:0]  ff3  = fw[14:12];
     wire [6:0]  ff7  = fw[31:25];
     wire        fw32 = fw[1:0] == 2'b11;
-    wire f_op      = fw32 && fopc == OPC_OP;
-    wire f_opimm   = fw32 && fopc == OPC_OPIMM;
-    wire f_muldiv  = (ENABLE_MUL != 0) && f_op && ff7 == 7'b0000001;
+    wire f_op      = fopc == OPC_OP;
+    wire f_opimm   = fopc == OPC_OPIMM;
+    wire f_muldiv  = MUL && f_op && ff7 == 7'b0000001;
     wire f_alu     = f_opimm || (f_op && !f_muldiv);
-    wire f_csr     = fw32 && fopc == OPC_SYSTEM && ff3[1:0] != 2'b00;
+    wire f_csr     = fopc == OPC_SYSTEM && ff3[1:0] != 2'b00;
     wire f_ecall   = fw == 32'h0000_0073;
     wire f_ebreak  = fw == 32'h0010_0073;
     wire f_mret    = fw == 32'h3020_0073;
     wire f_wfi     = fw == 32'h1050_0073;
     wire f_csr_ok  = csr_exists(fw[31:20]) &&
                      !(fw[31:30] == 2'b11 && (ff3[1:0] == 2'b01 || fw[19:15] != 5'd0));
+    wire f_slt     = f_alu && ff3[2:1] == 2'b01;
+    wire f_shift   = f_alu && ff3[1:0] == 2'b01;
+    wire f_logic   = f_alu && ff3[2] && ff3 != 3'b101;
+    wire f_jal_mis = fopc == OPC_JAL && fw[21];   // target bit 1 = imm[1]
 
     reg f_legal;
     always @(*) begin
@@ -161,90 +175,142 @@ module rv32_cpu #(
         end
     end
 
-    reg d_load, d_store, d_branch, d_jal, d_jalr, d_pcrel, d_lui, d_alu, d_alu_reg, d_sub;
-    reg d_shift, d_csr, d_mret, d_ecall, d_ebreak, d_illegal, d_muldiv;
-    reg [2:0] d_f3;             // ALU function (add for LUI/AUIPC)
+    wire ok = f_legal;
+    reg d_brmis;                // branch whose target has bit 1 set
+    reg d_load, d_store, d_branch, d_jal, d_jalr, d_auipc, d_csr, d_csr_we, d_mret;
+    reg d_shift, d_muldiv, d_div;
+    reg d_b_rs2;                // adder operand B is rs2 (else imm)
+    reg d_sub;                  // adder subtracts (sub, slt*, branches)
+    reg d_sgn;                  // signed compare (slt, slti, blt, bge)
+    reg d_slt;                  // result is the compare bit
+    reg d_logic;                // result from the logic unit
+    reg [1:0] d_lop;            // logic unit: 00 xor, 10 or, 11 and, 01 pass B (lui)
+    reg d_wb_alu;               // EXECUTE writes the ALU result to rd
+    reg d_wb_side;              // EXECUTE writes pc+4 / pc+imm / the CSR to rd
+    reg d_rd_nz;                // rd != x0
+    reg d_exc;                  // illegal, ecall, ebreak, misaligned jal
+    reg [3:0] d_exc_code;
 
     always @(posedge clk) begin
         if (fetch_done) begin
             instr     <= fw;
-            d_load    <= fw32 && fopc == OPC_LOAD;
-            d_store   <= fw32 && fopc == OPC_STORE;
-            d_branch  <= fw32 && fopc == OPC_BRANCH;
-            d_jal     <= fw32 && fopc == OPC_JAL;
-            d_jalr    <= fw32 && fopc == OPC_JALR;
-            d_pcrel   <= fw32 && (fopc == OPC_JAL || fopc == OPC_BRANCH || fopc == OPC_AUIPC);
-            d_lui     <= fw32 && fopc == OPC_LUI;
-            d_alu     <= f_alu || (fw32 && (fopc == OPC_LUI || fopc == OPC_AUIPC));
-            d_alu_reg <= f_op;
-            d_sub     <= f_op && ff7[5] && ff3 == 3'b000;
-            d_shift   <= f_alu && ff3[1:0] == 2'b01;
-            d_f3      <= (f_alu) ? ff3 : 3'b000;
-            d_csr     <= f_csr;
-            d_mret    <= f_mret;
-            d_ecall   <= f_ecall;
-            d_ebreak  <= f_ebreak;
-            d_illegal <= !f_legal;
-            d_muldiv  <= f_muldiv;
+            d_load    <= ok && fopc == OPC_LOAD;
+            d_store   <= ok && fopc == OPC_STORE;
+            d_branch  <= ok && fopc == OPC_BRANCH && !fw[8];
+            d_brmis   <= ok && fopc == OPC_BRANCH && fw[8];   // imm[1]
+            d_jal     <= ok && fopc == OPC_JAL && !fw[21];
+            d_jalr    <= ok && fopc == OPC_JALR;
+            d_auipc   <= ok && fopc == OPC_AUIPC;
+            d_csr     <= ok && f_csr;
+            d_csr_we  <= ok && f_csr && (ff3[1:0] == 2'b01 || fw[19:15] != 5'd0);
+            d_mret    <= ok && f_mret;
+            d_shift   <= ok && f_shift;
+            d_muldiv  <= ok && f_muldiv;
+            d_div     <= ff3[2];
+            d_b_rs2   <= f_op || fopc == OPC_BRANCH;
+            d_sub     <= (f_op && ff7[5] && ff3 == 3'b000) || f_slt || fopc == OPC_BRANCH;
+            d_sgn     <= (f_slt && !ff3[0]) || (fopc == OPC_BRANCH && ff3[2:1] == 2'b10);
+            d_slt     <= f_slt;
+            d_logic   <= f_logic || fopc == OPC_LUI;
+            d_lop     <= fopc == OPC_LUI ? 2'b01 : {ff3[1], ff3[0]};
+            d_wb_alu  <= ok && ((f_alu && !f_shift) || fopc == OPC_LUI);
+            d_wb_side <= ok && (fopc == OPC_AUIPC || fopc == OPC_JALR ||
+                                (fopc == OPC_JAL && !fw[21]) || f_csr);
+            d_rd_nz   <= fw[11:7] != 5'd0;
+            d_exc     <= !ok || f_ecall || f_ebreak || f_jal_mis;
+            d_exc_code <= !ok      ? EXC_ILLEGAL :
+                          f_ecall  ? EXC_ECALL_M :
+                          f_ebreak ? EXC_BREAKPOINT : EXC_IADDR_MISALIGN;
             case (fopc)
                 OPC_STORE:           imm <= {{21{fw[31]}}, fw[30:25], fw[11:7]};
                 OPC_BRANCH:          imm <= {{20{fw[31]}}, fw[7], fw[30:25], fw[11:8], 1'b0};
                 OPC_LUI, OPC_AUIPC:  imm <= {fw[31:12], 12'h000};
                 OPC_JAL:             imm <= {{12{fw[31]}}, fw[19:12], fw[20], fw[30:21], 1'b0};
                 OPC_SYSTEM:          imm <= {27'h0, fw[19:15]};   // CSR zimm
+                OPC_OP:              imm <= 32'h0;                // adds 0 in the M sequences
                 default:             imm <= {{21{fw[31]}}, fw[30:20]};
             endcase
         end
     end
 
-    wire [2:0] funct3 = instr[14:12];
-    wire       unused_instr = &{1'b0, instr[6:0]};  // decoded at fetch
-    wire [4:0] rs1    = instr[19:15];
+    wire [2:0]  funct3 = instr[14:12];
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire        unused_instr = &{1'b0, instr[6:0], instr[29:15]};  // decoded at fetch
+    /* verilator lint_on UNUSEDSIGNAL */
 
     // ------------------------------------------------------------------
-    // ALU: one adder (sums, addresses, jump targets) and one comparator.
-    wire [31:0] pc_plus4 = pc + 32'd4;
-    wire [31:0] op_a  = d_lui ? 32'h0 : d_pcrel ? pc : rs1_val;
-    wire [31:0] op_b  = d_alu_reg ? rs2_val : imm;
-    wire [31:0] sum   = op_a + (d_sub ? ~op_b : op_b) + {31'h0, d_sub};
-    wire [31:0] cmp_b = d_branch ? rs2_val : op_b;
+    // Work registers of the multi-cycle sequences
+    reg [31:0] lo;              // shift register; multiplier / quotient bits
+    reg [31:0] hi;              // multiply: partial product; divide: remainder (shifted)
+    reg [4:0]  count;
+    reg        md_last;         // count == 0 in S_MD
+    reg        md_neg_a;        // divide: the dividend is negative (negate it in S_MDNEG)
+    reg        md_neg;          // negate the result in S_FIN
+    reg        md_b_inv;        // divide: subtract rs2 (else add it: negative divisor)
+    reg        md_b_sgn;        // multiply: rs2 signed; divide: divisor signed
+    reg        md_sub_last;     // multiply: rs1 signed, its bit 31 weighs -2^31
+    reg        md_want_lo;      // result is the low word (mul) or the quotient
+
+    // ------------------------------------------------------------------
+    // The adder: {a_ext, A} + {b_ext, B} + cin, 33 bits.  A is rs1 or hi, B is
+    // rs2 or imm, either optionally inverted (cin = 1 then).
+    wire st_md   = MUL && state[S_MD];
+    wire a_hi    = MUL && (state[S_MD] || state[S_FIN]);
+    wire inv_a   = MUL && ((state[S_MDNEG] && md_neg_a) || (state[S_FIN] && md_neg));
+    wire b_rs2   = state[S_EXEC] ? d_b_rs2 : (st_md && (d_div || lo[0]));
+    wire inv_b   = state[S_EXEC] ? d_sub :
+                   (st_md && (d_div ? md_b_inv : (md_sub_last && md_last)));
+    wire a_sgn   = state[S_EXEC] ? d_sgn : (st_md && !d_div && md_b_sgn);
+    wire b_sgn   = state[S_EXEC] ? d_sgn : (st_md && md_b_sgn);
+
+    wire [31:0] a_raw = a_hi ? hi : rs1_val;
+    wire [31:0] b_raw = b_rs2 ? rs2_val : imm;
+    wire [31:0] op_a  = a_raw ^ {32{inv_a}};
+    wire [31:0] op_b  = b_raw ^ {32{inv_b}};
+    wire        a_ext = (a_sgn && a_raw[31]) ^ inv_a;
+    wire        b_ext = (b_sgn && b_raw[31]) ^ inv_b;
+    wire        cin   = inv_a || inv_b;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [32:0] cmp_diff = {1'b0, rs1_val} - {1'b0, cmp_b};    // only the top bits matter
+    wire [33:0] sum34 = {a_ext, op_a, 1'b1} + {b_ext, op_b, cin};
     /* verilator lint_on UNUSEDSIGNAL */
-    wire        cmp_ltu = cmp_diff[32];
-    wire        cmp_lt  = (rs1_val[31] != cmp_b[31]) ? rs1_val[31] : cmp_diff[31];
-    wire        cmp_eq  = rs1_val == cmp_b;
+    wire [32:0] sum   = sum34[33:1];
+    wire        lt    = sum[32];
 
-    reg [31:0] alu_out;
+    reg [31:0] logic_out;
     always @(*) begin
-        case (d_f3)
-            3'b010:  alu_out = {31'h0, cmp_lt};
-            3'b011:  alu_out = {31'h0, cmp_ltu};
-            3'b100:  alu_out = rs1_val ^ op_b;
-            3'b110:  alu_out = rs1_val | op_b;
-            3'b111:  alu_out = rs1_val & op_b;
-            default: alu_out = sum;                        // add, sub, lui, auipc
+        case (d_lop)
+            2'b00:   logic_out = rs1_val ^ op_b;
+            2'b10:   logic_out = rs1_val | op_b;
+            2'b11:   logic_out = rs1_val & op_b;
+            default: logic_out = op_b;                     // lui
         endcase
     end
+    wire [31:0] alu_out = d_slt ? {31'h0, lt} : d_logic ? logic_out : sum[31:0];
 
-    reg branch_cond;
-    always @(*) begin
-        case (funct3[2:1])
-            2'b00:   branch_cond = cmp_eq;
-            2'b10:   branch_cond = cmp_lt;
-            default: branch_cond = cmp_ltu;                // 11 (01 is illegal)
-        endcase
-        branch_cond = branch_cond ^ funct3[0];
-    end
+    wire eq = rs1_val == rs2_val;
+    wire branch_cond = (funct3[2] ? lt : eq) ^ funct3[0];
+    wire taken = d_branch && branch_cond;
 
-    wire        jump        = d_jal || d_jalr || (d_branch && branch_cond);
-    wire [31:0] jump_target = {sum[31:1], 1'b0};
-    wire        ls_misaligned = (funct3[1:0] == 2'b01 && sum[0]) ||
-                                (funct3[1:0] == 2'b10 && sum[1:0] != 2'b00);
-    reg  [1:0]  ls_lane;                                   // sum[1:0], kept for the load
+    wire [31:2] pc_plus4 = pc + 30'd1;
+    wire [31:0] target   = {pc, 2'b00} + imm;             // jal, branches, auipc
 
-    reg [31:0] load_word;
-    reg [31:0] load_value;
+    // Low address bits straight from rs1 and imm (not through the adder):
+    // misalignment gates the trap and many enables.
+    wire addr0 = rs1_val[0] ^ imm[0];
+    wire addr1 = rs1_val[1] ^ imm[1] ^ (rs1_val[0] && imm[0]);
+    wire ls_misaligned = (funct3[1:0] == 2'b01 && addr0) ||
+                         (funct3[1:0] == 2'b10 && (addr0 || addr1));
+    wire ls_mis   = (d_load || d_store) && ls_misaligned;
+    wire jalr_mis = d_jalr && addr1;
+    wire exc_dyn  = ls_mis || jalr_mis;
+    wire exc      = d_exc || exc_dyn;                      // never the branch compare
+    reg  brmis_taken;
+    wire ls_go    = (d_load || d_store) && !ls_misaligned;
+
+    // Load lanes
+    reg  [1:0]  ls_lane;
+    reg  [31:0] load_word;
+    reg  [31:0] load_value;
     always @(*) begin
         load_word = mem_rdata >> {ls_lane, 3'b000};
         case (funct3)
@@ -256,12 +322,14 @@ module rv32_cpu #(
         endcase
     end
 
-    // Shifter: a register shifted 8 or 1 places per cycle.
-    reg [31:0] shift_val;
-    reg [4:0]  shift_left_n;    // places still to shift
-    wire       shift_arith = instr[30];
-    wire       shift_left  = funct3 == 3'b001;
-    wire       shift_fill  = shift_arith && shift_val[31];
+    // Store data: rs2 stays in the register file's output register.
+    always @(*) begin
+        case (funct3[1:0])
+            2'b00:   mem_wdata = {4{rs2_val[7:0]}};
+            2'b01:   mem_wdata = {2{rs2_val[15:0]}};
+            default: mem_wdata = rs2_val;
+        endcase
+    end
 
     // ------------------------------------------------------------------
     // CSRs
@@ -277,30 +345,39 @@ module rv32_cpu #(
     reg [63:0] minstret;
     reg        irq_timer_q, irq_external_q;              // registered inputs
 
-    wire [11:0] csr_addr   = instr[31:20];
-    wire [31:0] csr_src    = funct3[2] ? imm : rs1_val;
-    // csrrs/csrrc with rs1 (or uimm) = 0 only read.
-    wire        csr_writes = funct3[1:0] == 2'b01 || rs1 != 5'd0;
+    // Only legal addresses get here (others trap at decode), so a few
+    // address bits tell them apart.
+    wire [11:0] csr_addr = instr[31:20];
+    wire [31:0] csr_src  = funct3[2] ? imm : rs1_val;
 
     reg [31:0] csr_rdata;
     always @(*) begin
-        case (csr_addr)
-            12'h300: csr_rdata = {19'h0, 2'b11, 3'b000, mstatus_mpie, 3'b000, mstatus_mie, 3'b000};
-            12'h301: csr_rdata = MISA_VALUE;
-            12'h304: csr_rdata = {20'h0, mie_meie, 3'b000, mie_mtie, 7'h0};
-            12'h305: csr_rdata = {mtvec, 2'b00};
-            12'h340: csr_rdata = mscratch;
-            12'h341: csr_rdata = {mepc, 2'b00};
-            12'h342: csr_rdata = {mcause_irq, 27'h0, mcause_code};
-            12'h343: csr_rdata = mtval;
-            12'h344: csr_rdata = {20'h0, irq_external_q, 3'b000, irq_timer_q, 7'h0};
-            12'hB00, 12'hC00: csr_rdata = mcycle[31:0];
-            12'hB02, 12'hC02: csr_rdata = minstret[31:0];
-            12'hB80, 12'hC80: csr_rdata = mcycle[63:32];
-            12'hB82, 12'hC82: csr_rdata = minstret[63:32];
-            12'hF14: csr_rdata = HART_ID;
-            default: csr_rdata = 32'h0;                    // F11-F13 ids: 0
-        endcase
+        if (csr_addr[11]) begin
+            if (csr_addr[10] && csr_addr[9])               // F11-F14
+                csr_rdata = csr_addr[2] ? HART_ID : 32'h0;
+            else case ({csr_addr[7], csr_addr[1]})          // B00/B02/B80/B82 (C..)
+                2'b00:   csr_rdata = mcycle[31:0];
+                2'b01:   csr_rdata = minstret[31:0];
+                2'b10:   csr_rdata = mcycle[63:32];
+                default: csr_rdata = minstret[63:32];
+            endcase
+        end else if (!csr_addr[6]) begin
+            case ({csr_addr[2], csr_addr[0]})
+                2'b00:   csr_rdata = {19'h0, 2'b11, 3'b000, mstatus_mpie, 3'b000, mstatus_mie, 3'b000};
+                2'b01:   csr_rdata = MISA_VALUE;
+                2'b10:   csr_rdata = {20'h0, mie_meie, 3'b000, mie_mtie, 7'h0};
+                default: csr_rdata = {mtvec, 2'b00};
+            endcase
+        end else if (csr_addr[2]) begin
+            csr_rdata = {20'h0, irq_external_q, 3'b000, irq_timer_q, 7'h0};
+        end else begin
+            case (csr_addr[1:0])
+                2'b00:   csr_rdata = mscratch;
+                2'b01:   csr_rdata = {mepc, 2'b00};
+                2'b10:   csr_rdata = {mcause_irq, 27'h0, mcause_code};
+                default: csr_rdata = mtval;
+            endcase
+        end
     end
 
     reg [31:0] csr_wdata;
@@ -311,126 +388,47 @@ module rv32_cpu #(
             default: csr_wdata = csr_rdata & ~csr_src;
         endcase
     end
+    wire csr_we = state[S_EXEC] && d_csr_we;
 
     wire irq_pending = mstatus_mie && ((mie_mtie && irq_timer_q) || (mie_meie && irq_external_q));
     wire [3:0] irq_code = (mie_meie && irq_external_q) ? IRQ_EXTERNAL : IRQ_TIMER;
 
     // ------------------------------------------------------------------
-    // Multiply / divide: shift-add multiply, restoring division, sharing one
-    // 34-bit adder that also negates (0 - md_op) outside the loop.
-    reg [32:0] md_hi;           // multiply: partial product; divide: remainder
-    reg [31:0] md_lo;           // multiplier bits / quotient bits
-    reg [32:0] md_op;           // multiplicand or divisor, or value to negate
-    reg [4:0]  md_count;
-    reg        md_neg;          // negate the result
-    reg        md_neg_rem;      // divide: remainder takes the dividend's sign
-    reg        md_neg_quo;      // divide: quotient sign
-    wire       md_is_div     = funct3[2];
-    wire       md_rs1_signed = funct3 == 3'b001 || funct3 == 3'b010 || funct3 == 3'b100 || funct3 == 3'b110;
-    wire       md_rs2_signed = funct3 == 3'b001 || funct3 == 3'b100 || funct3 == 3'b110;
+    // Control (combinational)
+    wire exec = state[S_EXEC];
+    wire brmis_trap = state[S_BRMIS] && brmis_taken;
+    wire trap = (fetch_done && irq_pending) || (exec && exc) || brmis_trap;
+    wire finish = (state[S_MEM] && mem_ready) || (state[S_SHIFT] && count == 5'd0) ||
+                  (MUL && state[S_FIN]);
+    wire brmis_next = state[S_BRMIS] && !brmis_taken;
+    wire retire = finish || brmis_next || (exec && !exc && !ls_go && !d_shift && !d_muldiv && !d_brmis);
 
-    reg  [33:0] md_x;
-    reg         md_sub;
-    wire [33:0] md_y   = {md_op[32], md_op};
-    wire [33:0] md_sum = md_x + (md_sub ? ~md_y : md_y) + {33'h0, md_sub};
+    // Next pc in EXECUTE.  Only a taken branch depends on the comparison.
+    wire [31:2] np_static = d_exc || exc_dyn ? mtvec : d_mret ? mepc :
+                            d_jal ? target[31:2] : d_jalr ? sum[31:2] : pc_plus4;
+    wire [31:2] next_pc   = taken ? target[31:2] : np_static;
+
+    wire [31:0] side = d_csr ? csr_rdata : d_auipc ? target : {pc_plus4, 2'b00};
+
     always @(*) begin
-        md_x   = 34'h0;
-        md_sub = 1'b1;                                     // 0 - md_op by default
-        if (state == S_MD_LOOP) begin
-            if (md_is_div) begin
-                md_x = {1'b0, md_hi[31:0], md_lo[31]};
-            end else begin
-                md_x   = {md_hi[32], md_hi};
-                md_sub = md_count == 5'd31 && md_rs2_signed;  // bit 31 weighs -2^31
-            end
+        rf_we    = 1'b0;
+        rf_wdata = alu_out;
+        if (state[S_MEM]) begin
+            rf_we    = mem_ready && d_load;
+            rf_wdata = load_value;
+        end else if (state[S_SHIFT]) begin
+            rf_we    = count == 5'd0;
+            rf_wdata = lo;
+        end else if (MUL && state[S_FIN]) begin
+            rf_we    = 1'b1;
+            rf_wdata = sum[31:0];
+        end else if (exec) begin
+            rf_we    = d_wb_alu || (d_wb_side && !jalr_mis);
+            if (!d_wb_alu)
+                rf_wdata = side;
         end
-    end
-
-    // ------------------------------------------------------------------
-    // Control (combinational), applied by the sequential block below.
-    wire exec = state == S_EXECUTE;
-    wire exc_misalign_jump = jump && jump_target[1];
-    wire exc_misalign_ls   = (d_load || d_store) && ls_misaligned;
-    wire exc = d_illegal || d_ecall || d_ebreak || exc_misalign_jump || exc_misalign_ls;
-
-    reg        trap;            // enter the handler (from EXECUTE or at fetch)
-    reg [3:0]  trap_code;
-    reg        finish;          // a multi-cycle instruction is done: fetch pc
-    reg        retire;          // count one instruction in minstret
-    reg [31:0] next_pc;         // EXECUTE and trap: the next fetch address
-
-    always @(*) begin
-        trap      = 1'b0;
-        trap_code = EXC_ILLEGAL;
-        finish    = 1'b0;
-        retire    = 1'b0;
-        rf_we     = 1'b0;
-        rf_wdata  = alu_out;
-        case (state)
-            S_FETCH: begin
-                if (mem_ready && irq_pending) begin
-                    trap = 1'b1;
-                    trap_code = irq_code;
-                end
-            end
-            S_EXECUTE: begin
-                if (exc) begin
-                    trap = 1'b1;
-                    if (d_illegal)              trap_code = EXC_ILLEGAL;
-                    else if (d_ecall)           trap_code = EXC_ECALL_M;
-                    else if (d_ebreak)          trap_code = EXC_BREAKPOINT;
-                    else if (exc_misalign_jump) trap_code = EXC_IADDR_MISALIGN;
-                    else if (d_load)            trap_code = EXC_LOAD_MISALIGN;
-                    else                        trap_code = EXC_STORE_MISALIGN;
-                end else begin
-                    retire = !(d_load || d_store || d_shift || d_muldiv);
-                end
-                // Not gated by exc as a whole: only a jump's own misalignment
-                // matters here, which keeps the branch compare off this path.
-                rf_we = !d_illegal && ((d_alu && !d_shift) || d_csr ||
-                                       ((d_jal || d_jalr) && !sum[1]));
-                if (d_jal || d_jalr)
-                    rf_wdata = pc_plus4;
-                else if (d_csr)
-                    rf_wdata = csr_rdata;
-            end
-            S_MEMORY: begin
-                if (mem_ready) begin
-                    finish = 1'b1;
-                    retire = 1'b1;
-                    rf_we = d_load;
-                    rf_wdata = load_value;
-                end
-            end
-            S_SHIFT: begin
-                if (shift_left_n == 5'd0) begin
-                    finish = 1'b1;
-                    retire = 1'b1;
-                    rf_we = 1'b1;
-                    rf_wdata = shift_val;
-                end
-            end
-            S_MD_OUT: begin
-                if (ENABLE_MUL != 0) begin
-                    finish = 1'b1;
-                    retire = 1'b1;
-                    rf_we = 1'b1;
-                    rf_wdata = md_neg ? md_sum[31:0] : md_op[31:0];
-                end
-            end
-            default: ;
-        endcase
-        if (rd == 5'd0)
+        if (!d_rd_nz)
             rf_we = 1'b0;
-
-        if (trap)
-            next_pc = {mtvec, 2'b00};
-        else if (d_mret)
-            next_pc = {mepc, 2'b00};
-        else if (jump)
-            next_pc = jump_target;
-        else
-            next_pc = pc_plus4;
     end
 
     // ------------------------------------------------------------------
@@ -443,12 +441,11 @@ module rv32_cpu #(
             minstret <= minstret + 64'd1;
 
         if (rst) begin
-            state        <= S_FETCH;
-            pc           <= RESET_ADDR;
+            state        <= 9'd1 << S_FETCH;
+            pc           <= RESET_ADDR[31:2];
             mem_valid    <= 1'b1;
             mem_instr    <= 1'b1;
             mem_addr     <= RESET_ADDR;
-            mem_wdata    <= 32'h0;
             mem_wstrb    <= 4'b0000;
             ls_lane      <= 2'b00;
             mstatus_mie  <= 1'b0;
@@ -466,191 +463,166 @@ module rv32_cpu #(
             irq_timer_q    <= 1'b0;
             irq_external_q <= 1'b0;
         end else begin
-            case (state)
-                S_FETCH: begin
-                    if (mem_ready) begin
-                        mem_valid <= 1'b0;
-                        state <= S_EXECUTE;
-                    end
-                end
+            if (fetch_done) begin
+                mem_valid <= 1'b0;
+                state     <= 9'd1 << S_EXEC;
+            end
 
-                S_EXECUTE: begin
-                    pc <= next_pc;
-                    mem_addr <= next_pc;
-                    mem_valid <= 1'b1;
-                    mem_instr <= 1'b1;
-                    mem_wstrb <= 4'b0000;
-                    state <= S_FETCH;
-                    if (!exc) begin
-                        if (d_load || d_store) begin
-                            mem_instr <= 1'b0;
-                            mem_addr  <= sum;
-                            ls_lane   <= sum[1:0];
-                            case (funct3[1:0])
-                                2'b00: begin
-                                    mem_wdata <= {4{rs2_val[7:0]}};
-                                    mem_wstrb <= d_store ? (4'b0001 << sum[1:0]) : 4'b0000;
-                                end
-                                2'b01: begin
-                                    mem_wdata <= {2{rs2_val[15:0]}};
-                                    mem_wstrb <= d_store ? (sum[1] ? 4'b1100 : 4'b0011) : 4'b0000;
-                                end
-                                default: begin
-                                    mem_wdata <= rs2_val;
-                                    mem_wstrb <= d_store ? 4'b1111 : 4'b0000;
-                                end
-                            endcase
-                            state <= S_MEMORY;
-                        end
-                        if (d_shift) begin
-                            mem_valid    <= 1'b0;
-                            shift_val    <= rs1_val;
-                            shift_left_n <= op_b[4:0];
-                            state        <= S_SHIFT;
-                        end
-                        if (d_mret) begin
-                            mstatus_mie  <= mstatus_mpie;
-                            mstatus_mpie <= 1'b1;
-                        end
-                        if (d_csr && csr_writes) begin
-                            case (csr_addr)
-                                12'h300: begin
-                                    mstatus_mie  <= csr_wdata[3];
-                                    mstatus_mpie <= csr_wdata[7];
-                                end
-                                12'h304: begin
-                                    mie_mtie <= csr_wdata[7];
-                                    mie_meie <= csr_wdata[11];
-                                end
-                                12'h305: mtvec    <= csr_wdata[31:2];
-                                12'h340: mscratch <= csr_wdata;
-                                12'h341: mepc     <= csr_wdata[31:2];
-                                12'h342: begin
-                                    mcause_irq  <= csr_wdata[31];
-                                    mcause_code <= csr_wdata[3:0];
-                                end
-                                12'h343: mtval <= csr_wdata;
-                                12'hB00: mcycle[31:0]    <= csr_wdata;
-                                12'hB80: mcycle[63:32]   <= csr_wdata;
-                                12'hB02: minstret[31:0]  <= csr_wdata;
-                                12'hB82: minstret[63:32] <= csr_wdata;
-                                default: ;                 // misa, mip: writes ignored
-                            endcase
-                        end
-                        if (ENABLE_MUL != 0 && d_muldiv) begin
-                            mem_valid <= 1'b0;
-                            md_count  <= 5'd0;
-                            md_hi     <= 33'h0;
-                            if (md_is_div) begin
-                                md_op      <= {1'b0, rs1_val};
-                                md_neg_rem <= md_rs1_signed && rs1_val[31];
-                                md_neg_quo <= md_rs1_signed && (rs1_val[31] ^ rs2_val[31]) &&
-                                              rs2_val != 32'h0;
-                                state      <= S_MD_ABS1;
-                            end else begin
-                                md_op <= {md_rs1_signed && rs1_val[31], rs1_val};
-                                md_lo <= rs2_val;
-                                state <= S_MD_LOOP;
-                            end
-                        end
-                    end
+            if (exec) begin
+                if (!d_brmis)
+                    pc    <= next_pc;              // S_BRMIS still needs this pc
+                mem_addr  <= ls_go ? sum[31:0] : {next_pc, 2'b00};
+                mem_valid <= !(d_shift || d_muldiv || d_brmis);
+                brmis_taken <= branch_cond;
+                mem_instr <= !ls_go;
+                ls_lane   <= sum[1:0];
+                mem_wstrb <= 4'b0000;
+                if (d_store && !ls_misaligned) begin
+                    case (funct3[1:0])
+                        2'b00:   mem_wstrb <= 4'b0001 << sum[1:0];
+                        2'b01:   mem_wstrb <= sum[1] ? 4'b1100 : 4'b0011;
+                        default: mem_wstrb <= 4'b1111;
+                    endcase
                 end
-
-                S_MEMORY: begin
-                    if (mem_ready)
-                        mem_valid <= 1'b0;         // restarted below (finish)
+                state <= 9'd1 << S_FETCH;
+                if (ls_go)    state <= 9'd1 << S_MEM;
+                if (d_shift)  state <= 9'd1 << S_SHIFT;
+                if (d_muldiv) state <= d_div ? 9'd1 << S_MDNEG : 9'd1 << S_MD;
+                if (d_brmis)  state <= 9'd1 << S_BRMIS;
+                if (d_mret) begin
+                    mstatus_mie  <= mstatus_mpie;
+                    mstatus_mpie <= 1'b1;
                 end
+            end
 
-                S_SHIFT: begin
-                    if (shift_left_n >= 5'd8) begin
-                        shift_val <= shift_left ? {shift_val[23:0], 8'h00} :
-                                                  {{8{shift_fill}}, shift_val[31:8]};
-                        shift_left_n <= shift_left_n - 5'd8;
-                    end else if (shift_left_n != 5'd0) begin
-                        shift_val <= shift_left ? {shift_val[30:0], 1'b0} :
-                                                  {shift_fill, shift_val[31:1]};
-                        shift_left_n <= shift_left_n - 5'd1;
-                    end
-                end
+            if (state[S_MEM] && mem_ready)
+                mem_valid <= 1'b0;                         // restarted below (finish)
 
-                S_MD_ABS1: begin
-                    if (ENABLE_MUL != 0) begin
-                        md_lo <= md_neg_rem ? md_sum[31:0] : md_op[31:0];
-                        md_op <= {1'b0, rs2_val};
-                        state <= S_MD_ABS2;
-                    end
-                end
-
-                S_MD_ABS2: begin
-                    if (ENABLE_MUL != 0) begin
-                        if (md_rs2_signed && md_op[31])
-                            md_op <= {1'b0, md_sum[31:0]};
-                        state <= S_MD_LOOP;
-                    end
-                end
-
-                S_MD_LOOP: begin
-                    if (ENABLE_MUL != 0) begin
-                        md_count <= md_count + 5'd1;
-                        if (md_is_div) begin
-                            if (!md_sum[33]) begin
-                                md_hi <= {1'b0, md_sum[31:0]};
-                                md_lo <= {md_lo[30:0], 1'b1};
-                            end else begin
-                                md_hi <= {1'b0, md_hi[30:0], md_lo[31]};
-                                md_lo <= {md_lo[30:0], 1'b0};
-                            end
-                        end else begin
-                            if (md_lo[0])
-                                {md_hi, md_lo} <= {md_sum[33:1], md_sum[0], md_lo[31:1]};
-                            else
-                                {md_hi, md_lo} <= {md_hi[32], md_hi, md_lo[31:1]};
-                        end
-                        if (md_count == 5'd31)
-                            state <= S_MD_PICK;
-                    end
-                end
-
-                S_MD_PICK: begin
-                    // mul: low half; mulh*: high half; div*: quotient; rem*: remainder
-                    if (ENABLE_MUL != 0) begin
-                        if (md_is_div) begin
-                            md_op  <= {1'b0, funct3[1] ? md_hi[31:0] : md_lo};
-                            md_neg <= funct3[1] ? md_neg_rem : md_neg_quo;
-                        end else begin
-                            md_op  <= {1'b0, funct3[1:0] == 2'b00 ? md_lo : md_hi[31:0]};
-                            md_neg <= 1'b0;
-                        end
-                        state <= S_MD_OUT;
-                    end
-                end
-
-                default: ;                         // S_MD_OUT: finish below
-            endcase
+            if (brmis_next) begin
+                pc        <= pc_plus4;
+                mem_addr  <= {pc_plus4, 2'b00};
+                mem_valid <= 1'b1;
+                mem_instr <= 1'b1;
+                state     <= 9'd1 << S_FETCH;
+            end
 
             if (finish) begin
-                mem_addr  <= pc;
+                mem_addr  <= {pc, 2'b00};
                 mem_valid <= 1'b1;
                 mem_instr <= 1'b1;
                 mem_wstrb <= 4'b0000;
-                state     <= S_FETCH;
+                state     <= 9'd1 << S_FETCH;
             end
+
+            if (MUL) begin
+                if (state[S_MDNEG])
+                    state <= 9'd1 << S_MD;
+                if (state[S_MD] && md_last)
+                    state <= 9'd1 << S_PICK;
+                if (state[S_PICK])
+                    state <= 9'd1 << S_FIN;
+            end
+
+            if (csr_we) begin
+                case (csr_addr)
+                    12'h300: begin
+                        mstatus_mie  <= csr_wdata[3];
+                        mstatus_mpie <= csr_wdata[7];
+                    end
+                    12'h304: begin
+                        mie_mtie <= csr_wdata[7];
+                        mie_meie <= csr_wdata[11];
+                    end
+                    12'h305: mtvec    <= csr_wdata[31:2];
+                    12'h340: mscratch <= csr_wdata;
+                    12'h341: mepc     <= csr_wdata[31:2];
+                    12'h342: begin
+                        mcause_irq  <= csr_wdata[31];
+                        mcause_code <= csr_wdata[3:0];
+                    end
+                    12'h343: mtval <= csr_wdata;
+                    12'hB00: mcycle[31:0]    <= csr_wdata;
+                    12'hB80: mcycle[63:32]   <= csr_wdata;
+                    12'hB02: minstret[31:0]  <= csr_wdata;
+                    12'hB82: minstret[63:32] <= csr_wdata;
+                    default: ;                             // misa, mip: writes ignored
+                endcase
+            end
+
             if (trap) begin
                 // From EXECUTE (exception: pc is the faulting instruction) or
                 // at a completed fetch (interrupt: pc is the dropped one).
-                mepc         <= pc[31:2];
-                mcause_irq   <= state == S_FETCH;
-                mcause_code  <= trap_code;
-                mtval        <= !exec ? 32'h0 : exc_misalign_jump ? jump_target :
-                                exc_misalign_ls ? sum : 32'h0;
+                mepc         <= pc;
+                mcause_irq   <= state[S_FETCH];
+                mcause_code  <= state[S_FETCH] ? irq_code : d_exc ? d_exc_code :
+                                d_load ? EXC_LOAD_MISALIGN : d_store ? EXC_STORE_MISALIGN :
+                                EXC_IADDR_MISALIGN;
+                mtval        <= state[S_FETCH] ? 32'h0 :
+                                d_exc ? (d_exc_code == EXC_IADDR_MISALIGN ? target : 32'h0) :
+                                exc_dyn ? {sum[31:1], sum[0] && !d_jalr} : target;
                 mstatus_mpie <= mstatus_mie;
                 mstatus_mie  <= 1'b0;
-                pc           <= next_pc;
-                mem_addr     <= next_pc;
-                mem_valid    <= 1'b1;
-                mem_instr    <= 1'b1;
-                mem_wstrb    <= 4'b0000;
-                state        <= S_FETCH;
+                if (!exec) begin                   // interrupt or S_BRMIS
+                    pc        <= mtvec;
+                    mem_addr  <= {mtvec, 2'b00};
+                    mem_valid <= 1'b1;
+                    mem_instr <= 1'b1;
+                    state     <= 9'd1 << S_FETCH;
+                end
+            end
+        end
+    end
+
+    // ------------------------------------------------------------------
+    // Shift and multiply/divide work registers (no reset needed: always
+    // loaded before use)
+    wire shift_left = funct3 == 3'b001;
+    wire shift_fill = instr[30] && lo[31];
+    wire div_q      = !sum[32];                            // remainder - divisor >= 0
+    wire [31:0] div_r = div_q ? sum[31:0] : hi;
+
+    always @(posedge clk) begin
+        if (exec) begin
+            lo    <= rs1_val;
+            count <= b_raw[4:0];                           // shift amount
+            if (MUL && d_muldiv) begin
+                count       <= 5'd31;
+                md_last     <= 1'b0;
+                hi          <= 32'h0;
+                // mul/mulh/mulhsu/mulhu: 000 001 010 011; div/divu/rem/remu: 100 101 110 111
+                md_neg_a    <= !funct3[0] && rs1_val[31];
+                md_b_sgn    <= d_div ? !funct3[0] : funct3 == 3'b001;
+                md_b_inv    <= !(!funct3[0] && rs2_val[31]);
+                md_sub_last <= funct3[1:0] == 2'b01 || funct3[1:0] == 2'b10;
+                md_want_lo  <= funct3 == 3'b000 || funct3 == 3'b100 || funct3 == 3'b101;
+                md_neg      <= d_div && !funct3[0] &&
+                               (funct3[1] ? rs1_val[31] :
+                                (rs1_val[31] ^ rs2_val[31]) && rs2_val != 32'h0);
+            end
+        end
+        if (state[S_SHIFT] && count != 5'd0) begin
+            count <= count - 5'd1;
+            lo    <= shift_left ? {lo[30:0], 1'b0} : {shift_fill, lo[31:1]};
+        end
+        if (MUL) begin
+            if (state[S_MDNEG]) begin
+                hi <= {31'h0, sum[31]};
+                lo <= {sum[30:0], 1'b0};
+            end
+            if (state[S_MD]) begin
+                count   <= count - 5'd1;
+                md_last <= count == 5'd1;
+                if (d_div) begin
+                    hi <= md_last ? div_r : {div_r[30:0], lo[31]};
+                    lo <= {lo[30:0], div_q};
+                end else begin
+                    hi <= sum[32:1];
+                    lo <= {sum[0], lo[31:1]};
+                end
+            end
+            if (state[S_PICK]) begin
+                if (md_want_lo)
+                    hi <= lo;
             end
         end
     end

@@ -57,13 +57,19 @@ static int run(const struct class_target *t, const uint8_t *cdb, UCHAR cdb_len, 
             return 0;
         if (r->attempts > CLASS_RETRIES)
             return -1;
-        if (st == SRB_STATUS_BUS_RESET || st == SRB_STATUS_BUSY || st == SRB_STATUS_TIMEOUT)
+        if (st == SRB_STATUS_BUS_RESET || st == SRB_STATUS_TIMEOUT)
             continue;
-        if (st == SRB_STATUS_ERROR && srb.ScsiStatus == SCSISTAT_BUSY)
+        if (st == SRB_STATUS_BUSY ||
+            (st == SRB_STATUS_ERROR && srb.ScsiStatus == SCSISTAT_BUSY)) {
+            for (int i = 0; i < 10; i++)      /* a class driver waits 100 ms before a busy retry */
+                ScsiPortStallExecution(10000);
             continue;
+        }
         if (st == SRB_STATUS_ERROR && r->sense_valid) {
             if (r->sense_key == SCSI_SENSE_UNIT_ATTENTION)
                 continue;
+            if (r->sense_key == SCSI_SENSE_NOT_READY && r->asc == 0x3A)
+                return -1;            /* medium not present: retrying cannot help */
             if (r->sense_key == SCSI_SENSE_NOT_READY) {
                 for (int i = 0; i < 200; i++)   /* 2 s of simulated time */
                     ScsiPortStallExecution(10000);

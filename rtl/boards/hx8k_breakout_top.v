@@ -1,0 +1,239 @@
+// softhba on the iCE40-HX8K breakout board (CT256), wired to a 16-bit ISA edge
+// through 3.3 V/5 V translators and buffers (docs/hardware.md has the wiring
+// pin by pin; constraints/hx8k-breakout.pcf the balls).
+//
+// - 12 MHz oscillator -> PLL -> 36 MHz core clock; power-on reset until the
+//   PLL has been locked a while; RESET DRV ORed in (the card synchronises it).
+// - SD[15:0] through a 74ALVC164245 whose DIR/OE# per byte this top sequences
+//   (isa_data_turnaround) from the card's isa_sd_oe.
+// - IOCHRDY and IOCS16# through an open-drain 74LVC2G07: a pin low pulls the
+//   line low.  Pins idle high (and an external pull-up keeps them high while
+//   the FPGA is unconfigured); IOCHRDY is also time-limited (iochrdy_guard).
+// - IRQ and DRQ lines: 74HCT125 buffers, one per line, enabled one at a time
+//   by 74HCT138/139 decoders from a select code; every enabled buffer of a
+//   group shares one level pin.  This top encodes the card's one-hot
+//   isa_irq_oe / isa_drq_oe into the codes (code 0 = no line driven) and the
+//   same DMA selects steer 74LVC153 multiplexers that return the chosen
+//   channel's DACK#.  So at most one IRQ line, one 8-bit and one 16-bit DRQ
+//   line can be driven, which is what the card's CONFIG register allows.
+// - Jumpers to GND with internal pull-ups: open jumpers give the defaults
+//   (base 0x340, CFG_DEFAULT resources); a fitted jumper flips its bit.
+module hx8k_breakout_top #(
+    parameter [7:0] CFG_DEFAULT = 8'hAA   // WIDE16, DMA16 ch5, DMA8 ch1, IRQ5
+) (
+    input  wire       clk_12m,
+
+    // ISA through U2 (inputs)
+    input  wire [9:0] isa_sa,
+    input  wire       isa_sbhe_n,
+    input  wire       isa_aen,
+    input  wire       isa_ior_n,
+    input  wire       isa_iow_n,
+    input  wire       isa_reset_drv,
+    input  wire       isa_tc,
+
+    // ISA data through U1
+    inout  wire [15:0] isa_sd,
+    output wire [1:0] isa_sd_dir,
+    output wire [1:0] isa_sd_oe_n,
+
+    // open-drain buffer U3 (low = pull the ISA line low)
+    output wire       isa_iochrdy_pull_n,
+    output wire       isa_iocs16_pull_n,
+
+    // IRQ: decoder U4, buffers U5/U6
+    output reg        isa_irq_level,
+    output reg  [2:0] isa_irq_sel,
+
+    // DMA: decoder U7, buffers U8/U9, DACK# multiplexers U10/U11
+    output reg        isa_drq8_level,
+    output reg  [1:0] isa_drq8_sel,
+    output reg        isa_drq16_level,
+    output reg  [1:0] isa_drq16_sel,
+    input  wire       isa_dack8_n,
+    input  wire       isa_dack16_n,
+
+    // SD card (3.3 V, direct)
+    output wire       sd_sck,
+    output wire       sd_mosi,
+    input  wire       sd_miso,
+    output wire       sd_cs_n,
+
+    // console on the FT2232H's second channel
+    output wire       uart_tx,
+    input  wire       uart_rx,
+
+    // configuration jumpers (fitted = 0)
+    input  wire [2:0] cfg_base_n,
+    input  wire [2:0] cfg_irq_n,
+    input  wire [1:0] cfg_dma8_n,
+    input  wire       cfg_narrow_n,
+
+    output wire [7:0] led
+);
+    // ------------------------------------------------------------ clock, reset
+    wire clk;
+    wire pll_locked;
+    wire por_active;
+
+    ice40_pll #(
+        .DIVR(4'd0), .DIVF(7'd47), .DIVQ(3'd4), .FILTER_RANGE(3'd1)
+    ) pll (
+        .ref_clk(clk_12m),
+        .clk_out(clk),
+        .locked(pll_locked)
+    );
+
+    board_por por (
+        .clk(clk),
+        .pll_locked(pll_locked),
+        .por_active(por_active)
+    );
+
+    // ------------------------------------------------------------ pads with pull-ups
+    wire [2:0] base_pin;
+    wire [2:0] irq_pin;
+    wire [1:0] dma8_pin;
+    wire       narrow_pin;
+    wire       miso_pin;
+
+    ice40_pullup_in #(.WIDTH(10)) pullups (
+        .pad({cfg_base_n, cfg_irq_n, cfg_dma8_n, cfg_narrow_n, sd_miso}),
+        .value({base_pin, irq_pin, dma8_pin, narrow_pin, miso_pin})
+    );
+
+    wire       wide16 = CFG_DEFAULT[7] & narrow_pin;
+    wire [7:0] cfg_resources = {wide16,
+                                wide16 ? CFG_DEFAULT[6:5] : 2'b00,
+                                CFG_DEFAULT[4:3] ^ ~dma8_pin,
+                                CFG_DEFAULT[2:0] ^ ~irq_pin};
+    wire [2:0] cfg_base_sel = ~base_pin;
+
+    // ------------------------------------------------------------ the card
+    wire [15:0] sd_in;
+    wire [15:0] sd_out;
+    wire [1:0]  sd_oe;
+    wire        iochrdy_oe;
+    wire        iocs16_n_oe;
+    wire [7:0]  drq;
+    wire [7:0]  drq_oe;
+    reg  [7:0]  dack_n;
+    wire [15:0] irq;
+    wire [15:0] irq_oe;
+    wire [3:0]  card_led;
+
+    softhba_card #(
+        .CLK_HZ(36000000)
+    ) card (
+        .clk(clk),
+        .isa_sa(isa_sa),
+        .isa_sbhe_n(isa_sbhe_n),
+        .isa_sd_in(sd_in),
+        .isa_sd_out(sd_out),
+        .isa_sd_oe(sd_oe),
+        .isa_aen(isa_aen),
+        .isa_ior_n(isa_ior_n),
+        .isa_iow_n(isa_iow_n),
+        .isa_iochrdy_oe(iochrdy_oe),
+        .isa_iocs16_n_oe(iocs16_n_oe),
+        .isa_drq(drq),
+        .isa_drq_oe(drq_oe),
+        .isa_dack_n(dack_n),
+        .isa_tc(isa_tc),
+        .isa_irq(irq),
+        .isa_irq_oe(irq_oe),
+        .isa_reset(isa_reset_drv | por_active),
+        .sd_sck(sd_sck),
+        .sd_mosi(sd_mosi),
+        .sd_miso(miso_pin),
+        .sd_cs_n(sd_cs_n),
+        .uart_tx(uart_tx),
+        .uart_rx(uart_rx),
+        .cfg_base_sel(cfg_base_sel),
+        .cfg_resources(cfg_resources),
+        .led(card_led)
+    );
+
+    // ------------------------------------------------------------ data bus
+    wire [1:0] lane_drive;
+
+    isa_data_turnaround lane0 (
+        .clk(clk), .rst(por_active), .want_drive(sd_oe[0]),
+        .xcvr_dir(isa_sd_dir[0]), .xcvr_oe_n(isa_sd_oe_n[0]), .fpga_drive(lane_drive[0])
+    );
+    isa_data_turnaround lane1 (
+        .clk(clk), .rst(por_active), .want_drive(sd_oe[1]),
+        .xcvr_dir(isa_sd_dir[1]), .xcvr_oe_n(isa_sd_oe_n[1]), .fpga_drive(lane_drive[1])
+    );
+
+    ice40_tristate #(.WIDTH(8)) sd_low (
+        .pad(isa_sd[7:0]), .out(sd_out[7:0]), .oe(lane_drive[0]), .in(sd_in[7:0])
+    );
+    ice40_tristate #(.WIDTH(8)) sd_high (
+        .pad(isa_sd[15:8]), .out(sd_out[15:8]), .oe(lane_drive[1]), .in(sd_in[15:8])
+    );
+
+    // ------------------------------------------------------------ open-drain lines
+    wire iochrdy_pull;
+
+    iochrdy_guard guard (
+        .clk(clk), .rst(por_active), .pull_request(iochrdy_oe), .pull(iochrdy_pull)
+    );
+
+    assign isa_iochrdy_pull_n = !iochrdy_pull;
+    assign isa_iocs16_pull_n  = !(iocs16_n_oe && !por_active);
+
+    // ------------------------------------------------------------ IRQ / DRQ / DACK
+    // Select codes as the decoders are wired (docs/hardware.md): 0 = none.
+    always @(posedge clk) begin
+        if (por_active) begin
+            isa_irq_sel <= 3'd0;
+            isa_irq_level <= 1'b0;
+            isa_drq8_sel <= 2'd0;
+            isa_drq8_level <= 1'b0;
+            isa_drq16_sel <= 2'd0;
+            isa_drq16_level <= 1'b0;
+        end else begin
+            isa_irq_sel <= irq_oe[3]  ? 3'd1 : irq_oe[5]  ? 3'd2 : irq_oe[7]  ? 3'd3 :
+                           irq_oe[9]  ? 3'd4 : irq_oe[10] ? 3'd5 : irq_oe[11] ? 3'd6 :
+                           irq_oe[15] ? 3'd7 : 3'd0;
+            isa_irq_level <= |(irq & irq_oe);
+            isa_drq8_sel <= drq_oe[0] ? 2'd1 : drq_oe[1] ? 2'd2 : drq_oe[3] ? 2'd3 : 2'd0;
+            isa_drq8_level <= |(drq[3:0] & drq_oe[3:0]);
+            isa_drq16_sel <= drq_oe[5] ? 2'd1 : drq_oe[6] ? 2'd2 : drq_oe[7] ? 2'd3 : 2'd0;
+            isa_drq16_level <= |(drq[7:5] & drq_oe[7:5]);
+        end
+    end
+
+    // The multiplexers pass the DACK# of the channel the selects point at.
+    always @(*) begin
+        dack_n = 8'hFF;
+        case (isa_drq8_sel)
+            2'd1: dack_n[0] = isa_dack8_n;
+            2'd2: dack_n[1] = isa_dack8_n;
+            2'd3: dack_n[3] = isa_dack8_n;
+            default: ;
+        endcase
+        case (isa_drq16_sel)
+            2'd1: dack_n[5] = isa_dack16_n;
+            2'd2: dack_n[6] = isa_dack16_n;
+            2'd3: dack_n[7] = isa_dack16_n;
+            default: ;
+        endcase
+    end
+
+    // ------------------------------------------------------------ LEDs
+    reg [24:0] heartbeat = 25'd0;
+    reg [20:0] drive_stretch = 21'd0;
+
+    always @(posedge clk) begin
+        heartbeat <= heartbeat + 25'd1;
+        if (|lane_drive)
+            drive_stretch <= {21{1'b1}};
+        else if (drive_stretch != 21'd0)
+            drive_stretch <= drive_stretch - 21'd1;
+    end
+
+    assign led = {drive_stretch != 21'd0, por_active | isa_reset_drv, heartbeat[24],
+                  pll_locked, card_led};
+endmodule

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Compare the block RAM initialisation of two iCE40 .asc bitstreams.
+
+Two builds of one design may place its block RAMs on different tiles
+(nextpnr's placement is not invariant under a change of initial contents), so
+the blocks are compared as a multiset of contents: exits 0 when both
+bitstreams hold the same block contents, 1 otherwise, printing how many blocks
+have no match (and how many differ tile by tile, for information).
+--expect-differ inverts the verdict.
+Usage: compare_bram.py [--expect-differ] A.asc B.asc"""
+import sys
+
+
+def ram_blocks(path):
+    blocks = {}
+    key = None
+    with open(path, encoding="ascii") as f:
+        for line in f:
+            if line.startswith("."):
+                key = line.split()[1:3] if line.startswith(".ram_data") else None
+                if key is not None:
+                    key = tuple(key)
+                    blocks[key] = []
+            elif key is not None:
+                blocks[key].append(line.strip())
+    return blocks
+
+
+def main():
+    args = sys.argv[1:]
+    expect_differ = "--expect-differ" in args
+    args = [a for a in args if a != "--expect-differ"]
+    if len(args) != 2:
+        sys.exit(__doc__)
+    a, b = ram_blocks(args[0]), ram_blocks(args[1])
+    by_tile = sum(1 for k in set(a) | set(b) if a.get(k) != b.get(k))
+    left = sorted("\n".join(v) for v in a.values())
+    right = sorted("\n".join(v) for v in b.values())
+    unmatched = 0
+    i = j = 0
+    while i < len(left) or j < len(right):
+        if j >= len(right) or (i < len(left) and left[i] < right[j]):
+            unmatched += 1
+            i += 1
+        elif i >= len(left) or right[j] < left[i]:
+            unmatched += 1
+            j += 1
+        else:
+            i += 1
+            j += 1
+    print(f"compare_bram: {len(a)} and {len(b)} RAM blocks, {unmatched} without an equal "
+          f"block in the other ({by_tile} differ tile by tile)")
+    same = unmatched == 0 and len(a) > 0
+    sys.exit(0 if same != expect_differ else 1)
+
+
+if __name__ == "__main__":
+    main()
