@@ -333,6 +333,18 @@
 #define SHBA_SD_CRC 0x24u /* r: Diagnostics: CRC16 of the last block, as computed by the engine */
 #define SHBA_SD_CRC_VALUE_SHIFT 0u
 #define SHBA_SD_CRC_VALUE_MASK 0xffffu
+#define SHBA_SD_ARG 0x28u /* rw: Argument of the next SEND command */
+#define SHBA_SD_ARG_VALUE_SHIFT 0u
+#define SHBA_SD_ARG_VALUE_MASK 0xffffffffu
+#define SHBA_SD_SEND 0x2cu /* w: Send a command and wait for its R1 (ignored while ACTIVE); DATA.BUSY stays set until R1 is in DATA.BYTE */
+#define SHBA_SD_SEND_INDEX_SHIFT 0u
+#define SHBA_SD_SEND_INDEX_MASK 0x3fu
+#define SHBA_SD_SEND_STUFF 0x40u
+#define SHBA_SD_SEND_STUFF_SHIFT 6u
+#define SHBA_SD_SEND_STUFF_MASK 0x40u
+#define SHBA_SD_SEND_WAIT_READY 0x80u
+#define SHBA_SD_SEND_WAIT_READY_SHIFT 7u
+#define SHBA_SD_SEND_WAIT_READY_MASK 0x80u
 #define SHBA_SD_BLOCK_SIZE 0x200u /* Bytes per data block */
 #define SHBA_SD_DIV_400K 0x2cu /* DIV for 400 kHz (card initialisation) */
 #define SHBA_SD_DIV_FAST 0x0u /* DIV for the top SCK, CLK_HZ / 2 = 18 MHz */

@@ -386,7 +386,7 @@ static int cmd_mode_select(struct scsi_dev *d, const uint8_t *cdb)
 
 /* ---- block commands ---- */
 
-static int cmd_read_write(struct scsi_dev *d, const uint8_t *cdb)
+__attribute__((noinline)) static int cmd_read_write(struct scsi_dev *d, const uint8_t *cdb)
 {
     uint32_t lba, count, done = 0;
     uint64_t blocks;
@@ -404,6 +404,7 @@ static int cmd_read_write(struct scsi_dev *d, const uint8_t *cdb)
         return rc;
     if (count == 0)
         return SCSI_STATUS_GOOD;
+
     enum scsi_io io = write ? d->ops->write_blocks(d->ctx, lba, count, &done)
                             : d->ops->read_blocks(d->ctx, lba, count, &done);
     if (done > count)
@@ -545,13 +546,14 @@ static int cmd_report_luns(struct scsi_dev *d, const uint8_t *cdb)
 /* Implemented opcodes and where the length of their data phase comes from. */
 enum { K_NONE, K_IN_B4, K_IN_B3, K_IN_B7, K_IN_8, K_IN_B6, K_RW6, K_RW10, K_VERIFY,
        K_OUT_B4, K_FORMAT, K_OUT_B3 };
+/* The block transfers first: plan() scans in order, and they are the commands
+ * whose latency counts. */
 static const uint8_t opcodes[][2] = {
-    { OP_TEST_UNIT_READY, K_NONE }, { OP_REQUEST_SENSE, K_IN_B4 }, { OP_FORMAT_UNIT, K_FORMAT },
+    { OP_READ10, K_RW10 }, { OP_WRITE10, K_RW10 }, { OP_TEST_UNIT_READY, K_NONE }, { OP_REQUEST_SENSE, K_IN_B4 }, { OP_FORMAT_UNIT, K_FORMAT },
     { OP_READ6, K_RW6 }, { OP_WRITE6, K_RW6 }, { OP_INQUIRY, K_IN_B3 },
     { OP_MODE_SELECT6, K_OUT_B4 }, { OP_RESERVE6, K_NONE }, { OP_RELEASE6, K_NONE },
     { OP_MODE_SENSE6, K_IN_B4 }, { OP_START_STOP, K_NONE }, { OP_SEND_DIAG, K_OUT_B3 },
-    { OP_PREVENT_ALLOW, K_NONE }, { OP_READ_CAPACITY10, K_IN_8 }, { OP_READ10, K_RW10 },
-    { OP_WRITE10, K_RW10 }, { OP_VERIFY10, K_VERIFY }, { OP_SYNC_CACHE10, K_NONE },
+    { OP_PREVENT_ALLOW, K_NONE }, { OP_READ_CAPACITY10, K_IN_8 }, { OP_VERIFY10, K_VERIFY }, { OP_SYNC_CACHE10, K_NONE },
     { OP_MODE_SENSE10, K_IN_B7 }, { OP_REPORT_LUNS, K_IN_B6 },
 };
 
@@ -597,14 +599,14 @@ static unsigned group_len(unsigned op)
     return len[op >> 5];
 }
 
-/* Host-level validation of the block; returns an HS_* code (HS_OK = fine). */
-static unsigned validate(const uint8_t *blk, uint32_t data_len)
+/* Host-level validation of the block; returns an HS_* code (HS_OK = fine).
+ * known, dir, len, exact: plan() of its CDB. */
+static unsigned validate(const uint8_t *blk, uint32_t data_len, int known, unsigned dir,
+                         uint32_t len, int exact)
 {
     unsigned cdb_len = blk[SHBA_HOST_CMD_CDB_LEN], flags = blk[SHBA_HOST_CMD_FLAGS];
     const uint8_t *cdb = blk + SHBA_HOST_CMD_CDB;
-    unsigned dir, glen;
-    uint32_t len;
-    int exact;
+    unsigned glen;
     if (cdb_len < 6 || cdb_len > SHBA_HOST_CMD_CDB_MAX)
         return SHBA_HOST_HS_BAD_BLOCK;
     glen = group_len(cdb[0]);
@@ -616,7 +618,7 @@ static unsigned validate(const uint8_t *blk, uint32_t data_len)
         return SHBA_HOST_HS_BAD_BLOCK;
     if (blk[SHBA_HOST_CMD_TARGET] != 0)
         return SHBA_HOST_HS_NO_DEVICE;
-    if (!plan(cdb, &dir, &len, &exact) || len == 0)
+    if (!known || len == 0)
         return SHBA_HOST_HS_OK;
     if ((dir == DIR_IN && flags == SHBA_HOST_CMD_FLAG_DATA_OUT) ||
         (dir == DIR_OUT && flags == SHBA_HOST_CMD_FLAG_DATA_IN))
@@ -626,12 +628,9 @@ static unsigned validate(const uint8_t *blk, uint32_t data_len)
     return SHBA_HOST_HS_OK;
 }
 
-static int dispatch(struct scsi_dev *d, const uint8_t *cdb, unsigned cdb_len, int lun_ok)
+static int dispatch(struct scsi_dev *d, const uint8_t *cdb, unsigned cdb_len, int lun_ok, int known)
 {
     unsigned op = cdb[0];
-    unsigned dir;
-    uint32_t len;
-    int exact, known = plan(cdb, &dir, &len, &exact);
     if (known && (cdb[cdb_len - 1] & 0x05))
         return bad_cdb(d, cdb_len - 1); /* NACA, LINK */
     if (op == OP_REQUEST_SENSE)
@@ -683,19 +682,47 @@ void scsi_reset(struct scsi_dev *dev)
     dev->ua = 1;
 }
 
+/* READ(10) and WRITE(10) as a host sends them: the direction flag that fits,
+ * enough data length, target and LUN 0, no unit attention, no bits the
+ * general way would refuse.  Such a block passes validate() and dispatch()
+ * unchanged, so it may skip them (their table scan and switch cost more than
+ * the SD command itself); anything else goes the general way. */
+static int plain_rw10(const struct scsi_dev *d, const uint8_t *blk, uint32_t data_len)
+{
+    const uint8_t *cdb = blk + SHBA_HOST_CMD_CDB;
+    unsigned flags = (cdb[0] & 0x02) ? SHBA_HOST_CMD_FLAG_DATA_OUT : SHBA_HOST_CMD_FLAG_DATA_IN;
+    return (cdb[0] & 0xFD) == OP_READ10 && blk[SHBA_HOST_CMD_CDB_LEN] == 10 &&
+           blk[SHBA_HOST_CMD_FLAGS] == flags && blk[SHBA_HOST_CMD_TARGET] == 0 &&
+           blk[SHBA_HOST_CMD_LUN] == 0 && !d->ua && !(cdb[1] & 0xE1) && !(cdb[9] & 0x05) &&
+           data_len >= be16(cdb + 7) * SCSI_BLOCK_SIZE;
+}
+
 void scsi_execute(struct scsi_dev *d, const uint8_t *blk, struct scsi_result *res)
 {
     const uint8_t *p = blk + SHBA_HOST_CMD_DATA_LEN;
     uint32_t data_len = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
                         (uint32_t)p[3] << 24;
-    memset(res, 0, sizeof *res);
+    int rc;
     d->data_len = data_len;
     d->moved = 0;
-    unsigned hs = validate(blk, data_len);
-    int rc = hs ? HOST_ERR | (int)hs
+    if (plain_rw10(d, blk, data_len)) {
+        d->sense[0] = 0; /* as dispatch() does for a new command */
+        rc = cmd_read_write(d, blk + SHBA_HOST_CMD_CDB);
+    } else {
+        unsigned dir = DIR_NONE;
+        uint32_t len = 0;
+        int exact = 0, known = plan(blk + SHBA_HOST_CMD_CDB, &dir, &len, &exact);
+        unsigned hs = validate(blk, data_len, known, dir, len, exact);
+        rc = hs ? HOST_ERR | (int)hs
                 : dispatch(d, blk + SHBA_HOST_CMD_CDB, blk[SHBA_HOST_CMD_CDB_LEN],
-                           blk[SHBA_HOST_CMD_LUN] == 0);
+                           blk[SHBA_HOST_CMD_LUN] == 0, known);
+    }
+    /* Every field is set (no memset): the sense bytes only count with
+     * sense_len, and they are copied only for CHECK CONDITION. */
     res->residual = data_len - d->moved;
+    res->scsi_status = 0;
+    res->host_status = 0;
+    res->sense_len = 0;
     if (rc & HOST_ERR) {
         res->host_status = (uint8_t)rc;
         return;
@@ -710,7 +737,6 @@ void scsi_execute(struct scsi_dev *d, const uint8_t *blk, struct scsi_result *re
 unsigned scsi_result_encode(const struct scsi_result *res, uint8_t out[SHBA_HOST_RES_BLOCK_LEN])
 {
     unsigned n = res->sense_len > SCSI_SENSE_LEN ? SCSI_SENSE_LEN : res->sense_len;
-    memset(out, 0, SHBA_HOST_RES_BLOCK_LEN);
     out[SHBA_HOST_RES_SCSI_STATUS] = res->scsi_status;
     out[SHBA_HOST_RES_HOST_STATUS] = res->host_status;
     for (unsigned i = 0; i < 4; i++)

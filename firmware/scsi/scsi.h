@@ -104,7 +104,8 @@ void scsi_init(struct scsi_dev *dev, const struct scsi_ops *ops, void *ctx, uint
 void scsi_reset(struct scsi_dev *dev);
 /* Run one command block (SHBA_HOST_CMD_BLOCK_LEN bytes) to completion. */
 void scsi_execute(struct scsi_dev *dev, const uint8_t *block, struct scsi_result *res);
-/* Lay a result out as the RES_* bytes; returns the bytes used (7 + sense_len). */
+/* Lay a result out as the RES_* bytes; returns the bytes used (7 + sense_len),
+ * the only ones written. */
 unsigned scsi_result_encode(const struct scsi_result *res, uint8_t out[SHBA_HOST_RES_BLOCK_LEN]);
 
 #endif

@@ -14,23 +14,8 @@
 
 #define CMD_RETRIES  3          /* a command refused for CRC, or unanswered */
 #define READ_RETRIES 2          /* start token timeouts (nothing reached the FIFO) */
-#define READY_POLLS  200000u    /* bytes of 0xFF to wait for a card to end busy */
 
-/* ---- CRCs ---------------------------------------------------------------- */
-
-uint8_t sd_drv_crc7(const uint8_t *data, unsigned len)
-{
-    unsigned crc = 0;
-    for (unsigned i = 0; i < len; i++) {
-        for (int b = 7; b >= 0; b--) {
-            unsigned fb = ((crc >> 6) ^ (data[i] >> b)) & 1u;
-            crc = (crc << 1) & 0x7Fu;
-            if (fb)
-                crc ^= 0x09u;
-        }
-    }
-    return (uint8_t)crc;
-}
+/* ---- CRC ------------------------------------------------------------------ */
 
 uint16_t sd_drv_crc16(const uint8_t *data, unsigned len)
 {
@@ -68,14 +53,20 @@ uint32_t sd_csd_blocks(const uint8_t *csd)
 
 /* ---- engine access ------------------------------------------------------- */
 
-static uint8_t xfer(uint8_t out)
+/* DATA once the engine is idle: the byte received last (or R1 after SEND). */
+static uint8_t rx_byte(void)
 {
-    sd_hw_write(SHBA_SD_DATA, out);
     uint32_t v;
     do
         v = sd_hw_read(SHBA_SD_DATA);
     while (v & SHBA_SD_DATA_BUSY);
     return (uint8_t)v;
+}
+
+static uint8_t xfer(uint8_t out)
+{
+    sd_hw_write(SHBA_SD_DATA, out);
+    return rx_byte();
 }
 
 static void select_card(int multi_write)
@@ -89,48 +80,30 @@ static void deselect_card(void)
     (void)xfer(0xFF);        /* the card releases MISO after a clock with CS high */
 }
 
-/* Wait while the card holds MISO low (busy).  0 when ready. */
-static int wait_ready(void)
+/* Send a command (CS already low) and return R1 (0xFF: no answer, or the
+ * card stayed busy).  The engine sends the frame with its CRC7 and polls
+ * for R1 itself (SEND in docs/sd.md); `send` holds the SEND flags. */
+static uint8_t command_once(uint32_t send, uint32_t arg)
 {
-    for (uint32_t i = 0; i < READY_POLLS; i++)
-        if (xfer(0xFF) == 0xFF)
-            return 0;
-    return -1;
-}
 
-/* Send a command (CS already low) and return R1 (0xFF: no answer). */
-static uint8_t command_once(uint8_t idx, uint32_t arg)
-{
-    uint8_t frame[6] = {
-        (uint8_t)(0x40u | idx), (uint8_t)(arg >> 24), (uint8_t)(arg >> 16),
-        (uint8_t)(arg >> 8), (uint8_t)arg, 0
-    };
-    frame[5] = (uint8_t)((sd_drv_crc7(frame, 5) << 1) | 1u);
-    for (int i = 0; i < 6; i++)
-        (void)xfer(frame[i]);
-    if (idx == 12)
-        (void)xfer(0xFF);    /* stuff byte after CMD12 */
-    for (int i = 0; i < 9; i++) {
-        uint8_t r1 = xfer(0xFF);
-        if (!(r1 & 0x80u))
-            return r1;
-    }
-    return R1_NONE;
+    sd_hw_write(SHBA_SD_ARG, arg);
+    sd_hw_write(SHBA_SD_SEND, send);
+    uint8_t r1 = rx_byte();
+
+    return r1;
 }
 
 /* A command with the retries that are safe: no answer or a CRC error means
- * the card did not act on it. */
+ * the card did not act on it.  Every command but the first CMD0 waits for
+ * the card to end busy first. */
 static uint8_t command(struct sd_dev *dev, uint8_t idx, uint32_t arg)
 {
+    uint32_t send = SHBA_SD_SEND_WAIT_READY | idx | (idx == 12 ? SHBA_SD_SEND_STUFF : 0u);
     uint8_t r1 = R1_NONE;
     for (int attempt = 0; attempt < CMD_RETRIES; attempt++) {
         if (attempt)
             dev->retries++;
-        if (wait_ready() != 0) {
-            r1 = R1_NONE;
-            continue;
-        }
-        r1 = command_once(idx, arg);
+        r1 = command_once(send, arg);
         if (r1 != R1_NONE && !(r1 & R1_CRC_ERR))
             break;
     }
@@ -421,23 +394,17 @@ int sd_write_blocks(struct sd_dev *dev, uint32_t lba, uint32_t count)
         return e;
     }
     uint32_t st = run_engine(dev, SHBA_SD_CMD_START_WRITE, count);
+    if (multi && (st & (SHBA_SD_STATUS_ABORTED | SHBA_SD_STATUS_DATA_REJECTED))) {
+        (void)xfer(0xFD);                 /* end the CMD25 transfer */
+        (void)xfer(0xFF);
+    }
     if (st & SHBA_SD_STATUS_ABORTED) {
-        if (multi) {
-            (void)xfer(0xFD);
-            (void)xfer(0xFF);
-        }
         e = SD_ERR_ABORTED;
     } else if (st & SHBA_SD_STATUS_DATA_REJECTED) {
-        if (multi) {
-            (void)xfer(0xFD);             /* end the CMD25 transfer */
-            (void)xfer(0xFF);
-        }
-        if ((dev->last_token & 0x1Fu) == 0x0Bu)
-            e = classify(dev, SD_ERR_WRITE_CRC);
-        else if ((dev->last_token & 0x1Fu) == 0x0Du)
-            e = classify(dev, SD_ERR_WRITE);
-        else
-            e = classify(dev, SD_ERR_NO_CARD);  /* no valid response at all */
+        unsigned resp = dev->last_token & 0x1Fu;
+        e = classify(dev, resp == 0x0Bu ? SD_ERR_WRITE_CRC :
+                          resp == 0x0Du ? SD_ERR_WRITE :
+                          SD_ERR_NO_CARD);  /* no valid response at all */
     } else if (st & SHBA_SD_STATUS_BUSY_TIMEOUT) {
         e = SD_ERR_BUSY_TIMEOUT;
     } else {

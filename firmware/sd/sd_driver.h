@@ -1,7 +1,8 @@
 /* SD card driver (SPI mode) over the softhba SD stream engine.
  *
- * Commands and responses go byte by byte through the engine's DATA register;
- * data blocks go between the card and the data FIFO through the engine's
+ * Commands go through the engine's command mode (ARG, SEND: the engine adds
+ * the CRC7 and waits for R1), further response bytes through its DATA
+ * register; data blocks go between the card and the data FIFO through the engine's
  * block mode.  The caller decides where the FIFO leads (ISA DMA, PIO, or the
  * CPU's own FIFO port) and sets the FIFO direction before a transfer.
  *
@@ -80,7 +81,6 @@ const char *sd_err_name(int err);
 void sd_err_sense(int err, uint8_t *key, uint8_t *asc, uint8_t *ascq);
 
 /* Utilities (also used by tests). */
-uint8_t sd_drv_crc7(const uint8_t *data, unsigned len);
 uint16_t sd_drv_crc16(const uint8_t *data, unsigned len);
 uint32_t sd_csd_blocks(const uint8_t *csd);
 

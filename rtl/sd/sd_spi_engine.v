@@ -1,7 +1,8 @@
 // SD card SPI stream engine.
 //
-// The CPU talks to the card one byte at a time (commands, responses) through
-// the DATA register; data blocks of 512 bytes move between the card and the
+// The CPU sends a whole command with one SEND write (the engine waits for the
+// card to be ready, sends the frame with its CRC7 and polls for R1) and reads
+// further response bytes one at a time through the DATA register; data blocks of 512 bytes move between the card and the
 // data FIFO without the CPU: START_READ waits for each block's start token,
 // pushes the data into the FIFO and checks its CRC16; START_WRITE sends the
 // start token, data popped from the FIFO, the CRC16, checks the data response
@@ -41,21 +42,38 @@ module sd_spi_engine (
 
     output wire        active        // for the SD access LED
 );
-    localparam [3:0] S_IDLE         = 4'd0,
-                     S_BYTE         = 4'd1,
-                     S_RD_TOKEN     = 4'd2,
-                     S_RD_DATA      = 4'd3,
-                     S_RD_CRC       = 4'd4,
-                     S_WR_GAP       = 4'd5,
-                     S_WR_TOKEN     = 4'd6,
-                     S_WR_DATA      = 4'd7,
-                     S_WR_CRC       = 4'd8,
-                     S_WR_RESP      = 4'd9,
-                     S_WR_BUSY      = 4'd10,
-                     S_WR_STOP      = 4'd11,
-                     S_WR_STOP_GAP  = 4'd12,
-                     S_WR_STOP_BUSY = 4'd13,
-                     S_DRAIN        = 4'd14;
+    localparam [4:0] S_IDLE         = 5'd0,
+                     S_BYTE         = 5'd1,
+                     S_RD_TOKEN     = 5'd2,
+                     S_RD_DATA      = 5'd3,
+                     S_RD_CRC       = 5'd4,
+                     S_WR_GAP       = 5'd5,
+                     S_WR_TOKEN     = 5'd6,
+                     S_WR_DATA      = 5'd7,
+                     S_WR_CRC       = 5'd8,
+                     S_WR_RESP      = 5'd9,
+                     S_WR_BUSY      = 5'd10,
+                     S_WR_STOP      = 5'd11,
+                     S_WR_STOP_GAP  = 5'd12,
+                     S_WR_STOP_BUSY = 5'd13,
+                     S_DRAIN        = 5'd14,
+                     S_CMD_READY    = 5'd15,   // SEND: 0xFF until the card is not busy
+                     S_CMD_FRAME    = 5'd16,   // SEND: the 6 frame bytes
+                     S_CMD_STUFF    = 5'd17,   // SEND: stuff byte (CMD12)
+                     S_CMD_R1       = 5'd18;   // SEND: 0xFF until R1 (at most 9)
+
+    // CRC7 (x^7 + x^3 + 1) of a command frame, one byte at a time, MSB first
+    function [6:0] crc7_byte(input [6:0] crc_in, input [7:0] data);
+        integer i;
+        reg fb;
+        begin
+            crc7_byte = crc_in;
+            for (i = 7; i >= 0; i = i - 1) begin
+                fb = crc7_byte[6] ^ data[i];
+                crc7_byte = {crc7_byte[5:0], 1'b0} ^ (fb ? 7'h09 : 7'h00);
+            end
+        end
+    endfunction
 
     // error bits as they sit in STATUS
     localparam [8:0] E_TOKEN_TIMEOUT = 9'd1 << `SHBA_SD_STATUS_TOKEN_TIMEOUT,
@@ -81,8 +99,12 @@ module sd_spi_engine (
     reg [8:0]  errors;       // STATUS error bits (positions as in STATUS)
     reg [7:0]  token;
     reg [7:0]  data_rx;
+    reg [31:0] cmd_arg;
+    reg [5:0]  cmd_index;
+    reg        cmd_stuff;
+    reg [6:0]  crc7;
 
-    reg [3:0]  st;
+    reg [4:0]  st;
     reg [9:0]  byte_cnt;
     reg [7:0]  hold;         // a received byte waiting for FIFO room
     reg        hold_valid;
@@ -135,11 +157,12 @@ module sd_spi_engine (
                            !bus_wdata[`SHBA_SD_CMD_START_READ];
     wire        abort    = wr_cmd && bus_wdata[`SHBA_SD_CMD_ABORT];
     wire        byte_go  = wr && reg_off == `SHBA_SD_DATA && st == S_IDLE;
+    wire        send_go  = wr && reg_off == `SHBA_SD_SEND && st == S_IDLE;
 
     // ---- the stream state machine (combinational part) --------------------
     // At each byte boundary (the shifter ends a byte, or is idle) the received
     // byte moves the state on, then the new state picks the next byte to send.
-    reg [3:0]  st_n;
+    reg [4:0]  st_n;
     reg [9:0]  byte_cnt_n;
     reg [15:0] blk_done_n;
     reg [7:0]  hold_n;
@@ -280,14 +303,54 @@ module sd_spi_engine (
                     st_n    = S_DRAIN;
                 end
             end
+            S_CMD_READY: begin
+                if (sh_rx == 8'hff) begin
+                    st_n       = S_CMD_FRAME;
+                    byte_cnt_n = 10'd0;
+                end else if (busy_late) begin
+                    data_rx_n = 8'hff;      // "no answer": the driver tries again
+                    st_n      = S_IDLE;
+                end
+            end
+            S_CMD_FRAME: begin
+                byte_cnt_n = byte_cnt + 10'd1;
+                if (byte_cnt == 10'd5) begin
+                    st_n       = cmd_stuff ? S_CMD_STUFF : S_CMD_R1;
+                    byte_cnt_n = 10'd0;
+                end
+            end
+            S_CMD_STUFF:
+                st_n = S_CMD_R1;
+            S_CMD_R1: begin
+                byte_cnt_n = byte_cnt + 10'd1;
+                if (!sh_rx[7]) begin
+                    data_rx_n = sh_rx;
+                    st_n      = S_IDLE;
+                end else if (byte_cnt == 10'd8) begin
+                    data_rx_n = 8'hff;
+                    st_n      = S_IDLE;
+                end
+            end
             default: ;
             endcase
         end
 
         if (!sh_busy || sh_last_edge) begin
             case (st_n)
-            S_RD_TOKEN, S_WR_GAP, S_WR_RESP, S_WR_BUSY, S_WR_STOP_GAP, S_WR_STOP_BUSY:
+            S_RD_TOKEN, S_WR_GAP, S_WR_RESP, S_WR_BUSY, S_WR_STOP_GAP, S_WR_STOP_BUSY,
+            S_CMD_READY, S_CMD_STUFF, S_CMD_R1:
                 ld = 1'b1;
+            S_CMD_FRAME: begin
+                ld = 1'b1;
+                case (byte_cnt_n[2:0])
+                3'd0:    ld_byte = {2'b01, cmd_index};
+                3'd1:    ld_byte = cmd_arg[31:24];
+                3'd2:    ld_byte = cmd_arg[23:16];
+                3'd3:    ld_byte = cmd_arg[15:8];
+                3'd4:    ld_byte = cmd_arg[7:0];
+                default: ld_byte = {crc7, 1'b1};
+                endcase
+            end
             S_RD_CRC: begin
                 ld     = 1'b1;
                 ld_crc = 1'b1;
@@ -347,6 +410,10 @@ module sd_spi_engine (
             errors      <= 9'd0;
             token       <= 8'h00;
             data_rx     <= 8'hff;
+            cmd_arg     <= 32'd0;
+            cmd_index   <= 6'd0;
+            cmd_stuff   <= 1'b0;
+            crc7        <= 7'd0;
             st          <= S_IDLE;
             byte_cnt    <= 10'd0;
             hold        <= 8'h00;
@@ -368,6 +435,9 @@ module sd_spi_engine (
             errors     <= errors | err_set;
             if (sh_load && (!sh_busy || sh_last_edge))
                 cur_crc <= ld_crc && !byte_go;
+            // the frame's CRC7 follows the bytes as they are loaded
+            if (ld && !abort && st_n == S_CMD_FRAME && (!sh_busy || sh_last_edge))
+                crc7 <= crc7_byte((byte_cnt_n == 10'd0) ? 7'd0 : crc7, ld_byte);
 
             if (tmo_clear) begin
                 tmo_pre   <= 10'd0;
@@ -396,6 +466,7 @@ module sd_spi_engine (
                 `SHBA_SD_TIMEOUT:   bus_rdata <= {tmo_busy, tmo_token};
                 `SHBA_SD_IRQ_EN:    bus_rdata <= {30'd0, irq_en_done, 1'b0};
                 `SHBA_SD_CRC:       bus_rdata <= {16'd0, crc};
+                `SHBA_SD_ARG:       bus_rdata <= cmd_arg;
                 default:            bus_rdata <= 32'd0;
                 endcase
             end
@@ -418,6 +489,18 @@ module sd_spi_engine (
                     tmo_busy  <= bus_wdata[31:16];
                 end
                 `SHBA_SD_IRQ_EN:    irq_en_done <= bus_wdata[`SHBA_SD_IRQ_EN_DONE];
+                `SHBA_SD_ARG:       if (st == S_IDLE) cmd_arg <= bus_wdata;
+                `SHBA_SD_SEND: begin
+                    if (send_go) begin
+                        cmd_index <= bus_wdata[`SHBA_SD_SEND_INDEX_MSB:`SHBA_SD_SEND_INDEX_LSB];
+                        cmd_stuff <= bus_wdata[`SHBA_SD_SEND_STUFF];
+                        byte_cnt  <= 10'd0;
+                        tmo_pre   <= 10'd0;
+                        tmo_units <= 16'd0;
+                        st        <= bus_wdata[`SHBA_SD_SEND_WAIT_READY] ? S_CMD_READY
+                                                                                : S_CMD_FRAME;
+                    end
+                end
                 default: ;
                 endcase
             end
