@@ -26,7 +26,7 @@ BRD_PLACEHOLDER := rtl/soc/soc_ram_placeholder.hex
 BRD_RAM_INIT ?= $(BRD_PLACEHOLDER)
 # The firmware image to swap in (a $(FW_DIR) .hex: 3072 lines of 8 hex digits,
 # the placeholder's shape).  The firmware area's rules build it when they can.
-BRD_FIRMWARE ?= $(BUILD)/fw/softhba.hex
+BRD_FIRMWARE ?= $(BUILD)/fw/softhba_fw.hex
 BRD_PROG_FLAGS ?=
 # BRD_TIMING=report places and routes even when timing fails (for builds that
 # check something else, such as the icebram test); the default fails.

@@ -138,7 +138,10 @@ module host_regs (
     wire xctrl_wr = wr_stb && reg_off == `SHBA_HOST_XFER_CTRL;
     wire arm_wr = xctrl_wr && !xfer_armed && wr_data[`SHBA_HOST_XFER_CTRL_ARM];
     wire cancel_wr = xctrl_wr && xfer_armed && !wr_data[`SHBA_HOST_XFER_CTRL_ARM];
-    wire seg_end_moved = moved && (tc_hit || xfer_remaining <= {22'd0, moved_bytes});
+    // The engine never moves more than is left, so "the move used up the
+    // rest" only needs the low bits (a small compare instead of a 24-bit one).
+    wire rem_used_up = (xfer_remaining[23:2] == 22'd0) && (xfer_remaining[1:0] <= moved_bytes);
+    wire seg_end_moved = moved && (tc_hit || rem_used_up);
     wire start_ok = ctl_start && !busy_q;
     wire [3:0] ev_set = {seg_end_moved || (arm_wr && count_prog == 24'd0) || cancel_wr,
                          ctl_abort, arm_wr, start_ok};
@@ -223,12 +226,11 @@ module host_regs (
 
             // -- data moved on the ISA side --
             if (moved) begin
-                xfer_remaining <= (xfer_remaining > {22'd0, moved_bytes}) ?
-                                  xfer_remaining - {22'd0, moved_bytes} : 24'd0;
+                xfer_remaining <= rem_used_up ? 24'd0 : xfer_remaining - {22'd0, moved_bytes};
                 xfer_done <= xfer_done + {22'd0, moved_bytes};
-                if (tc_hit || xfer_remaining <= {22'd0, moved_bytes}) begin
+                if (tc_hit || rem_used_up) begin
                     xfer_armed <= 1'b0;
-                    tc_end <= tc_hit && (xfer_remaining > {22'd0, moved_bytes});
+                    tc_end <= tc_hit && !rem_used_up;
                 end
             end
             if (stray)

@@ -81,9 +81,17 @@ module isa_dma (
     wire [2:0] ch = xfer_width16 ? ch16 : ch8;
     wire ch_ok = xfer_width16 ? ch16_ok : ch8_ok;
 
+    // Every decision below compares a count with at most 4 bytes, so the
+    // 24-bit remaining count and the 11-bit FIFO level are reduced to 3-bit
+    // values capped at 7 (exact below 7), which keeps the arithmetic small.
+    //
     // Effective remaining count: the register file applies a moved pulse one
     // clock later, so subtract it here to never act on a stale count.
-    wire [23:0] rem_eff = xfer_remaining - (moved ? {22'd0, moved_bytes} : 24'd0);
+    wire rem_big = (xfer_remaining[23:3] != 21'd0);           // >= 8: >= 6 after a move
+    wire [1:0] moved_now = moved ? moved_bytes : 2'd0;
+    wire [2:0] rem_low_sub = xfer_remaining[2:0] - {1'b0, moved_now};
+    wire [2:0] rem_eff = rem_big ? 3'd7 :
+                         ((xfer_remaining[2:0] < {1'b0, moved_now}) ? 3'd0 : rem_low_sub);
     wire dir_ok = (xfer_dir_to_host == fifo_dir_to_host);
     wire dma_en = xfer_armed && !xfer_pio && ch_ok && dir_ok && !(moved && tc_hit);
     wire pio_en = xfer_armed && xfer_pio && dir_ok && !(moved && tc_hit);
@@ -94,12 +102,19 @@ module isa_dma (
     reg [15:0] pq_data;
     reg [1:0]  pq_cnt;
 
+    // FIFO level and free space, capped at 7 like rem_eff.
+    wire [2:0] level_c = (fifo_level[10:3] != 8'd0) ? 3'd7 : fifo_level[2:0];
+    wire       near_full = (fifo_level[9:3] == 7'h7F);            // level 1016..1023
+    wire [3:0] free_near = 4'd8 - {1'b0, fifo_level[2:0]};        // 1..8
+    wire [2:0] free_c = fifo_level[10] ? 3'd0 :
+                        (near_full ? ((free_near > 4'd7) ? 3'd7 : free_near[2:0]) : 3'd7);
+
     wire [1:0] ub = xfer_width16 ? 2'd2 : 2'd1;                 // DMA unit
-    wire [1:0] first = (rem_eff < {22'd0, ub}) ? rem_eff[1:0] : ub;
-    wire [23:0] rem_after = rem_eff - {22'd0, first};
-    wire [1:0] second = (rem_after < {22'd0, ub}) ? rem_after[1:0] : ub;
-    wire [11:0] avail = {1'b0, fifo_level} + {10'd0, pf_cnt};
-    wire [11:0] room = 12'd1024 - {1'b0, fifo_level} - {10'd0, pq_cnt};
+    wire [1:0] first = (rem_eff < {1'b0, ub}) ? rem_eff[1:0] : ub;
+    wire [2:0] rem_after = rem_eff - {1'b0, first};
+    wire [1:0] second = (rem_after < {1'b0, ub}) ? rem_after[1:0] : ub;
+    wire [3:0] avail = {1'b0, level_c} + {2'd0, pf_cnt};         // >= 7 means plenty
+    wire [2:0] room = (free_c > {1'b0, pq_cnt}) ? free_c - {1'b0, pq_cnt} : 3'd0;
     wire [2:0] two_units = {1'b0, first} + {1'b0, second};
 
     // ---- DMA cycle tracking ----
@@ -114,33 +129,33 @@ module isa_dma (
     wire cmd_end = in_cmd && !cmd_now;
     wire in_service = dack_s && !dack_committed;
 
-    wire want_one = (rem_eff != 24'd0) &&
-        (xfer_dir_to_host ? (avail >= {10'd0, first}) : (room >= {10'd0, first}));
-    wire want_two = (rem_after != 24'd0) &&
-        (xfer_dir_to_host ? (avail >= {9'd0, two_units}) : (room >= {9'd0, two_units}));
+    wire want_one = (rem_eff != 3'd0) &&
+        (xfer_dir_to_host ? (avail >= {2'd0, first}) : (room >= {1'b0, first}));
+    wire want_two = (rem_after != 3'd0) &&
+        (xfer_dir_to_host ? (avail >= {1'b0, two_units}) : (room >= two_units));
     wire want = in_service ? want_two : want_one;
     wire tc_now = (dack_s && tc_sync) || (in_cmd && tc_seen);
 
     // ---- PIO ----
     wire [1:0] pio_unit = (pio_word ? 2'd2 : 2'd1);
-    wire [1:0] pio_nb = (rem_eff < {22'd0, pio_unit}) ? rem_eff[1:0] : pio_unit;
+    wire [1:0] pio_nb = (rem_eff < {1'b0, pio_unit}) ? rem_eff[1:0] : pio_unit;
     wire [1:0] status_unit = cfg_wide16 ? 2'd2 : 2'd1;
-    wire [1:0] status_nb = (rem_eff < {22'd0, status_unit}) ? rem_eff[1:0] : status_unit;
+    wire [1:0] status_nb = (rem_eff < {1'b0, status_unit}) ? rem_eff[1:0] : status_unit;
     reg pio_rd_ok;
     assign pio_rd_data = pf_data;
-    assign pio_ready = pio_en && (rem_eff != 24'd0) &&
-        (xfer_dir_to_host ? (pf_cnt >= status_nb) : (room >= {10'd0, status_nb}) && (pq_cnt == 2'd0));
+    assign pio_ready = pio_en && (rem_eff != 3'd0) &&
+        (xfer_dir_to_host ? (pf_cnt >= status_nb) : (room >= {1'b0, status_nb}) && (pq_cnt == 2'd0));
 
     // ---- consumption of the prefetch register this cycle ----
     wire dma_consume = cmd_end && cmd_ok && cmd_is_rd;
     wire pio_consume = pio_rd_end && pio_rd_ok;
     wire [1:0] consume_n = dma_consume ? nb_q : (pio_consume ? pio_nb : 2'd0);
     wire fill_en = xfer_armed && xfer_dir_to_host && dir_ok && (consume_n == 2'd0);
-    wire [1:0] pf_target = (rem_eff > 24'd1) ? 2'd2 : rem_eff[1:0];
+    wire [1:0] pf_target = (rem_eff > 3'd1) ? 2'd2 : rem_eff[1:0];
     wire do_fill = fill_en && !fifo_empty && (pf_cnt < pf_target);
     assign fifo_pop = do_fill;
 
-    assign fifo_push = (pq_cnt != 2'd0) && (fifo_level != 11'd1024);
+    assign fifo_push = (pq_cnt != 2'd0) && !fifo_level[10];     // level 1024 = full
     assign fifo_push_data = pq_data[7:0];
 
     always @(posedge clk) begin
@@ -202,7 +217,7 @@ module isa_dma (
                 tc_seen <= tc_sync;
                 cmd_ok <= dma_en && (cmd_rd_s ?
                     (xfer_dir_to_host && pf_cnt >= first) :
-                    (!xfer_dir_to_host && room >= {10'd0, first} && pq_cnt == 2'd0));
+                    (!xfer_dir_to_host && room >= {1'b0, first} && pq_cnt == 2'd0));
             end else if (in_cmd && !cmd_end) begin
                 if (tc_sync)
                     tc_seen <= 1'b1;
@@ -225,14 +240,14 @@ module isa_dma (
 
             // PIO
             if (pio_rd_start)
-                pio_rd_ok <= pio_en && xfer_dir_to_host && (rem_eff != 24'd0) && (pf_cnt >= pio_nb);
+                pio_rd_ok <= pio_en && xfer_dir_to_host && (rem_eff != 3'd0) && (pf_cnt >= pio_nb);
             if (pio_consume) begin
                 moved <= 1'b1;
                 moved_bytes <= pio_nb;
                 pio_rd_ok <= 1'b0;
             end
-            if (pio_wr && pio_en && !xfer_dir_to_host && (rem_eff != 24'd0) &&
-                pq_cnt == 2'd0 && room >= {10'd0, pio_nb}) begin
+            if (pio_wr && pio_en && !xfer_dir_to_host && (rem_eff != 3'd0) &&
+                pq_cnt == 2'd0 && room >= {1'b0, pio_nb}) begin
                 moved <= 1'b1;
                 moved_bytes <= pio_nb;
                 pq_data <= wr_data_cap;

@@ -131,9 +131,8 @@ module soc #(
     // except the RAM (its read port runs every cycle), hence the select.
     assign mem_ready = ram_ready || uart_ready || timer_ready || simctrl_ready ||
                        none_ready || (sel_ext && ext_ready);
-    assign mem_rdata = sel_ram     ? ram_rdata :
-                       sel_ext     ? ext_rdata :
-                       sel_uart    ? uart_rdata :
-                       sel_timer   ? timer_rdata :
-                       sel_simctrl ? simctrl_rdata : 32'h0;
+    // The RAM, UART, timer and SIMCTRL clear their rdata outside the cycle
+    // that answers their own access, so they are simply ORed.
+    assign mem_rdata = sel_ext ? ext_rdata :
+                       (ram_rdata | uart_rdata | timer_rdata | simctrl_rdata);
 endmodule

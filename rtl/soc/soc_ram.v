@@ -62,7 +62,7 @@ module soc_ram #(
             read_in_range <= 1'b0;
         end else begin
             ready <= valid && !ready;
-            read_in_range <= in_range;
+            read_in_range <= valid && !ready && in_range;   // rdata is 0 outside its answer
         end
     end
 
