@@ -820,6 +820,12 @@ static BOOLEAN NTAPI ShbaHwStartIo(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK 
             ShbaMapSegment(ext);
         }
     }
+    /* Ready for the port driver's next request while this one runs: so that
+     * an ABORT_COMMAND or RESET_BUS can reach the card in mid-transfer.  Only
+     * they can act then; another EXECUTE_SCSI is answered BUSY (above), which
+     * the port driver retries (MultipleRequestPerLu = FALSE keeps the disk's
+     * own requests queued in the port driver anyway). */
+    ScsiPortNotification(NextRequest, ext);
     return TRUE;
 }
 

@@ -733,7 +733,8 @@ uint64_t pc_irq_count(struct pc *pc, int irq)
 
 void pc_poll_interrupts(struct pc *pc)
 {
-    if (!pc->if_enabled || pc->in_isr)
+    /* called after every cycle: nothing pending is the common case */
+    if (!pc->irr || !pc->if_enabled || pc->in_isr)
         return;
     for (int n = 0; n < 16; n++) {
         uint16_t bit = (uint16_t)(1u << n);

@@ -40,6 +40,7 @@ struct adapter {
     int n_io;
     int ready;                    /* the miniport asked for a request */
     PSCSI_REQUEST_BLOCK outstanding[MAX_OUTSTANDING];
+    uint64_t deadline_ps[MAX_OUTSTANDING];   /* TimeOutValue runs out */
     /* A completed SRB is snapshotted and compared after the routine that
      * completed it returns: a write after completion is a violation. */
     PSCSI_REQUEST_BLOCK completed;
@@ -840,28 +841,62 @@ void portdrv_reset_bus(int adapter)
             violation("HwResetBus left SRB %p outstanding", (void *)a->outstanding[i]);
 }
 
-UCHAR portdrv_execute(int adapter, PSCSI_REQUEST_BLOCK srb)
+/* What the port driver does while it waits: miniport timers, and HwResetBus
+ * for a request past its TimeOutValue (a request the reset did not complete
+ * ends with SRB_STATUS_TIMEOUT after the violation). */
+static void service(int adapter)
+{
+    struct adapter *a = &pd.adapters[adapter];
+    uint64_t now = cosim_now_ps();
+    for (int i = 0; i < MAX_OUTSTANDING; i++) {
+        PSCSI_REQUEST_BLOCK s = a->outstanding[i];
+        if (!s || now <= a->deadline_ps[i])
+            continue;
+        pd_log("SRB %p timed out after %u s: HwResetBus", (void *)s, s->TimeOutValue);
+        portdrv_reset_bus(adapter);
+        for (int j = 0; j < MAX_OUTSTANDING; j++) {
+            if (a->outstanding[j]) {
+                a->outstanding[j]->SrbStatus = SRB_STATUS_TIMEOUT;
+                a->outstanding[j] = NULL;
+            }
+        }
+        a->ready = 1;
+        break;
+    }
+    run_timer(a);
+}
+
+static uint64_t timeout_ps(const SCSI_REQUEST_BLOCK *srb)
+{
+    return (uint64_t)(srb->TimeOutValue ? srb->TimeOutValue : 10) * PS_PER_S;
+}
+
+int portdrv_start(int adapter, PSCSI_REQUEST_BLOCK srb)
 {
     struct adapter *a;
     uint64_t start, limit;
     int slot = -1;
-    if (adapter < 0 || adapter >= pd.n_adapters)
-        return SRB_STATUS_NO_HBA;
+    if (adapter < 0 || adapter >= pd.n_adapters) {
+        srb->SrbStatus = SRB_STATUS_NO_HBA;
+        return -1;
+    }
     a = &pd.adapters[adapter];
     srb->SrbStatus = SRB_STATUS_PENDING;
     srb->Length = sizeof *srb;
     start = cosim_now_ps();
-    limit = (uint64_t)(srb->TimeOutValue ? srb->TimeOutValue : 10) * PS_PER_S;
+    limit = timeout_ps(srb);
 
-    /* Wait until the miniport asks for a request. */
+    /* Wait until the miniport asks for a request (requests already
+     * outstanding go on meanwhile). */
     while (!a->ready) {
         if (cosim_now_ps() - start > limit) {
             violation("the miniport never asked for a request (NextRequest)");
             srb->SrbStatus = SRB_STATUS_TIMEOUT;
-            return SRB_STATUS_TIMEOUT;
+            return -1;
         }
-        run_timer(a);
-        pc_idle_ps(pd.cfg.pc, POLL_STEP_PS);
+        service(adapter);
+        if (!a->ready)
+            pc_idle_ps(pd.cfg.pc, POLL_STEP_PS);
     }
     for (int i = 0; i < MAX_OUTSTANDING; i++)
         if (!a->outstanding[i]) {
@@ -870,30 +905,47 @@ UCHAR portdrv_execute(int adapter, PSCSI_REQUEST_BLOCK srb)
         }
     if (slot < 0) {
         violation("more than %d SRBs outstanding", MAX_OUTSTANDING);
-        return SRB_STATUS_BUSY;
+        srb->SrbStatus = SRB_STATUS_BUSY;
+        return -1;
     }
     a->outstanding[slot] = srb;
+    a->deadline_ps[slot] = cosim_now_ps() + limit;
     a->ready = 0;
-    start = cosim_now_ps();
     enter(a);
     pd.hw.HwStartIo(a->ext, srb);
     leave(a);
+    return 0;
+}
 
-    while (find_outstanding(a, srb) >= 0) {
-        if (cosim_now_ps() - start > limit) {
-            pd_log("SRB %p timed out after %u s: HwResetBus", (void *)srb, srb->TimeOutValue);
-            portdrv_reset_bus(adapter);
-            if (find_outstanding(a, srb) >= 0) {
-                a->outstanding[find_outstanding(a, srb)] = NULL;
-                srb->SrbStatus = SRB_STATUS_TIMEOUT;
-            }
-            a->ready = 1;
-            break;
-        }
-        run_timer(a);
-        if (find_outstanding(a, srb) < 0)
-            break;
-        pc_idle_ps(pd.cfg.pc, POLL_STEP_PS);
+int portdrv_outstanding(int adapter, const SCSI_REQUEST_BLOCK *srb)
+{
+    if (adapter < 0 || adapter >= pd.n_adapters)
+        return 0;
+    return find_outstanding(&pd.adapters[adapter], (PSCSI_REQUEST_BLOCK)srb) >= 0;
+}
+
+int portdrv_wait(int adapter, PSCSI_REQUEST_BLOCK srb, uint64_t max_ps)
+{
+    uint64_t start = cosim_now_ps();
+    if (adapter < 0 || adapter >= pd.n_adapters)
+        return 1;
+    for (;;) {
+        uint64_t spent;
+        service(adapter);
+        if (srb && !portdrv_outstanding(adapter, srb))
+            return 1;
+        spent = cosim_now_ps() - start;
+        if (max_ps && spent >= max_ps)
+            return srb ? !portdrv_outstanding(adapter, srb) : 0;
+        pc_idle_ps(pd.cfg.pc, max_ps && max_ps - spent < POLL_STEP_PS ? max_ps - spent
+                                                                      : POLL_STEP_PS);
     }
+}
+
+UCHAR portdrv_execute(int adapter, PSCSI_REQUEST_BLOCK srb)
+{
+    if (portdrv_start(adapter, srb) != 0)
+        return SRB_STATUS(srb->SrbStatus);
+    (void)portdrv_wait(adapter, srb, 0);
     return SRB_STATUS(srb->SrbStatus);
 }

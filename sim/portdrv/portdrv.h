@@ -58,6 +58,19 @@ const PORT_CONFIGURATION_INFORMATION *portdrv_config_info(int adapter);
  * TimeOutValue runs out (then HwResetBus).  Returns SRB_STATUS(SrbStatus). */
 UCHAR portdrv_execute(int adapter, PSCSI_REQUEST_BLOCK srb);
 
+/* The same in two halves, for tests that act while a request runs (an
+ * abort or a reset in mid-transfer).  portdrv_start waits (in simulated
+ * time, requests already outstanding going on) until the miniport asked for
+ * a request, then calls HwStartIo and returns: 0, or -1 when the SRB could
+ * not be started (its SrbStatus says why).  portdrv_wait lets simulated time
+ * pass -- interrupts, DMA, miniport timers, HwResetBus for a request past its
+ * TimeOutValue -- until srb is no longer outstanding (1) or max_ps passed
+ * (0; max_ps 0: no limit).  srb NULL: just let max_ps pass. */
+int portdrv_start(int adapter, PSCSI_REQUEST_BLOCK srb);
+int portdrv_wait(int adapter, PSCSI_REQUEST_BLOCK srb, uint64_t max_ps);
+/* 1 while srb is started and not completed. */
+int portdrv_outstanding(int adapter, const SCSI_REQUEST_BLOCK *srb);
+
 /* Asks the miniport to reset the bus (HwResetBus) as the port driver does
  * after a timeout. */
 void portdrv_reset_bus(int adapter);

@@ -1,0 +1,624 @@
+/* End-to-end SRB tests: the miniport (host_driver/softhba.c) under the port
+ * driver emulation, against the Verilated card running the real firmware
+ * and the SD card model -- the same parts as softhba-sim -- driven SRB by
+ * SRB through portdrv.h so that a test can act while a request runs:
+ *
+ *   abort-read-single   ABORT_COMMAND in mid READ(10), 8-bit single mode
+ *   abort-write-single  ABORT_COMMAND in mid WRITE(10), 8-bit single mode
+ *   abort-read-demand   ABORT_COMMAND in mid READ(10), 8-bit demand mode
+ *   reset-bus-srb       SRB_FUNCTION_RESET_BUS in mid READ(10), then the
+ *                       class layer's unit-attention retry
+ *   reset-bus-hw        HwResetBus in mid WRITE(10) (16-bit demand), then
+ *                       the unit attention seen field by field
+ *   timeout             a request stalls (the 8237 channel is masked under
+ *                       it), TimeOutValue runs out, HwResetBus, recovery
+ *   autosense           CHECK CONDITION with auto-sense, field by field
+ *   underrun            INQUIRY with a 255-byte buffer: DATA_OVERRUN and
+ *                       DataTransferLength from the residual
+ *
+ * usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]]; exit 0 when it passes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "class_layer.h"
+#include "cosim.h"
+#include "pc.h"
+#include "portdrv.h"
+#include "scsi.h"
+#include "sd_card_model.h"
+#include "softhba_regs.h"
+#include "uart_sink.h"
+
+ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
+
+#define PS_PER_MS 1000000000ull
+#define DISK_BLOCKS 4096u
+#define BLOCK 512u
+#define DMA8_MASK_PORT 0x0A
+
+static const char *case_name = "?";
+
+static struct {
+    struct pc *pc;
+    struct sd_card *sd;
+    struct uart_sink *console;
+    struct class_target t;
+    char image[512];
+    int fd;
+    uint32_t last_lba;
+} sys;
+
+static void fail(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "FAIL srb-test %s at %.3f ms: ", case_name, cosim_now_ps() / 1e9);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+#define CHECK(cond, ...) do { if (!(cond)) fail(__VA_ARGS__); } while (0)
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint8_t rng8(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint8_t)(rng_state >> 24);
+}
+
+static void fill_random(uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = rng8();
+}
+
+/* A disk image of random blocks: nothing matches by accident. */
+static void make_image(const char *dir)
+{
+    static uint8_t buf[DISK_BLOCKS * BLOCK];
+    FILE *f;
+    snprintf(sys.image, sizeof sys.image, "%s/srb-%s.img", dir, case_name);
+    fill_random(buf, sizeof buf);
+    f = fopen(sys.image, "wb");
+    if (!f || fwrite(buf, 1, sizeof buf, f) != sizeof buf || fclose(f) != 0) {
+        fprintf(stderr, "srb-test: %s: %s\n", sys.image, strerror(errno));
+        exit(126);
+    }
+}
+
+/* What the SD card has programmed: the image file itself. */
+static void file_blocks(uint32_t lba, uint32_t count, uint8_t *out)
+{
+    ssize_t n = pread(sys.fd, out, (size_t)count * BLOCK, (off_t)lba * BLOCK);
+    if (n != (ssize_t)(count * BLOCK))
+        fail("pread of the image failed");
+}
+
+static uint8_t config_resources(int dma)
+{
+    uint8_t r = (uint8_t)(6u << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT);    /* IRQ 11 */
+    if (dma == 1)
+        r |= (uint8_t)(1u << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT);
+    else if (dma >= 5)
+        r |= (uint8_t)((unsigned)(dma - 4) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT);
+    return (uint8_t)(r | SHBA_HOST_CONFIG_WIDE16);
+}
+
+/* Power on, load the miniport, clear the power-on unit attention. */
+static void boot(const char *firmware, int dma, int single)
+{
+    struct cosim_options co = { 0 };
+    struct sd_card_options so;
+    struct pc_config pcc = { .trace = NULL };
+    struct portdrv_config pdc = { 0 };
+    struct class_result r;
+
+    co.firmware_hex = firmware;
+    co.cfg_base_sel = 0;                          /* 0x340 */
+    co.cfg_resources = config_resources(dma);
+    if (cosim_init(&co) != 0)
+        exit(126);
+    sys.console = uart_sink_create(SHBA_UART_BAUD, NULL);
+    sys.pc = pc_create(&pcc);
+    sd_card_default_options(&so);
+    so.image_path = sys.image;
+    so.sync_writes = 0;
+    sys.sd = sd_card_open(&so);
+    if (!sys.pc || !sys.sd)
+        exit(126);
+    sd_card_attach_cosim(sys.sd);
+    pdc.pc = sys.pc;
+    pdc.argument_string = single ? "single" : NULL;
+    pdc.log = getenv("SRB_TEST_VERBOSE") ? stderr : NULL;
+    if (portdrv_init(&pdc) != 0)
+        exit(126);
+    CHECK(portdrv_load(DriverEntry) == 0 && portdrv_adapter_count() == 1, "no adapter");
+    CHECK(portdrv_config_info(0)->DmaChannel == (ULONG)dma, "DMA channel %u",
+          (unsigned)portdrv_config_info(0)->DmaChannel);
+    CHECK(portdrv_config_info(0)->DemandMode == !single, "8237 mode");
+    sys.t.adapter = 0;
+    sys.t.target = 0;
+    sys.t.lun = 0;
+    sys.t.block_size = 512;
+    CHECK(class_test_unit_ready(&sys.t, &r) == 0, "TEST UNIT READY after power-on");
+    CHECK(class_read_capacity(&sys.t, &sys.last_lba, &r) == 0, "READ CAPACITY");
+    CHECK(sys.last_lba == DISK_BLOCKS - 1, "last LBA %u", sys.last_lba);
+    sys.fd = open(sys.image, O_RDONLY);
+    if (sys.fd < 0)
+        exit(126);
+}
+
+static void rw_srb(PSCSI_REQUEST_BLOCK srb, int write, uint32_t lba, uint32_t count, uint8_t *buf,
+                   uint8_t *sense, ULONG timeout_s)
+{
+    uint8_t cdb[10] = { write ? SCSIOP_WRITE : SCSIOP_READ, 0,
+                        (uint8_t)(lba >> 24), (uint8_t)(lba >> 16), (uint8_t)(lba >> 8),
+                        (uint8_t)lba, 0, (uint8_t)(count >> 8), (uint8_t)count, 0 };
+    class_build_srb(srb, &sys.t, cdb, 10, buf, count * BLOCK,
+                    write ? SRB_FLAGS_DATA_OUT : SRB_FLAGS_DATA_IN, sense, SENSE_BUFFER_SIZE,
+                    timeout_s);
+}
+
+static void control_srb(PSCSI_REQUEST_BLOCK srb, UCHAR function, PSCSI_REQUEST_BLOCK victim)
+{
+    memset(srb, 0, sizeof *srb);
+    srb->Length = sizeof *srb;
+    srb->Function = function;
+    srb->TargetId = sys.t.target;
+    srb->Lun = sys.t.lun;
+    srb->NextSrb = victim;
+    srb->TimeOutValue = 10;
+}
+
+/* Reads count blocks through the class layer and compares them with the
+ * image file. */
+static void check_disk_matches_file(uint32_t lba, uint32_t count, const char *what)
+{
+    uint8_t *via_card = malloc((size_t)count * BLOCK), *in_file = malloc((size_t)count * BLOCK);
+    struct class_result r;
+    CHECK(via_card && in_file, "out of memory");
+    CHECK(class_read10(&sys.t, lba, count, via_card, &r) == 0,
+          "%s: READ(10) of %u blocks failed: SRB status 0x%02x", what, count, r.srb_status);
+    file_blocks(lba, count, in_file);
+    for (uint32_t i = 0; i < count * BLOCK; i++)
+        CHECK(via_card[i] == in_file[i], "%s: byte %u of LBA %u read 0x%02x, the medium holds 0x%02x",
+              what, i % BLOCK, lba + i / BLOCK, via_card[i], in_file[i]);
+    free(via_card);
+    free(in_file);
+}
+
+/* Writes fresh data, reads it back through the card, checks the file. */
+static void check_write_read(uint32_t lba, uint32_t count, const char *what)
+{
+    uint8_t *data = malloc((size_t)count * BLOCK), *in_file = malloc((size_t)count * BLOCK);
+    struct class_result r;
+    CHECK(data && in_file, "out of memory");
+    fill_random(data, (size_t)count * BLOCK);
+    CHECK(class_write10(&sys.t, lba, count, data, &r) == 0,
+          "%s: WRITE(10) of %u blocks failed: SRB status 0x%02x", what, count, r.srb_status);
+    file_blocks(lba, count, in_file);
+    CHECK(memcmp(data, in_file, (size_t)count * BLOCK) == 0, "%s: the medium differs from the data written", what);
+    check_disk_matches_file(lba, count, what);
+    free(data);
+    free(in_file);
+}
+
+static void wait_done(PSCSI_REQUEST_BLOCK srb, uint64_t max_ps, const char *what)
+{
+    CHECK(portdrv_wait(0, srb, max_ps), "%s never completed", what);
+}
+
+static void no_violations(void)
+{
+    CHECK(portdrv_violations() == 0, "%llu contract violations",
+          (unsigned long long)portdrv_violations());
+}
+
+/* ---- ABORT_COMMAND ------------------------------------------------------- */
+
+/* Starts a 64 KiB transfer, lets it run for run_ms, aborts it.  Returns the
+ * bytes the aborted SRB reports moved (its final status in *status). */
+static uint32_t abort_mid_transfer(int write, uint32_t lba, uint8_t *buf, unsigned run_ms,
+                                   UCHAR *status)
+{
+    SCSI_REQUEST_BLOCK io, ab;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct pc_stats st;
+    uint64_t dma_before;
+    ULONG ch = portdrv_config_info(0)->DmaChannel;
+
+    rw_srb(&io, write, lba, 128, buf, sense, 10);
+    CHECK(portdrv_start(0, &io) == 0, "could not start the transfer");
+    CHECK(!portdrv_wait(0, &io, run_ms * PS_PER_MS), "the transfer ended within %u ms", run_ms);
+    pc_get_stats(sys.pc, &st);
+    dma_before = st.dma_bytes[ch];
+    CHECK(dma_before > 0 && dma_before < 65536, "%llu bytes moved before the abort",
+          (unsigned long long)dma_before);
+
+    control_srb(&ab, SRB_FUNCTION_ABORT_COMMAND, &io);
+    CHECK(portdrv_start(0, &ab) == 0, "the port driver could not send ABORT_COMMAND");
+    wait_done(&ab, 10 * PS_PER_MS, "ABORT_COMMAND");
+    CHECK(ab.SrbStatus == SRB_STATUS_SUCCESS, "ABORT_COMMAND status 0x%02x", ab.SrbStatus);
+    wait_done(&io, 3000 * PS_PER_MS, "the aborted transfer");
+    *status = io.SrbStatus;
+    pc_get_stats(sys.pc, &st);
+    fprintf(stderr, "srb-test %s: abort after %llu bytes of DMA; SRB status 0x%02x, "
+            "DataTransferLength %u, %llu bytes of DMA in all\n", case_name,
+            (unsigned long long)dma_before, io.SrbStatus, (unsigned)io.DataTransferLength,
+            (unsigned long long)st.dma_bytes[ch]);
+    CHECK(io.DataTransferLength <= 65536, "DataTransferLength grew");
+    return io.DataTransferLength;
+}
+
+static void case_abort_read(int demand)
+{
+    static uint8_t buf[65536], file[65536];
+    const uint32_t lba = 100;
+    UCHAR status;
+    uint32_t moved;
+
+    /* 64 KiB at 8 bits is ~80 ms in demand mode, ~140 ms in single mode. */
+    moved = abort_mid_transfer(0, lba, buf, 20, &status);
+    file_blocks(lba, 128, file);
+    if (!demand) {
+        /* Single mode: the host's CONTROL write gets the bus between two DMA
+         * cycles, the card stops the command. */
+        CHECK(status == SRB_STATUS_ABORTED, "aborted READ(10) status 0x%02x", status);
+        CHECK(moved < 65536, "an aborted READ(10) claims all 64 KiB");
+    } else {
+        /* Demand mode: the 8237 keeps the bus while the card holds DRQ, the
+         * abort lands when the card lets go; it may find the command over. */
+        CHECK(status == SRB_STATUS_ABORTED || status == SRB_STATUS_SUCCESS,
+              "aborted READ(10) status 0x%02x", status);
+        CHECK(status == SRB_STATUS_ABORTED || moved == 65536, "SUCCESS with %u bytes", moved);
+    }
+    /* What the SRB says it moved is the disk's data. */
+    for (uint32_t i = 0; i < moved; i++)
+        CHECK(buf[i] == file[i], "byte %u of the aborted read is 0x%02x, the medium holds 0x%02x",
+              i, buf[i], file[i]);
+    no_violations();
+    /* The next commands work and see the same data. */
+    check_disk_matches_file(lba, 128, "READ(10) after the abort");
+    check_write_read(lba + 200, 9, "WRITE(10) after the abort");
+
+    /* An abort naming a request the miniport does not hold fails. */
+    SCSI_REQUEST_BLOCK stale, ab;
+    rw_srb(&stale, 0, 0, 1, buf, NULL, 10);
+    control_srb(&ab, SRB_FUNCTION_ABORT_COMMAND, &stale);
+    CHECK(portdrv_execute(0, &ab) == SRB_STATUS_ABORT_FAILED,
+          "ABORT_COMMAND for an idle card: status 0x%02x", ab.SrbStatus);
+    check_disk_matches_file(0, 1, "READ(10) after a failed abort");
+    no_violations();
+}
+
+static void case_abort_write(void)
+{
+    static uint8_t data[65536], before[65536], after[65536];
+    const uint32_t lba = 300;
+    UCHAR status;
+    uint32_t moved, full;
+
+    file_blocks(lba, 128, before);
+    fill_random(data, sizeof data);
+    moved = abort_mid_transfer(1, lba, data, 30, &status);
+    CHECK(status == SRB_STATUS_ABORTED, "aborted WRITE(10) status 0x%02x", status);
+    CHECK(moved < 65536, "an aborted WRITE(10) claims all 64 KiB");
+    no_violations();
+    /* Every block the residual counts as written is on the medium; at most
+     * one more (the block being programmed at the abort) may be; none past
+     * that. */
+    file_blocks(lba, 128, after);
+    full = moved / BLOCK;
+    for (uint32_t b = 0; b < 128; b++) {
+        const uint8_t *got = after + b * BLOCK;
+        int is_new = memcmp(got, data + b * BLOCK, BLOCK) == 0;
+        int is_old = memcmp(got, before + b * BLOCK, BLOCK) == 0;
+        if (b < full)
+            CHECK(is_new, "block %u of %u reported written is not on the medium", b, full);
+        else if (b <= full + 1)
+            CHECK(is_new || is_old, "block %u is neither the old nor the new data", b);
+        else
+            CHECK(is_old, "block %u past the abort (%u written) was changed", b, full);
+    }
+    check_disk_matches_file(lba, 128, "READ(10) after the aborted write");
+    check_write_read(lba, 24, "WRITE(10) after the aborted write");
+    no_violations();
+}
+
+/* ---- bus reset ----------------------------------------------------------- */
+
+static void case_reset_bus_srb(void)
+{
+    static uint8_t buf[65536];
+    SCSI_REQUEST_BLOCK io, rs;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct class_result r;
+    const uint32_t lba = 700;
+    uint64_t resets = portdrv_resets_detected(0);
+
+    rw_srb(&io, 0, lba, 128, buf, sense, 10);
+    CHECK(portdrv_start(0, &io) == 0, "could not start READ(10)");
+    CHECK(!portdrv_wait(0, &io, 20 * PS_PER_MS), "READ(10) ended within 20 ms");
+    control_srb(&rs, SRB_FUNCTION_RESET_BUS, NULL);
+    CHECK(portdrv_start(0, &rs) == 0, "the port driver could not send RESET_BUS");
+    wait_done(&rs, 10 * PS_PER_MS, "RESET_BUS");
+    CHECK(rs.SrbStatus == SRB_STATUS_SUCCESS, "RESET_BUS status 0x%02x", rs.SrbStatus);
+    CHECK(!portdrv_outstanding(0, &io), "the READ(10) outlived the bus reset");
+    CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET, "READ(10) status 0x%02x after the reset",
+          io.SrbStatus);
+    CHECK(portdrv_resets_detected(0) == resets + 1, "ResetDetected not notified");
+    no_violations();
+    /* The class layer's next READ gets the reset's unit attention and
+     * retries; the data then is byte-exact. */
+    CHECK(class_read10(&sys.t, lba, 128, buf, &r) == 0, "READ(10) after the reset: 0x%02x",
+          r.srb_status);
+    CHECK(r.attempts >= 2, "no unit attention after the bus reset (%d attempt)", r.attempts);
+    check_disk_matches_file(lba, 128, "READ(10) after the reset");
+    check_write_read(lba, 16, "WRITE(10) after the reset");
+    no_violations();
+}
+
+static void check_unit_attention_once(void)
+{
+    SCSI_REQUEST_BLOCK tur;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    const uint8_t cdb[6] = { SCSIOP_TEST_UNIT_READY, 0, 0, 0, 0, 0 };
+    UCHAR st;
+    memset(sense, 0, sizeof sense);
+    class_build_srb(&tur, &sys.t, cdb, 6, NULL, 0, 0, sense, sizeof sense, 10);
+    /* The card may still be booting: the miniport answers BUSY meanwhile. */
+    for (int i = 0; i < 50 && (st = portdrv_execute(0, &tur)) == SRB_STATUS_BUSY; i++)
+        class_build_srb(&tur, &sys.t, cdb, 6, NULL, 0, 0, sense, sizeof sense, 10);
+    CHECK(tur.SrbStatus == (SRB_STATUS_ERROR | SRB_STATUS_AUTOSENSE_VALID),
+          "TEST UNIT READY after the reset: SRB status 0x%02x", tur.SrbStatus);
+    CHECK(tur.ScsiStatus == SCSISTAT_CHECK_CONDITION, "ScsiStatus 0x%02x", tur.ScsiStatus);
+    CHECK((sense[0] & 0x7F) == 0x70 && (sense[2] & 0x0F) == SCSI_SENSE_UNIT_ATTENTION &&
+          sense[12] == 0x29 && sense[13] == 0x00,
+          "sense %02x key %x ASC %02x ASCQ %02x, want 70 6/29/00", sense[0], sense[2] & 0x0F,
+          sense[12], sense[13]);
+    class_build_srb(&tur, &sys.t, cdb, 6, NULL, 0, 0, sense, sizeof sense, 10);
+    CHECK(portdrv_execute(0, &tur) == SRB_STATUS_SUCCESS && tur.SrbStatus == SRB_STATUS_SUCCESS,
+          "the unit attention is reported twice (SRB status 0x%02x)", tur.SrbStatus);
+}
+
+static void case_reset_bus_hw(void)
+{
+    static uint8_t data[65536];
+    SCSI_REQUEST_BLOCK io;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    const uint32_t lba = 900;
+    uint64_t resets = portdrv_resets_detected(0);
+
+    fill_random(data, sizeof data);
+    rw_srb(&io, 1, lba, 128, data, sense, 10);
+    CHECK(portdrv_start(0, &io) == 0, "could not start WRITE(10)");
+    CHECK(!portdrv_wait(0, &io, 12 * PS_PER_MS), "WRITE(10) ended within 12 ms");
+    portdrv_reset_bus(0);      /* as the port driver does after a timeout */
+    CHECK(!portdrv_outstanding(0, &io), "the WRITE(10) outlived HwResetBus");
+    CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET, "WRITE(10) status 0x%02x after HwResetBus",
+          io.SrbStatus);
+    CHECK(portdrv_resets_detected(0) == resets + 1, "ResetDetected not notified");
+    no_violations();
+    check_unit_attention_once();
+    check_disk_matches_file(lba, 128, "READ(10) after HwResetBus");
+    check_write_read(lba, 24, "WRITE(10) after HwResetBus");
+    no_violations();
+}
+
+/* ---- timeout ------------------------------------------------------------- */
+
+static void case_timeout(void)
+{
+    static uint8_t buf[32768];
+    SCSI_REQUEST_BLOCK io;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct class_result r;
+    const uint32_t lba = 1200;
+    uint64_t start, resets = portdrv_resets_detected(0);
+
+    rw_srb(&io, 0, lba, 64, buf, sense, 1);    /* TimeOutValue 1 s */
+    start = cosim_now_ps();
+    CHECK(portdrv_start(0, &io) == 0, "could not start READ(10)");
+    CHECK(!portdrv_wait(0, &io, 3 * PS_PER_MS), "READ(10) ended within 3 ms");
+    /* The data phase stalls: the 8237 channel is masked under it (as a
+     * misbehaving driver sharing the controller would do).  The card waits
+     * for data (its own stall limit is 2 s); the SRB times out first. */
+    pc_outb(sys.pc, DMA8_MASK_PORT, 0x04 | 1);
+    wait_done(&io, 3000 * PS_PER_MS, "the stalled READ(10)");
+    CHECK(cosim_now_ps() - start >= 1000 * PS_PER_MS, "completed before its TimeOutValue");
+    CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET || io.SrbStatus == SRB_STATUS_TIMEOUT,
+          "stalled READ(10) status 0x%02x", io.SrbStatus);
+    CHECK(portdrv_resets_detected(0) == resets + 1, "no HwResetBus/ResetDetected on the timeout");
+    no_violations();
+    CHECK(class_read10(&sys.t, lba, 64, buf, &r) == 0, "READ(10) after the timeout: 0x%02x",
+          r.srb_status);
+    CHECK(r.attempts >= 2, "no unit attention after the timeout's reset");
+    check_disk_matches_file(lba, 64, "READ(10) after the timeout");
+    check_write_read(lba, 16, "WRITE(10) after the timeout");
+    no_violations();
+}
+
+/* ---- auto-sense ---------------------------------------------------------- */
+
+static void expect_check(const uint8_t *cdb, UCHAR cdb_len, uint32_t len, uint8_t *data,
+                         ULONG dir, uint8_t key, uint8_t asc, uint8_t ascq, const char *what)
+{
+    SCSI_REQUEST_BLOCK srb;
+    uint8_t sense[32];
+    memset(sense, 0xEE, sizeof sense);
+    class_build_srb(&srb, &sys.t, cdb, cdb_len, data, len, dir, sense, SENSE_BUFFER_SIZE, 10);
+    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_ERROR, "%s: SRB status 0x%02x", what,
+          srb.SrbStatus);
+    CHECK(srb.SrbStatus & SRB_STATUS_AUTOSENSE_VALID, "%s: no SRB_STATUS_AUTOSENSE_VALID", what);
+    CHECK(srb.ScsiStatus == SCSISTAT_CHECK_CONDITION, "%s: ScsiStatus 0x%02x", what,
+          srb.ScsiStatus);
+    CHECK(srb.SenseInfoBuffer == sense, "%s: SenseInfoBuffer moved", what);
+    CHECK((sense[0] & 0x7F) == 0x70, "%s: response code 0x%02x", what, sense[0]);
+    CHECK((sense[2] & 0x0F) == key && sense[12] == asc && sense[13] == ascq,
+          "%s: sense %x/%02x/%02x, want %x/%02x/%02x", what, sense[2] & 0x0F, sense[12],
+          sense[13], key, asc, ascq);
+    CHECK(sense[7] >= 10 && sense[7] <= SENSE_BUFFER_SIZE - 8, "%s: additional length %u", what,
+          sense[7]);
+    for (unsigned i = SENSE_BUFFER_SIZE; i < sizeof sense; i++)
+        CHECK(sense[i] == 0xEE, "%s: sense written past SenseInfoBufferLength", what);
+    CHECK(srb.DataTransferLength == 0, "%s: DataTransferLength %u for a command that moved nothing",
+          what, (unsigned)srb.DataTransferLength);
+}
+
+static void case_autosense(void)
+{
+    static uint8_t buf[4096];
+    const uint32_t end = sys.last_lba + 1;
+    const uint8_t read_end[10] = { SCSIOP_READ, 0, (uint8_t)(end >> 24), (uint8_t)(end >> 16),
+                                   (uint8_t)(end >> 8), (uint8_t)end, 0, 0, 1, 0 };
+    const uint8_t read_over[10] = { SCSIOP_READ, 0, 0, 0, (uint8_t)((end - 2) >> 8),
+                                    (uint8_t)(end - 2), 0, 0, 4, 0 };
+    const uint8_t unknown[6] = { 0x06, 0, 0, 0, 0, 0 };
+    const uint8_t tur[6] = { SCSIOP_TEST_UNIT_READY, 0, 0, 0, 0, 0 };
+    SCSI_REQUEST_BLOCK srb;
+    uint8_t sense[32];
+
+    expect_check(read_end, 10, BLOCK, buf, SRB_FLAGS_DATA_IN, 5, 0x21, 0x00, "READ(10) past the end");
+    expect_check(read_over, 10, 4 * BLOCK, buf, SRB_FLAGS_DATA_IN, 5, 0x21, 0x00,
+                 "READ(10) across the end");
+    expect_check(unknown, 6, 0, NULL, 0, 5, 0x20, 0x00, "opcode 0x06");
+    no_violations();
+
+    /* A short sense buffer gets what fits, and nothing past it. */
+    memset(sense, 0xEE, sizeof sense);
+    class_build_srb(&srb, &sys.t, unknown, 6, NULL, 0, 0, sense, 8, 10);
+    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_ERROR &&
+          (srb.SrbStatus & SRB_STATUS_AUTOSENSE_VALID), "8-byte sense: SRB status 0x%02x",
+          srb.SrbStatus);
+    CHECK((sense[0] & 0x7F) == 0x70 && (sense[2] & 0x0F) == 5, "8-byte sense: %02x %02x",
+          sense[0], sense[2]);
+    for (unsigned i = 8; i < sizeof sense; i++)
+        CHECK(sense[i] == 0xEE, "8-byte sense buffer: byte %u written", i);
+
+    /* SRB_FLAGS_DISABLE_AUTOSENSE: the status alone, the buffer untouched. */
+    memset(sense, 0xEE, sizeof sense);
+    class_build_srb(&srb, &sys.t, unknown, 6, NULL, 0, 0, sense, SENSE_BUFFER_SIZE, 10);
+    srb.SrbFlags |= SRB_FLAGS_DISABLE_AUTOSENSE;
+    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_ERROR, "no auto-sense: status 0x%02x",
+          srb.SrbStatus);
+    CHECK(!(srb.SrbStatus & SRB_STATUS_AUTOSENSE_VALID), "AUTOSENSE_VALID though disabled");
+    CHECK(srb.ScsiStatus == SCSISTAT_CHECK_CONDITION, "no auto-sense: ScsiStatus 0x%02x",
+          srb.ScsiStatus);
+    for (unsigned i = 0; i < sizeof sense; i++)
+        CHECK(sense[i] == 0xEE, "sense buffer written with auto-sense disabled");
+
+    /* No sense left behind: the next command is GOOD and reads the disk. */
+    class_build_srb(&srb, &sys.t, tur, 6, NULL, 0, 0, sense, SENSE_BUFFER_SIZE, 10);
+    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS && srb.ScsiStatus == SCSISTAT_GOOD,
+          "TEST UNIT READY after the errors: 0x%02x", srb.SrbStatus);
+    check_disk_matches_file(end - 8, 8, "READ(10) of the last blocks");
+    no_violations();
+}
+
+/* ---- underrun ------------------------------------------------------------ */
+
+static void case_underrun(void)
+{
+    uint8_t ref[36], buf[256];
+    struct class_result r;
+    static const uint32_t lens[] = { 255, 254 };
+    const ULONG ch = portdrv_config_info(0)->DmaChannel;
+
+    CHECK(class_inquiry(&sys.t, ref, sizeof ref, &r) == 0, "INQUIRY 36");
+    for (unsigned k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+        const uint8_t cdb[6] = { SCSIOP_INQUIRY, 0, 0, 0, (uint8_t)lens[k], 0 };
+        SCSI_REQUEST_BLOCK srb;
+        uint8_t sense[SENSE_BUFFER_SIZE];
+        uint32_t want;
+        memset(buf, 0x5A, sizeof buf);
+        class_build_srb(&srb, &sys.t, cdb, 6, buf, lens[k], SRB_FLAGS_DATA_IN, sense,
+                        sizeof sense, 4);
+        CHECK(portdrv_execute(0, &srb) == SRB_STATUS_DATA_OVERRUN,
+              "INQUIRY %u (channel %u): SRB status 0x%02x", lens[k], (unsigned)ch, srb.SrbStatus);
+        CHECK(!(srb.SrbStatus & SRB_STATUS_AUTOSENSE_VALID), "INQUIRY %u: auto-sense", lens[k]);
+        CHECK(srb.ScsiStatus == SCSISTAT_GOOD, "INQUIRY %u: ScsiStatus 0x%02x", lens[k],
+              srb.ScsiStatus);
+        want = 5u + buf[4];
+        CHECK(want >= 36 && want < lens[k], "INQUIRY %u: additional length %u", lens[k], buf[4]);
+        CHECK(srb.DataTransferLength == want, "INQUIRY %u: DataTransferLength %u, the data is %u",
+              lens[k], (unsigned)srb.DataTransferLength, want);
+        CHECK(memcmp(buf, ref, sizeof ref) == 0, "INQUIRY %u: data differs from INQUIRY 36",
+              lens[k]);
+        CHECK(buf[lens[k]] == 0x5A, "INQUIRY %u: byte past the buffer written", lens[k]);
+    }
+    check_disk_matches_file(10, 3, "READ(10) after the underruns");
+    no_violations();
+}
+
+int main(int argc, char **argv)
+{
+    const char *firmware = argc > 2 ? argv[2] : "build/fw/softhba_fw.hex";
+    const char *dir = argc > 3 ? argv[3] : "build/e2e-srb";
+    int dma = 1, single = 1;
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]]\n");
+        return 2;
+    }
+    case_name = argv[1];
+    if (!strcmp(case_name, "abort-read-demand") || !strcmp(case_name, "underrun"))
+        single = 0;
+    if (!strcmp(case_name, "reset-bus-hw") || !strcmp(case_name, "autosense")) {
+        dma = 5;
+        single = 0;
+    }
+    if (strcmp(case_name, "abort-read-single") && strcmp(case_name, "abort-write-single") &&
+        strcmp(case_name, "abort-read-demand") && strcmp(case_name, "reset-bus-srb") &&
+        strcmp(case_name, "reset-bus-hw") && strcmp(case_name, "timeout") &&
+        strcmp(case_name, "autosense") && strcmp(case_name, "underrun") &&
+        strcmp(case_name, "underrun-dma16")) {
+        fprintf(stderr, "srb-test: unknown case '%s'\n", case_name);
+        return 2;
+    }
+    if (!strcmp(case_name, "underrun-dma16")) {
+        dma = 5;
+        single = 0;
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "srb-test: %s: %s\n", dir, strerror(errno));
+        return 126;
+    }
+    make_image(dir);
+    boot(firmware, dma, single);
+
+    if (!strcmp(case_name, "abort-read-single"))
+        case_abort_read(0);
+    else if (!strcmp(case_name, "abort-read-demand"))
+        case_abort_read(1);
+    else if (!strcmp(case_name, "abort-write-single"))
+        case_abort_write();
+    else if (!strcmp(case_name, "reset-bus-srb"))
+        case_reset_bus_srb();
+    else if (!strcmp(case_name, "reset-bus-hw"))
+        case_reset_bus_hw();
+    else if (!strcmp(case_name, "timeout"))
+        case_timeout();
+    else if (!strcmp(case_name, "autosense"))
+        case_autosense();
+    else
+        case_underrun();
+
+    fprintf(stderr, "ok: srb-test %s (%.3f ms simulated, %.1f M cycles)\n", case_name,
+            cosim_now_ps() / 1e9, cosim_cycles() / 1e6);
+    close(sys.fd);
+    portdrv_shutdown();
+    cosim_shutdown();
+    sd_card_close(sys.sd);
+    unlink(sys.image);
+    return 0;
+}

@@ -1,0 +1,11 @@
+# build/sim/srb-test: end-to-end SRB tests (abort, bus reset, timeout,
+# auto-sense, underrun) on the same parts as softhba-sim, driven through the
+# port driver emulation (tests/e2e/srb_test.c, tests/suites/80-e2e.list).
+SRBT_PROGRAM := $(BUILD)/sim/srb-test
+SRBT_SRCS := tests/e2e/srb_test.c sim/pc/pc.c sim/sdcard/sd_card_model.c sim/sdcard/sd_card_cosim.c \
+             sim/portdrv/portdrv.c sim/portdrv/class_layer.c host_driver/softhba.c
+SRBT_CFLAGS := -Isim/portdrv/include -Isim/portdrv -Isim/pc -Isim/sdcard -Ihost_driver
+
+$(eval $(call HARNESS_PROGRAM,$(SRBT_PROGRAM),$(SRBT_SRCS),$(SRBT_CFLAGS)))
+ALL += $(SRBT_PROGRAM)
+C_LINT_SRCS += tests/e2e/srb_test.c
