@@ -8,7 +8,10 @@
 # which gives $(FW_DIR)/NAME.elf, .bin, .hex ($readmemh image, RAM-sized), .map
 # and .size (the RAM budget, also printed).  A program whose code + data + bss
 # + stack reserve does not fit the RAM fails to link, saying by how many bytes.
-# Per-program extra C flags: FW_CFLAGS_NAME.
+# Per-program extra C flags: FW_CFLAGS_NAME.  Per-program stack reserve in
+# bytes (instead of the SoC's SHBA_SOC_STACK_RESERVE): FW_STACK_RESERVE_NAME,
+# for a program whose stack depth has been measured (crt0 paints the stack;
+# shba_stack_peak() reads the high-water mark).
 
 FW_DIR := $(BUILD)/fw
 FW_CC := riscv64-unknown-elf-gcc
@@ -52,11 +55,13 @@ $(FW_DIR)/obj/$(1)/%.o: %.S
 
 -include $$(FW_OBJS_$(1):.o=.d)
 
+FW_RESERVE_$(1) = $$(or $$(FW_STACK_RESERVE_$(1)),$(FW_STACK_RESERVE_DEC))
+
 $(FW_DIR)/$(1).elf: $$(FW_OBJS_$(1)) $(FW_DIR)/link.ld
 	@mkdir -p $$(@D)
-	@$$(FW_CC) $$(FW_LDFLAGS) -Wl,-Map=$(FW_DIR)/$(1).map $$(FW_OBJS_$(1)) -o $$@ || \
-	  { echo "firmware $(1): link failed (a RAM overflow above says by how many bytes; the RAM is $(FW_RAM_BYTES_DEC) bytes with $(FW_STACK_RESERVE_DEC) kept for the stack)" >&2; exit 1; }
-	@$$(FW_SIZE_TOOL) -A $$@ | python3 firmware/tools/fw_size.py $(1) $(FW_RAM_BYTES) $(FW_STACK_RESERVE) | tee $(FW_DIR)/$(1).size
+	@$$(FW_CC) $$(FW_LDFLAGS) -Wl,--defsym=__stack_reserve=$$(FW_RESERVE_$(1)) -Wl,-Map=$(FW_DIR)/$(1).map $$(FW_OBJS_$(1)) -o $$@ || \
+	  { echo "firmware $(1): link failed (a RAM overflow above says by how many bytes; the RAM is $(FW_RAM_BYTES_DEC) bytes with $$(FW_RESERVE_$(1)) kept for the stack)" >&2; exit 1; }
+	@$$(FW_SIZE_TOOL) -A $$@ | python3 firmware/tools/fw_size.py $(1) $(FW_RAM_BYTES) $$(FW_RESERVE_$(1)) | tee $(FW_DIR)/$(1).size
 
 $(FW_DIR)/$(1).bin: $(FW_DIR)/$(1).elf
 	$$(FW_OBJCOPY) -O binary $$< $$@

@@ -37,8 +37,9 @@ void card_init(struct card *c);
 uint32_t card_serial(const struct card *c);
 /* HSTATUS bits the firmware owns. */
 void card_hstatus(struct card *c, uint32_t set, uint32_t clear);
-/* Around scsi_execute(): open and close the data phase of a command block. */
-void card_begin(struct card *c, const uint8_t *block);
+/* Around scsi_execute(): open and close the data phase of a command block
+ * (its data length and flags). */
+void card_begin(struct card *c, uint32_t len, unsigned flags);
 void card_end(struct card *c);
 
 #endif

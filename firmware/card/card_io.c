@@ -116,12 +116,9 @@ uint32_t card_serial(const struct card *c)
                                (uint32_t)p[2] << 8 | p[3] : 0u;
 }
 
-void card_begin(struct card *c, const uint8_t *block)
+void card_begin(struct card *c, uint32_t len, unsigned flags)
 {
-    uint32_t len = 0;
-    for (unsigned i = 0; i < 4; i++)
-        len |= (uint32_t)block[SHBA_HOST_CMD_DATA_LEN + i] << (8 * i);
-    int in = (block[SHBA_HOST_CMD_FLAGS] & SHBA_HOST_CMD_FLAG_DATA_IN) != 0;
+    int in = (flags & SHBA_HOST_CMD_FLAG_DATA_IN) != 0;
     /* The FIFO rests in the card-to-host direction with nothing in it, so no
      * host data-out could enter it before this point: XFER_DONE counts from 0. */
     mmio_write32(HIF(XFER_DONE), 0);
@@ -148,20 +145,28 @@ static void op_start(struct card *c)
     c->stall_sig = ~0u;
 }
 
-static unsigned op_medium(void *ctx, uint64_t *blocks)
+/* A card that failed or was pulled: try to initialise it again (a card
+ * inserted or fixed since). */
+__attribute__((noinline)) static unsigned medium_retry(struct card *c, uint64_t *blocks)
 {
-    struct card *c = ctx;
-    if (!c->sd.initialized) {
-        /* a card inserted (or fixed) since: try again */
-        c->sd_err = sd_init(&c->sd);
-        card_hstatus(c, c->sd_err != SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0,
-                     c->sd_err == SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0);
-    }
+    c->sd_err = sd_init(&c->sd);
+    card_hstatus(c, c->sd_err != SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0,
+                 c->sd_err == SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0);
     if (c->sd.initialized) {
         *blocks = c->sd.blocks;
         return SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY;
     }
     return c->sd_err == SD_ERR_NO_CARD ? 0u : SCSI_MEDIUM_PRESENT;
+}
+
+/* A leaf when the card is up: every medium command passes here. */
+static unsigned op_medium(void *ctx, uint64_t *blocks)
+{
+    struct card *c = ctx;
+    if (!c->sd.initialized)
+        return medium_retry(c, blocks);
+    *blocks = c->sd.blocks;
+    return SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY;
 }
 
 static enum scsi_io op_send(void *ctx, const uint8_t *buf, uint32_t len)
@@ -211,11 +216,13 @@ static enum scsi_io op_receive(void *ctx, uint8_t *buf, uint32_t len)
 static enum scsi_io op_read_blocks(void *ctx, uint32_t lba, uint32_t count, uint32_t *done)
 {
     struct card *c = ctx;
-    uint32_t base = c->xfer.moved;
     op_start(c);
-    c->need = base + count * SCSI_BLOCK_SIZE;
-    enum scsi_io e = from_sd(c, sd_read_blocks(&c->sd, lba, count));
-    uint32_t good = c->sd.blocks_done;
+    c->need = c->xfer.moved + count * SCSI_BLOCK_SIZE;
+    /* Only c and done live across the call: fewer registers to save before
+     * the SD command goes out. */
+    int sd = sd_read_blocks(&c->sd, lba, count);
+    uint32_t base = c->xfer.moved, good = c->sd.blocks_done;
+    enum scsi_io e = from_sd(c, sd);
     /* Deliver what the card read well before reporting anything. */
     enum scsi_io w = wait_moved(c, base + good * SCSI_BLOCK_SIZE);
     if (e == SCSI_IO_OK)

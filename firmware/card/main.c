@@ -38,20 +38,25 @@ uintptr_t shba_trap(uint32_t mcause, uintptr_t mepc, uint32_t mtval, struct shba
 
 static void run_command(void)
 {
-    uint8_t block[SHBA_HOST_CMD_BLOCK_LEN];
+    /* Words, so that the data length (bytes 4..7, little-endian like the
+     * CPU) is one load. */
+    uint32_t words[SHBA_HOST_CMD_BLOCK_LEN / 4];
+    uint8_t *block = (uint8_t *)words;
     uint8_t out[SHBA_HOST_RES_BLOCK_LEN];
     struct scsi_result res;
 
-    /* The mailbox has one byte per word: copy it four bytes a turn (the loop
-     * overhead costs as much as the reads on this CPU). */
+    /* The mailbox has one byte per word.  A CDB of up to 10 bytes ends at
+     * byte 17: the rest is read only for longer ones (or a bad length, which
+     * validation refuses after looking at its first 10 bytes). */
     const volatile uint32_t *mbox = (const volatile uint32_t *)HIF(CMD);
-    for (unsigned i = 0; i < SHBA_HOST_CMD_BLOCK_LEN; i += 4) {
+    unsigned end = SHBA_HOST_CMD_CDB + 10;
+    for (unsigned i = 0; i < end; i += 2) {
         block[i] = (uint8_t)mbox[i];
         block[i + 1] = (uint8_t)mbox[i + 1];
-        block[i + 2] = (uint8_t)mbox[i + 2];
-        block[i + 3] = (uint8_t)mbox[i + 3];
+        if (i == 2 && block[SHBA_HOST_CMD_CDB_LEN] > 10)
+            end = SHBA_HOST_CMD_BLOCK_LEN;
     }
-    card_begin(&card, block);
+    card_begin(&card, words[SHBA_HOST_CMD_DATA_LEN / 4], block[SHBA_HOST_CMD_FLAGS]);
     scsi_execute(&disk, block, &res);
     card_end(&card);
     unsigned n = scsi_result_encode(&res, out);
@@ -59,6 +64,24 @@ static void run_command(void)
         mmio_write32(HIF(RESULT) + 4u * i, out[i]);
     mmio_write32(HIF(POST), SHBA_HOSTIF_POST_CMD_DONE);
 }
+
+#ifdef CARD_STACK_WATCH
+/* Diagnostic build (build/fw/softhba_fw_stack): after every command, say
+ * on the console when the stack has gone deeper than ever before. */
+static void stack_watch(void)
+{
+    static uint32_t peak;
+    uint32_t now = shba_stack_peak();
+    if (now > peak) {
+        peak = now;
+        put_str("stack peak ");
+        put_hex(now);
+        shba_uart_putc('\n');
+    }
+}
+#else
+static void stack_watch(void) {}
+#endif
 
 int main(void)
 {
@@ -78,6 +101,7 @@ int main(void)
     put_hex(card.sd.blocks);
     shba_uart_putc('\n');
 
+    stack_watch();
     card_hstatus(&card, SHBA_HOSTIF_HSTATUS_READY, 0);
     mmio_write32(HIF(POST), SHBA_HOSTIF_POST_RESET_DONE);
 
@@ -86,6 +110,7 @@ int main(void)
         if (ev & SHBA_HOSTIF_EVENTS_START) {
             mmio_write32(HIF(EVENTS), SHBA_HOSTIF_EVENTS_START);
             run_command();
+            stack_watch();
         } else if (ev != 0) {
             /* ABORT, ARM or SEG_END with no command: a late ABORT of a
              * command already done, or a host error.  Drop them so that

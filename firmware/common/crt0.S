@@ -1,6 +1,8 @@
 /* softhba firmware start-up: the CPU resets to RAM_BASE, where this sits
  * (.text.start is placed first by link.ld.S). */
 
+#include "soc.h"
+
     .section .text.start, "ax", @progbits
     .globl _start
 _start:
@@ -21,12 +23,21 @@ _start:
     addi    t0, t0, 4
     j       1b
 2:
+    /* Paint the rest of the RAM (free bytes and the stack) with
+     * SHBA_STACK_PAINT, so that a firmware can find how deep its stack has
+     * ever reached (the lowest word no longer painted). */
+    li      t2, SHBA_STACK_PAINT
+3:  bgeu    t0, sp, 4f
+    sw      t2, 0(t0)
+    addi    t0, t0, 4
+    j       3b
+4:
     li      a0, 0
     li      a1, 0
     call    main
     /* exit() flushes stdio and ends in _exit (runtime.c): SIMCTRL EXIT. */
     call    exit
-3:  j       3b
+5:  j       5b
 
 /* Trap entry: save the caller-saved registers, call the C handler
  * shba_trap(mcause, mepc, mtval, frame), resume at the address it returns.

@@ -5,7 +5,8 @@
  * Everything lives in the one block RAM: the $readmemh/icebram image holds
  * .text, .rodata, .data and .tdata in place (nothing is copied at start-up);
  * crt0 clears .tbss and .bss.  The stack grows down from the end of RAM; the
- * .stack section reserves SHBA_SOC_STACK_RESERVE bytes for it so that a
+ * .stack section reserves SHBA_SOC_STACK_RESERVE bytes (or the program's
+ * own __stack_reserve) for it so that a
  * program too big for the RAM fails to link ("region `ram' overflowed by N
  * bytes"). */
 #include "softhba_regs.h"
@@ -62,12 +63,15 @@ SECTIONS
         __bss_end = .;
     } > ram
 
+    /* A program may keep a reserve of its own, measured for it
+     * (firmware.mk: FW_STACK_RESERVE_NAME, passed as --defsym). */
+    PROVIDE(__stack_reserve = SHBA_SOC_STACK_RESERVE);
     __stack_top = ORIGIN(ram) + LENGTH(ram);
     PROVIDE(__heap_start = __bss_end);
-    PROVIDE(__heap_end = __stack_top - SHBA_SOC_STACK_RESERVE);
+    PROVIDE(__heap_end = __stack_top - __stack_reserve);
 
     .stack (NOLOAD) : {
-        . = . + SHBA_SOC_STACK_RESERVE;
+        . = . + __stack_reserve;
     } > ram
 
     /DISCARD/ : {

@@ -89,3 +89,14 @@ __attribute__((weak)) uintptr_t shba_trap(uint32_t mcause, uintptr_t mepc, uint3
            (unsigned long)mcause, (unsigned long)mepc, (unsigned long)mtval);
     shba_sim_exit(SHBA_TRAP_EXIT_CODE);
 }
+
+uint32_t shba_stack_peak(void)
+{
+    extern uint32_t __bss_end[], __stack_top[];
+    /* Addresses as integers: the two symbols bound one region the linker
+     * script made, which C cannot say. */
+    uintptr_t a = (uintptr_t)__bss_end, top = (uintptr_t)__stack_top;
+    while (a < top && *(const volatile uint32_t *)a == SHBA_STACK_PAINT)
+        a += 4;
+    return (uint32_t)(top - a);
+}

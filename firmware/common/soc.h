@@ -3,6 +3,11 @@
 #ifndef SHBA_SOC_H
 #define SHBA_SOC_H
 
+/* crt0 paints the RAM between the end of .bss and the stack top with this
+ * word at start-up; shba_stack_peak() finds the lowest word changed since. */
+#define SHBA_STACK_PAINT 0x5AC3A55C
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 #include "mmio.h"
 #include "softhba_regs.h"
@@ -40,5 +45,12 @@ uintptr_t shba_trap(uint32_t mcause, uintptr_t mepc, uint32_t mtval,
 #define SHBA_MCAUSE_INTERRUPT 0x80000000u
 #define SHBA_IRQ_TIMER 7u
 #define SHBA_IRQ_EXTERNAL 11u
+
+/* The deepest the stack has reached since start-up, in bytes below the top
+ * of RAM (exact to the word, as long as no code stored the paint word
+ * itself).  Scans the painted area: a few thousand cycles, for diagnostics. */
+uint32_t shba_stack_peak(void);
+
+#endif /* __ASSEMBLER__ */
 
 #endif

@@ -112,17 +112,25 @@ static int io_fail(struct scsi_dev *d, enum scsi_io io, uint32_t lba)
     return check_info(d, s[0], s[1], s[2], lba);
 }
 
-/* Medium needed by the command: NOT READY / DATA PROTECT, or 0 and *blocks. */
-static int need_medium(struct scsi_dev *d, int write, uint64_t *blocks)
+/* The sense for what medium() reported: NOT READY / DATA PROTECT, or 0. */
+__attribute__((noinline)) static int medium_sense(struct scsi_dev *d, int write, unsigned m,
+                                                  uint64_t blocks)
 {
-    unsigned m = d->ops->medium(d->ctx, blocks);
     if (!(m & SCSI_MEDIUM_PRESENT))
         return check(d, SCSI_SK_NOT_READY, 0x3A, 0);
-    if (!(m & SCSI_MEDIUM_READY) || *blocks == 0)
+    if (!(m & SCSI_MEDIUM_READY) || blocks == 0)
         return check(d, SCSI_SK_NOT_READY, 0x04, 0);
     if (write && (m & SCSI_MEDIUM_WPROTECT))
         return check(d, SCSI_SK_DATA_PROTECT, 0x27, 0);
     return 0;
+}
+
+/* Medium needed by the command: NOT READY / DATA PROTECT, or 0 and *blocks. */
+static int need_medium(struct scsi_dev *d, int write, uint64_t *blocks)
+{
+    *blocks = 0;    /* medium() sets it only for a ready medium */
+    unsigned m = d->ops->medium(d->ctx, blocks);
+    return medium_sense(d, write, m, *blocks);
 }
 
 /* LOGICAL BLOCK ADDRESS OUT OF RANGE when lba..lba+count-1 is not on the medium. */
@@ -386,21 +394,21 @@ static int cmd_mode_select(struct scsi_dev *d, const uint8_t *cdb)
 
 /* ---- block commands ---- */
 
-__attribute__((noinline)) static int cmd_read_write(struct scsi_dev *d, const uint8_t *cdb)
+/* The transfer of a decoded READ/WRITE: medium and range checks, then the
+ * blocks.  One out-of-line copy serves cmd_read_write() and the fast path
+ * in scsi_execute(). */
+__attribute__((noinline)) static int do_read_write(struct scsi_dev *d, int write, uint32_t lba,
+                                                   uint32_t count)
 {
-    uint32_t lba, count, done = 0;
-    uint64_t blocks;
-    int write = cdb[0] == OP_WRITE6 || cdb[0] == OP_WRITE10, rc;
-    if (cdb[0] == OP_READ6 || cdb[0] == OP_WRITE6) {
-        lba = (uint32_t)(cdb[1] & 0x1F) << 16 | be16(cdb + 2);
-        count = cdb[4] ? cdb[4] : 256;
-    } else {
-        if (cdb[1] & 0xE1)
-            return bad_cdb(d, 1); /* RD/WRPROTECT without protection, RELADR */
-        lba = be32(cdb + 2);
-        count = be16(cdb + 7);
-    }
-    if ((rc = need_medium(d, write, &blocks)) != 0 || (rc = range(d, lba, count, blocks)) != 0)
+    uint32_t done = 0;
+    uint64_t blocks = 0;
+    int rc;
+    /* need_medium() spelled out: a ready card costs one test here. */
+    unsigned m = d->ops->medium(d->ctx, &blocks);
+    if ((m & (SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY)) != (SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY) ||
+        (write && (m & SCSI_MEDIUM_WPROTECT)) || blocks == 0)
+        return medium_sense(d, write, m, blocks);
+    if ((rc = range(d, lba, count, blocks)) != 0)
         return rc;
     if (count == 0)
         return SCSI_STATUS_GOOD;
@@ -413,6 +421,21 @@ __attribute__((noinline)) static int cmd_read_write(struct scsi_dev *d, const ui
     if (io != SCSI_IO_OK)
         return io_fail(d, io, lba + done);
     return SCSI_STATUS_GOOD;
+}
+
+static int cmd_read_write(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint32_t lba, count;
+    if (cdb[0] == OP_READ6 || cdb[0] == OP_WRITE6) {
+        lba = (uint32_t)(cdb[1] & 0x1F) << 16 | be16(cdb + 2);
+        count = cdb[4] ? cdb[4] : 256;
+    } else {
+        if (cdb[1] & 0xE1)
+            return bad_cdb(d, 1); /* RD/WRPROTECT without protection, RELADR */
+        lba = be32(cdb + 2);
+        count = be16(cdb + 7);
+    }
+    return do_read_write(d, cdb[0] & 0x02, lba, count); /* WRITE(6) 0x0A, WRITE(10) 0x2A */
 }
 
 static int cmd_verify(struct scsi_dev *d, const uint8_t *cdb)
@@ -686,36 +709,39 @@ void scsi_reset(struct scsi_dev *dev)
  * enough data length, target and LUN 0, no unit attention, no bits the
  * general way would refuse.  Such a block passes validate() and dispatch()
  * unchanged, so it may skip them (their table scan and switch cost more than
- * the SD command itself); anything else goes the general way. */
+ * the SD command itself); anything else goes the general way.  The checks
+ * are ordered cheapest first and need no shifts but the block count's. */
 static int plain_rw10(const struct scsi_dev *d, const uint8_t *blk, uint32_t data_len)
 {
     const uint8_t *cdb = blk + SHBA_HOST_CMD_CDB;
-    unsigned flags = (cdb[0] & 0x02) ? SHBA_HOST_CMD_FLAG_DATA_OUT : SHBA_HOST_CMD_FLAG_DATA_IN;
-    return (cdb[0] & 0xFD) == OP_READ10 && blk[SHBA_HOST_CMD_CDB_LEN] == 10 &&
-           blk[SHBA_HOST_CMD_FLAGS] == flags && blk[SHBA_HOST_CMD_TARGET] == 0 &&
-           blk[SHBA_HOST_CMD_LUN] == 0 && !d->ua && !(cdb[1] & 0xE1) && !(cdb[9] & 0x05) &&
-           data_len >= be16(cdb + 7) * SCSI_BLOCK_SIZE;
+    unsigned op = cdb[0];
+    unsigned flags = (op & 0x02) ? SHBA_HOST_CMD_FLAG_DATA_OUT : SHBA_HOST_CMD_FLAG_DATA_IN;
+    return (op & 0xFD) == OP_READ10 && blk[SHBA_HOST_CMD_CDB_LEN] == 10 &&
+           blk[SHBA_HOST_CMD_FLAGS] == flags &&
+           (blk[SHBA_HOST_CMD_TARGET] | blk[SHBA_HOST_CMD_LUN] | d->ua) == 0 &&
+           !(cdb[1] & 0xE1) && !(cdb[9] & 0x05) &&
+           data_len / SCSI_BLOCK_SIZE >= be16(cdb + 7);
 }
 
 void scsi_execute(struct scsi_dev *d, const uint8_t *blk, struct scsi_result *res)
 {
     const uint8_t *p = blk + SHBA_HOST_CMD_DATA_LEN;
-    uint32_t data_len = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                        (uint32_t)p[3] << 24;
+    uint32_t data_len = (((uint32_t)p[3] << 8 | p[2]) << 8 | p[1]) << 8 | p[0];
+    const uint8_t *cdb = blk + SHBA_HOST_CMD_CDB;
     int rc;
     d->data_len = data_len;
     d->moved = 0;
     if (plain_rw10(d, blk, data_len)) {
         d->sense[0] = 0; /* as dispatch() does for a new command */
-        rc = cmd_read_write(d, blk + SHBA_HOST_CMD_CDB);
+        uint32_t lba = ((((uint32_t)cdb[2] << 8 | cdb[3]) << 8 | cdb[4]) << 8) | cdb[5];
+        rc = do_read_write(d, cdb[0] & 0x02, lba, (uint32_t)cdb[7] << 8 | cdb[8]);
     } else {
         unsigned dir = DIR_NONE;
         uint32_t len = 0;
-        int exact = 0, known = plan(blk + SHBA_HOST_CMD_CDB, &dir, &len, &exact);
+        int exact = 0, known = plan(cdb, &dir, &len, &exact);
         unsigned hs = validate(blk, data_len, known, dir, len, exact);
         rc = hs ? HOST_ERR | (int)hs
-                : dispatch(d, blk + SHBA_HOST_CMD_CDB, blk[SHBA_HOST_CMD_CDB_LEN],
-                           blk[SHBA_HOST_CMD_LUN] == 0, known);
+                : dispatch(d, cdb, blk[SHBA_HOST_CMD_CDB_LEN], blk[SHBA_HOST_CMD_LUN] == 0, known);
     }
     /* Every field is set (no memset): the sense bytes only count with
      * sense_len, and they are copied only for CHECK CONDITION. */

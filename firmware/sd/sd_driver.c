@@ -80,35 +80,47 @@ static void deselect_card(void)
     (void)xfer(0xFF);        /* the card releases MISO after a clock with CS high */
 }
 
-/* Send a command (CS already low) and return R1 (0xFF: no answer, or the
- * card stayed busy).  The engine sends the frame with its CRC7 and polls
- * for R1 itself (SEND in docs/sd.md); `send` holds the SEND flags. */
-static uint8_t command_once(uint32_t send, uint32_t arg)
+/* Start a command (CS already low): the engine sends the frame with its
+ * CRC7 and then polls for R1 by itself (SEND in docs/sd.md); `send` holds
+ * the SEND flags and index. */
+static void command_start(uint32_t send, uint32_t arg)
 {
-
     sd_hw_write(SHBA_SD_ARG, arg);
     sd_hw_write(SHBA_SD_SEND, send);
-    uint8_t r1 = rx_byte();
-
-    return r1;
 }
 
-/* A command with the retries that are safe: no answer or a CRC error means
- * the card did not act on it.  Every command but the first CMD0 waits for
- * the card to end busy first. */
-static uint8_t command(struct sd_dev *dev, uint8_t idx, uint32_t arg)
+/* Send a command and return R1 (0xFF: no answer, or the card stayed busy). */
+static uint8_t command_once(uint32_t send, uint32_t arg)
 {
-    uint32_t send = SHBA_SD_SEND_WAIT_READY | idx | (idx == 12 ? SHBA_SD_SEND_STUFF : 0u);
-    uint8_t r1 = R1_NONE;
-    for (int attempt = 0; attempt < CMD_RETRIES; attempt++) {
-        if (attempt)
-            dev->retries++;
+    command_start(send, arg);
+    return rx_byte();
+}
+
+/* SEND flags for a command: every command but the first CMD0 waits for the
+ * card to end busy first; CMD12 needs a stuff byte. */
+static uint32_t send_flags(uint8_t idx)
+{
+    return SHBA_SD_SEND_WAIT_READY | idx | (idx == 12 ? SHBA_SD_SEND_STUFF : 0u);
+}
+
+/* R1 of a command already started, with the retries that are safe: no
+ * answer or a CRC error means the card did not act on it. */
+static uint8_t command_finish(struct sd_dev *dev, uint32_t send, uint32_t arg)
+{
+    uint8_t r1 = rx_byte();
+    for (int attempt = 1; attempt < CMD_RETRIES && (r1 == R1_NONE || (r1 & R1_CRC_ERR)); attempt++) {
+        dev->retries++;
         r1 = command_once(send, arg);
-        if (r1 != R1_NONE && !(r1 & R1_CRC_ERR))
-            break;
     }
     dev->last_r1 = r1;
     return r1;
+}
+
+static uint8_t command(struct sd_dev *dev, uint8_t idx, uint32_t arg)
+{
+    uint32_t send = send_flags(idx);
+    command_start(send, arg);
+    return command_finish(dev, send, arg);
 }
 
 static uint8_t app_command(struct sd_dev *dev, uint8_t idx, uint32_t arg)
@@ -332,20 +344,29 @@ static int check_range(const struct sd_dev *dev, uint32_t lba, uint32_t count)
     return SD_OK;
 }
 
-int sd_read_blocks(struct sd_dev *dev, uint32_t lba, uint32_t count)
+/* The read of sd_read_blocks(); `started`: its first CMD17/18 is on the
+ * wire already (the card was ready and the range good). */
+__attribute__((noinline)) static int read_run(struct sd_dev *dev, uint32_t lba, uint32_t count,
+                                              int started)
 {
-    dev->blocks_done = 0;
-    int e = ensure_init(dev);
-    if (e != SD_OK)
-        return e;
-    if ((e = check_range(dev, lba, count)) != SD_OK)
-        return e;
+    int e;
+    if (!started) {
+        if ((e = ensure_init(dev)) != SD_OK)
+            return e;
+        if ((e = check_range(dev, lba, count)) != SD_OK)
+            return e;
+    }
     int timeouts = 0;
     while (dev->blocks_done < count) {
         uint32_t at = lba + dev->blocks_done, n = count - dev->blocks_done;
         int multi = n > 1;
-        select_card(0);
-        uint8_t r1 = command(dev, multi ? 18 : 17, dev->sdhc ? at : at * 512u);
+        uint32_t send = send_flags(multi ? 18 : 17), arg = dev->sdhc ? at : at * 512u;
+        if (!started) {
+            select_card(0);
+            command_start(send, arg);
+        }
+        started = 0;
+        uint8_t r1 = command_finish(dev, send, arg);
         if (r1 != 0) {
             e = r1_error(dev, r1);
             break;
@@ -375,6 +396,19 @@ int sd_read_blocks(struct sd_dev *dev, uint32_t lba, uint32_t count)
     }
     deselect_card();
     return e;
+}
+
+int sd_read_blocks(struct sd_dev *dev, uint32_t lba, uint32_t count)
+{
+    dev->blocks_done = 0;
+    /* The usual case puts the command on the wire first (no registers to
+     * save on the way); read_run() sets itself up while the card answers. */
+    int started = dev->initialized && check_range(dev, lba, count) == SD_OK;
+    if (started) {
+        select_card(0);
+        command_start(send_flags(count > 1 ? 18 : 17), dev->sdhc ? lba : lba * 512u);
+    }
+    return read_run(dev, lba, count, started);
 }
 
 int sd_write_blocks(struct sd_dev *dev, uint32_t lba, uint32_t count)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The card firmware image as built by `make all`: it fits the RAM with the
+# The card firmware image as built by `make all`: it fits the RAM with its
 # stack reserve, starts at the RAM base with _start, carries the pieces it
 # must (command loop, SCSI layer, SD driver, its own trap handler) and not
 # picolibc's printf, and its .hex is the RAM-sized image card-run/icebram take.
@@ -12,8 +12,11 @@ fail() { echo "card-fw-size: $*" >&2; exit 1; }
 [ -f "$elf" ] && [ -f "$hex" ] || fail "missing $elf or $hex (run make all)"
 val() { printf '%d' "$(sed -n "s/.*define $1 \(0x[0-9a-f]*\)u.*/\1/p" "$regs")"; }
 ram=$(val SHBA_SOC_RAM_SIZE)
-reserve=$(val SHBA_SOC_STACK_RESERVE)
 base=$(val SHBA_SOC_RAM_BASE)
+# The stack reserve the image was linked with (its .stack section: the
+# measured one, FW_STACK_RESERVE_softhba_fw in firmware/card/card_fw.mk).
+reserve=$(riscv64-unknown-elf-size -A "$elf" | awk '$1 == ".stack" {print $2}')
+[ -n "$reserve" ] && [ "$reserve" -ge 512 ] || fail "stack reserve '${reserve}' missing or under 512 bytes"
 
 read -r text data bss < <(riscv64-unknown-elf-size -A "$elf" | awk '
   $1 ~ /^\.(text|rodata)$/ {t += $2} $1 ~ /^\.(data|tdata)$/ {d += $2}

@@ -218,6 +218,17 @@ static void setup(const char *name)
 
 static void teardown(void)
 {
+    /* CARDPROTO_CONSOLE=FILE: append the card's console to FILE (the stack
+     * measurement, tests/card/stack_peak.sh, reads it). */
+    const char *cpath = getenv("CARDPROTO_CONSOLE");
+    if (cpath && *cpath) {
+        pc_idle_ps(pc, 5 * MS);     /* let the last console line out */
+        size_t len;
+        const char *text = uart_sink_text(console, &len);
+        FILE *f = fopen(cpath, "a");
+        if (!f || (len && fwrite(text, 1, len, f) != len) || fclose(f) != 0)
+            fprintf(stderr, "cannot write %s\n", cpath);
+    }
     sd_card_close(sd);
     pc_destroy(pc);
     cosim_shutdown();
