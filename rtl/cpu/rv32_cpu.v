@@ -10,16 +10,24 @@
 // taken when a fetch completes: the fetched word is dropped and the handler is
 // fetched instead, so mepc is simply the address of the dropped instruction.
 //
-// Timing: every control bit in EXECUTE comes straight from a register, the
-// operand muxes are one LUT in front of the single 33-bit adder, branch and
-// jump targets come from a separate pc + imm adder, and no trap depends on
-// the branch comparison: a branch to a misaligned target (rare) registers
-// its condition and decides in S_BRMIS.
+// Timing: every control bit in EXECUTE comes straight from a register
+// (the adder's operand controls are set a cycle ahead), each operand bit is
+// one LUT in front of the single 33-bit adder, and wherever the adder's sum
+// or carry out (compare) meets other sources, the other sources are cut out
+// with (* keep *) so the late signal enters only the last LUT.  A branch
+// puts pc + imm on mem_addr whatever the outcome and decides only mem_valid
+// and the next state: taken fetches at once, not taken spends one cycle in
+// S_NEXT fetching pc + 4.  pc itself is loaded from mem_addr at each fetch.
 //
-// The register file is a 32x32 memory with a registered read: two copies (one
-// per read port), each mapped by yosys onto two SB_RAM40_4K blocks.  The read
-// addresses come straight from mem_rdata in the cycle the instruction arrives;
-// the read data stays in the block RAM output registers until the next fetch,
+// The register file is a 64x32 memory with a registered read: two copies (one
+// per read port), each mapped by yosys onto two SB_RAM40_4K blocks.  Words
+// 33, 36, 37, 39 hold mtvec, mscratch, mepc and mtval, 34 and 38 the high
+// halves of mcycle and minstret (port B reads them in place of rs2 for
+// SYSTEM instructions; a CSR write takes an extra cycle, S_CSRW; trap entry
+// writes mtval and mepc in two cycles; when a counter's low half wraps, the
+// next fetch is dropped and S_CNT adds 1 to the high half).  The read
+// addresses come from mem_rdata in the cycle the instruction arrives; the
+// read data stays in the block RAM output registers until the next fetch,
 // so multi-cycle instructions use rs1/rs2 throughout.
 //
 // Bus: picorv32-style valid/ready (docs/architecture.md).  mem_addr is the byte
@@ -54,6 +62,12 @@ module rv32_cpu #(
     localparam S_PICK  = 6;     // move the wanted result half into hi
     localparam S_FIN   = 7;     // write back hi or -hi
     localparam S_BRMIS = 8;     // branch to a misaligned target: trap if taken
+    localparam S_NEXT  = 9;     // branch not taken: fetch pc + 4
+    localparam S_CSRW  = 10;    // write the CSR (rd was written in EXECUTE)
+    localparam S_IRQ   = 11;    // interrupt: mtval = 0
+    localparam S_TRAP  = 12;    // trap: mepc = pc, fetch mtvec
+    localparam S_CNT   = 13;    // counter high half: word + 1 (then fetch again)
+    localparam NSTATES = 14;
 
     // Major opcodes (instr[6:2])
     localparam [4:0] OPC_LOAD   = 5'b00000;
@@ -81,42 +95,78 @@ module rv32_cpu #(
     // misa: MXL=1 (32 bit), I, and M when enabled.
     localparam [31:0] MISA_VALUE = 32'h4000_0100 | (MUL ? 32'h0000_1000 : 32'h0);
 
-    reg [8:0]  state;
-    reg [31:2] pc;              // FETCH/EXECUTE: this instruction; later: the next one
+    // Register-file words above the 32 integer registers hold four CSRs
+    // (the block RAMs are 256 deep): read through port B, written through
+    // the one write port.  Word 0 (x0) reads 0 for every other CSR.
+    localparam [5:0] RF_MTVEC    = 6'b100_001;
+    localparam [5:0] RF_MEPC     = 6'b100_101;
+    localparam [5:0] RF_MTVAL    = 6'b100_111;
+    localparam [5:0] RF_MCYCLEH  = 6'b100_010;
+    localparam [5:0] RF_MINSTRETH = 6'b100_110;
+
+    reg [NSTATES-1:0] state;
+    reg [31:2] pc;              // the instruction being executed (loaded at each fetch)
     reg [31:0] instr;           // only rd, funct3, instr[30] and the CSR address are used
     reg [31:0] imm;
 
     // ------------------------------------------------------------------
     // Register file: two registered-read copies, written together.
-    reg [31:0] regs_a [0:31];
-    reg [31:0] regs_b [0:31];
+    reg [31:0] regs_a [0:63];
+    reg [31:0] regs_b [0:63];
     reg [31:0] rs1_val;
-    reg [31:0] rs2_val;
+    reg [31:0] rs2_val;         // rs2, or the CSR word for SYSTEM instructions
     reg        rf_we;           // combinational, below
+    reg [5:0]  rf_waddr;
     reg [31:0] rf_wdata;
     wire [4:0] rd = instr[11:7];
 
     integer i;
     initial begin
-        // x0 is never written, so it keeps this value (block RAM initial
-        // contents on the FPGA); the other registers start at 0 as well.
-        for (i = 0; i < 32; i = i + 1) begin
+        // x0 and the CSR words start at 0 (block RAM initial contents on the
+        // FPGA); x0 is never written.
+        for (i = 0; i < 64; i = i + 1) begin
             regs_a[i] = 32'h0;
             regs_b[i] = 32'h0;
         end
     end
 
     wire fetch_done = state[S_FETCH] && mem_ready;
+    wire trap;                  // trap entry (below)
+    wire exec       = state[S_EXEC];
+
+    // Port B address at fetch: rs2, or for SYSTEM (opcode 111xx; the others
+    // are illegal) the CSR word: mtvec, mscratch, mepc (also for mret, whose
+    // "CSR field" is 0x302), mtval; x0 for the CSRs kept in flip-flops.
+    wire [31:0] fw   = mem_rdata;
+    wire [11:0] fcsr = fw[31:20];
+    wire f_sys      = &fw[6:4];
+    wire f_bram_csr = fcsr[11] ? fcsr[7] :                    // mcycleh, minstreth
+                      fcsr[6] ? (!fcsr[2] && fcsr[1:0] != 2'b10) :
+                      (fcsr[1] || (fcsr[2] && fcsr[0]));
+    wire [2:0] f_slot = fcsr[11] ? {fcsr[1], 2'b10} :
+                        {fcsr[6] | fcsr[1], fcsr[6] & fcsr[1], fcsr[0] | fcsr[1]};
+    wire [5:0] f_raddr_b = !f_sys ? {1'b0, fw[24:20]} :
+                           f_bram_csr ? {3'b100, f_slot} : 6'd0;
+
+    reg  rb_trap;               // read mtvec on port B (trap entry), below
+    wire rb_en = fetch_done || rb_trap;
+    // A counter's low half wrapped: at the next fetch, drop the word, read
+    // the high half on port B (and x0 on port A), add 1 in S_CNT.
+    reg  cyc_pend, ins_pend;
+    wire cnt_sel  = (cyc_pend || ins_pend) && !irq_pending;
+    wire cnt_take = fetch_done && cnt_sel;
+    wire [5:0] raddr_b = rb_trap ? RF_MTVEC :
+                         cnt_sel ? (cyc_pend ? RF_MCYCLEH : RF_MINSTRETH) : f_raddr_b;
 
     always @(posedge clk) begin
         if (rf_we) begin
-            regs_a[rd] <= rf_wdata;
-            regs_b[rd] <= rf_wdata;
+            regs_a[rf_waddr] <= rf_wdata;
+            regs_b[rf_waddr] <= rf_wdata;
         end
-        if (fetch_done) begin
-            rs1_val <= regs_a[mem_rdata[19:15]];
-            rs2_val <= regs_b[mem_rdata[24:20]];
-        end
+        if (fetch_done)
+            rs1_val <= regs_a[{1'b0, fw[19:15] & {5{!cnt_sel}}}];
+        if (rb_en)
+            rs2_val <= regs_b[raddr_b];
     end
 
     // ------------------------------------------------------------------
@@ -132,7 +182,6 @@ module rv32_cpu #(
         endcase
     endfunction
 
-    wire [31:0] fw   = mem_rdata;
     wire [4:0]  fopc = fw[6:2];
     wire [2:0]  ff3  = fw[14:12];
     wire [6:0]  ff7  = fw[31:25];
@@ -146,7 +195,7 @@ module rv32_cpu #(
     wire f_ebreak  = fw == 32'h0010_0073;
     wire f_mret    = fw == 32'h3020_0073;
     wire f_wfi     = fw == 32'h1050_0073;
-    wire f_csr_ok  = csr_exists(fw[31:20]) &&
+    wire f_csr_ok  = csr_exists(fcsr) &&
                      !(fw[31:30] == 2'b11 && (ff3[1:0] == 2'b01 || fw[19:15] != 5'd0));
     wire f_slt     = f_alu && ff3[2:1] == 2'b01;
     wire f_shift   = f_alu && ff3[1:0] == 2'b01;
@@ -177,11 +226,12 @@ module rv32_cpu #(
 
     wire ok = f_legal;
     reg d_brmis;                // branch whose target has bit 1 set
-    reg d_load, d_store, d_branch, d_jal, d_jalr, d_auipc, d_csr, d_csr_we, d_mret;
+    reg d_load, d_store, d_branch, d_jalr, d_auipc, d_csr, d_csr_we, d_mret;
     reg d_shift, d_muldiv, d_div;
-    reg d_b_rs2;                // adder operand B is rs2 (else imm)
-    reg d_sub;                  // adder subtracts (sub, slt*, branches)
-    reg d_sgn;                  // signed compare (slt, slti, blt, bge)
+    reg d_csr_bram;             // the CSR lives in the register file (slot d_slot)
+    reg [2:0] d_slot;
+    reg d_addr_sum;             // next bus address from the adder (load, store, jalr)
+    reg d_addr_tgt;             // next fetch at pc + imm (jal, branch)
     reg d_slt;                  // result is the compare bit
     reg d_logic;                // result from the logic unit
     reg [1:0] d_lop;            // logic unit: 00 xor, 10 or, 11 and, 01 pass B (lui)
@@ -189,6 +239,7 @@ module rv32_cpu #(
     reg d_wb_side;              // EXECUTE writes pc+4 / pc+imm / the CSR to rd
     reg d_rd_nz;                // rd != x0
     reg d_exc;                  // illegal, ecall, ebreak, misaligned jal
+    reg d_tval_tgt;             // misaligned jal: mtval = target
     reg [3:0] d_exc_code;
 
     always @(posedge clk) begin
@@ -198,18 +249,18 @@ module rv32_cpu #(
             d_store   <= ok && fopc == OPC_STORE;
             d_branch  <= ok && fopc == OPC_BRANCH && !fw[8];
             d_brmis   <= ok && fopc == OPC_BRANCH && fw[8];   // imm[1]
-            d_jal     <= ok && fopc == OPC_JAL && !fw[21];
             d_jalr    <= ok && fopc == OPC_JALR;
             d_auipc   <= ok && fopc == OPC_AUIPC;
             d_csr     <= ok && f_csr;
             d_csr_we  <= ok && f_csr && (ff3[1:0] == 2'b01 || fw[19:15] != 5'd0);
+            d_csr_bram <= f_bram_csr;
+            d_slot    <= f_slot;
             d_mret    <= ok && f_mret;
             d_shift   <= ok && f_shift;
             d_muldiv  <= ok && f_muldiv;
             d_div     <= ff3[2];
-            d_b_rs2   <= f_op || fopc == OPC_BRANCH;
-            d_sub     <= (f_op && ff7[5] && ff3 == 3'b000) || f_slt || fopc == OPC_BRANCH;
-            d_sgn     <= (f_slt && !ff3[0]) || (fopc == OPC_BRANCH && ff3[2:1] == 2'b10);
+            d_addr_sum <= fopc == OPC_LOAD || fopc == OPC_STORE || fopc == OPC_JALR;
+            d_addr_tgt <= fopc == OPC_JAL || fopc == OPC_BRANCH;
             d_slt     <= f_slt;
             d_logic   <= f_logic || fopc == OPC_LUI;
             d_lop     <= fopc == OPC_LUI ? 2'b01 : {ff3[1], ff3[0]};
@@ -218,6 +269,7 @@ module rv32_cpu #(
                                 (fopc == OPC_JAL && !fw[21]) || f_csr);
             d_rd_nz   <= fw[11:7] != 5'd0;
             d_exc     <= !ok || f_ecall || f_ebreak || f_jal_mis;
+            d_tval_tgt <= ok && f_jal_mis;
             d_exc_code <= !ok      ? EXC_ILLEGAL :
                           f_ecall  ? EXC_ECALL_M :
                           f_ebreak ? EXC_BREAKPOINT : EXC_IADDR_MISALIGN;
@@ -231,6 +283,10 @@ module rv32_cpu #(
                 default:             imm <= {{21{fw[31]}}, fw[30:20]};
             endcase
         end
+        // Trap entry: imm = 0 so that S_TRAP writes mepc = pc through the
+        // pc + imm adder (the write-back needs no pc source of its own).
+        if (trap)
+            imm <= 32'h0;
     end
 
     wire [2:0]  funct3 = instr[14:12];
@@ -242,9 +298,9 @@ module rv32_cpu #(
     // Work registers of the multi-cycle sequences
     reg [31:0] lo;              // shift register; multiplier / quotient bits
     reg [31:0] hi;              // multiply: partial product; divide: remainder (shifted)
+    reg        hi_top;          // divide: remainder bit 31 after the last step
     reg [4:0]  count;
     reg        md_last;         // count == 0 in S_MD
-    reg        md_neg_a;        // divide: the dividend is negative (negate it in S_MDNEG)
     reg        md_neg;          // negate the result in S_FIN
     reg        md_b_inv;        // divide: subtract rs2 (else add it: negative divisor)
     reg        md_b_sgn;        // multiply: rs2 signed; divide: divisor signed
@@ -254,14 +310,49 @@ module rv32_cpu #(
     // ------------------------------------------------------------------
     // The adder: {a_ext, A} + {b_ext, B} + cin, 33 bits.  A is rs1 or hi, B is
     // rs2 or imm, either optionally inverted (cin = 1 then).
-    wire st_md   = MUL && state[S_MD];
-    wire a_hi    = MUL && (state[S_MD] || state[S_FIN]);
-    wire inv_a   = MUL && ((state[S_MDNEG] && md_neg_a) || (state[S_FIN] && md_neg));
-    wire b_rs2   = state[S_EXEC] ? d_b_rs2 : (st_md && (d_div || lo[0]));
-    wire inv_b   = state[S_EXEC] ? d_sub :
-                   (st_md && (d_div ? md_b_inv : (md_sub_last && md_last)));
-    wire a_sgn   = state[S_EXEC] ? d_sgn : (st_md && !d_div && md_b_sgn);
-    wire b_sgn   = state[S_EXEC] ? d_sgn : (st_md && md_b_sgn);
+    // The operand controls are registers, set one cycle ahead for the state
+    // that uses the adder next (EXECUTE, MDNEG, MD, FIN), so each operand bit
+    // is one LUT of (register-file output, hi/imm, two controls).
+    reg a_hi, inv_a, b_rs2, inv_b, a_sgn, b_sgn;
+    wire md_b_sgn_x = d_div ? !funct3[0] : funct3 == 3'b001;
+    always @(posedge clk) begin
+        if (cnt_take) begin                        // -> S_CNT: 0 + word + 1
+            a_hi  <= 1'b0;
+            inv_a <= 1'b0;
+            b_rs2 <= 1'b1;
+            inv_b <= 1'b0;
+            a_sgn <= 1'b0;
+            b_sgn <= 1'b0;
+        end else if (fetch_done) begin             // -> EXECUTE
+            a_hi  <= 1'b0;
+            inv_a <= 1'b0;
+            b_rs2 <= f_op || fopc == OPC_BRANCH;
+            inv_b <= (f_op && ff7[5] && ff3 == 3'b000) || f_slt || fopc == OPC_BRANCH;
+            a_sgn <= (f_slt && !ff3[0]) || (fopc == OPC_BRANCH && ff3[2:1] == 2'b10);
+            b_sgn <= (f_slt && !ff3[0]) || (fopc == OPC_BRANCH && ff3[2:1] == 2'b10);
+        end else if (MUL && exec) begin            // -> MDNEG (div) or MD (mul)
+            a_hi  <= !d_div;
+            inv_a <= d_div && !funct3[0] && rs1_val[31];
+            b_rs2 <= !d_div && rs1_val[0];
+            inv_b <= 1'b0;
+            a_sgn <= !d_div && md_b_sgn_x;
+            b_sgn <= !d_div && md_b_sgn_x;
+        end else if (MUL && (state[S_MDNEG] || state[S_MD])) begin   // -> MD
+            a_hi  <= 1'b1;
+            inv_a <= 1'b0;
+            b_rs2 <= d_div || lo[1];
+            inv_b <= d_div ? md_b_inv : (md_sub_last && count == 5'd1);
+            a_sgn <= !d_div && md_b_sgn;
+            b_sgn <= md_b_sgn;
+        end else if (MUL && state[S_PICK]) begin   // -> FIN
+            a_hi  <= 1'b1;
+            inv_a <= md_neg;
+            b_rs2 <= 1'b0;
+            inv_b <= 1'b0;
+            a_sgn <= 1'b0;
+            b_sgn <= 1'b0;
+        end
+    end
 
     wire [31:0] a_raw = a_hi ? hi : rs1_val;
     wire [31:0] b_raw = b_rs2 ? rs2_val : imm;
@@ -269,7 +360,7 @@ module rv32_cpu #(
     wire [31:0] op_b  = b_raw ^ {32{inv_b}};
     wire        a_ext = (a_sgn && a_raw[31]) ^ inv_a;
     wire        b_ext = (b_sgn && b_raw[31]) ^ inv_b;
-    wire        cin   = inv_a || inv_b;
+    wire        cin   = inv_a || inv_b || state[S_CNT];
     /* verilator lint_off UNUSEDSIGNAL */
     wire [33:0] sum34 = {a_ext, op_a, 1'b1} + {b_ext, op_b, cin};
     /* verilator lint_on UNUSEDSIGNAL */
@@ -285,14 +376,16 @@ module rv32_cpu #(
             default: logic_out = op_b;                     // lui
         endcase
     end
-    wire [31:0] alu_out = d_slt ? {31'h0, lt} : d_logic ? logic_out : sum[31:0];
 
     wire eq = rs1_val == rs2_val;
     wire branch_cond = (funct3[2] ? lt : eq) ^ funct3[0];
-    wire taken = d_branch && branch_cond;
+    // Everything that depends on the compare is "(branch in EXECUTE and
+    // branch_cond) or other terms", the other terms cut out (keep) so that
+    // synthesis puts the compare into the last LUT only.
+    (* keep *) wire ex_branch = exec && d_branch;
 
-    wire [31:2] pc_plus4 = pc + 30'd1;
-    wire [31:0] target   = {pc, 2'b00} + imm;             // jal, branches, auipc
+    wire [31:0] pc4    = {pc + 30'd1, 2'b00};
+    wire [31:0] target = {pc, 2'b00} + imm;                // jal, branches, auipc
 
     // Low address bits straight from rs1 and imm (not through the adder):
     // misalignment gates the trap and many enables.
@@ -305,22 +398,25 @@ module rv32_cpu #(
     wire exc_dyn  = ls_mis || jalr_mis;
     wire exc      = d_exc || exc_dyn;                      // never the branch compare
     reg  brmis_taken;
-    wire ls_go    = (d_load || d_store) && !ls_misaligned;
 
     // Load lanes
     reg  [1:0]  ls_lane;
-    reg  [31:0] load_word;
-    reg  [31:0] load_value;
+    // Only the lanes a legal (aligned) load can use: byte 0 from any lane,
+    // byte 1 from lane 0 or 2, bytes 2-3 only for lw.
+    reg  [7:0]  load_b0;
     always @(*) begin
-        load_word = mem_rdata >> {ls_lane, 3'b000};
-        case (funct3)
-            3'b000:  load_value = {{24{load_word[7]}}, load_word[7:0]};
-            3'b001:  load_value = {{16{load_word[15]}}, load_word[15:0]};
-            3'b100:  load_value = {24'h0, load_word[7:0]};
-            3'b101:  load_value = {16'h0, load_word[15:0]};
-            default: load_value = load_word;
+        case (ls_lane)
+            2'b00:   load_b0 = mem_rdata[7:0];
+            2'b01:   load_b0 = mem_rdata[15:8];
+            2'b10:   load_b0 = mem_rdata[23:16];
+            default: load_b0 = mem_rdata[31:24];
         endcase
     end
+    wire [7:0]  load_b1   = ls_lane[1] ? mem_rdata[31:24] : mem_rdata[15:8];
+    wire        load_sign = !funct3[2] && (funct3[0] ? load_b1[7] : load_b0[7]);
+    wire [31:0] load_value = {funct3[1] ? mem_rdata[31:16] : {16{load_sign}},
+                              funct3[1:0] != 2'b00 ? load_b1 : {8{load_sign}},
+                              load_b0};
 
     // Store data: rs2 stays in the register file's output register.
     always @(*) begin
@@ -332,17 +428,16 @@ module rv32_cpu #(
     end
 
     // ------------------------------------------------------------------
-    // CSRs
+    // CSRs in flip-flops (mtvec, mscratch, mepc, mtval are register-file words)
     reg        mstatus_mie, mstatus_mpie;
     reg        mie_mtie, mie_meie;
-    reg [31:2] mtvec;
-    reg [31:0] mscratch;
-    reg [31:2] mepc;
     reg        mcause_irq;
     reg [3:0]  mcause_code;
-    reg [31:0] mtval;
-    reg [63:0] mcycle;
-    reg [63:0] minstret;
+    reg [31:0] mcycle;          // low halves; the high halves are register-file
+    reg [31:0] minstret;        // words, moved on by S_CNT
+    reg        cnt_ins;
+    wire [32:0] cyc_next = {1'b0, mcycle} + 33'd1;
+    wire [32:0] ins_next = {1'b0, minstret} + 33'd1;         // S_CNT: minstreth (else mcycleh)
     reg        irq_timer_q, irq_external_q;              // registered inputs
 
     // Only legal addresses get here (others trap at decode), so a few
@@ -350,35 +445,31 @@ module rv32_cpu #(
     wire [11:0] csr_addr = instr[31:20];
     wire [31:0] csr_src  = funct3[2] ? imm : rs1_val;
 
-    reg [31:0] csr_rdata;
+    reg [31:0] csr_ff;          // the flip-flop CSRs; 0 for the register-file ones
     always @(*) begin
+        csr_ff = 32'h0;
         if (csr_addr[11]) begin
             if (csr_addr[10] && csr_addr[9])               // F11-F14
-                csr_rdata = csr_addr[2] ? HART_ID : 32'h0;
+                csr_ff = csr_addr[2] ? HART_ID : 32'h0;
             else case ({csr_addr[7], csr_addr[1]})          // B00/B02/B80/B82 (C..)
-                2'b00:   csr_rdata = mcycle[31:0];
-                2'b01:   csr_rdata = minstret[31:0];
-                2'b10:   csr_rdata = mcycle[63:32];
-                default: csr_rdata = minstret[63:32];
+                2'b00:   csr_ff = mcycle;
+                2'b01:   csr_ff = minstret;
+                default: csr_ff = 32'h0;                   // high halves (register file)
             endcase
         end else if (!csr_addr[6]) begin
             case ({csr_addr[2], csr_addr[0]})
-                2'b00:   csr_rdata = {19'h0, 2'b11, 3'b000, mstatus_mpie, 3'b000, mstatus_mie, 3'b000};
-                2'b01:   csr_rdata = MISA_VALUE;
-                2'b10:   csr_rdata = {20'h0, mie_meie, 3'b000, mie_mtie, 7'h0};
-                default: csr_rdata = {mtvec, 2'b00};
+                2'b00:   csr_ff = {19'h0, 2'b11, 3'b000, mstatus_mpie, 3'b000, mstatus_mie, 3'b000};
+                2'b01:   csr_ff = MISA_VALUE;
+                2'b10:   csr_ff = {20'h0, mie_meie, 3'b000, mie_mtie, 7'h0};
+                default: csr_ff = 32'h0;                   // mtvec (register file)
             endcase
         end else if (csr_addr[2]) begin
-            csr_rdata = {20'h0, irq_external_q, 3'b000, irq_timer_q, 7'h0};
-        end else begin
-            case (csr_addr[1:0])
-                2'b00:   csr_rdata = mscratch;
-                2'b01:   csr_rdata = {mepc, 2'b00};
-                2'b10:   csr_rdata = {mcause_irq, 27'h0, mcause_code};
-                default: csr_rdata = mtval;
-            endcase
+            csr_ff = {20'h0, irq_external_q, 3'b000, irq_timer_q, 7'h0};
+        end else if (csr_addr[1:0] == 2'b10) begin
+            csr_ff = {mcause_irq, 27'h0, mcause_code};
         end
     end
+    wire [31:0] csr_rdata = rs2_val | csr_ff;
 
     reg [31:0] csr_wdata;
     always @(*) begin
@@ -388,47 +479,126 @@ module rv32_cpu #(
             default: csr_wdata = csr_rdata & ~csr_src;
         endcase
     end
-    wire csr_we = state[S_EXEC] && d_csr_we;
+    wire csr_we = state[S_CSRW];
 
     wire irq_pending = mstatus_mie && ((mie_mtie && irq_timer_q) || (mie_meie && irq_external_q));
     wire [3:0] irq_code = (mie_meie && irq_external_q) ? IRQ_EXTERNAL : IRQ_TIMER;
 
     // ------------------------------------------------------------------
     // Control (combinational)
-    wire exec = state[S_EXEC];
     wire brmis_trap = state[S_BRMIS] && brmis_taken;
-    wire trap = (fetch_done && irq_pending) || (exec && exc) || brmis_trap;
+    wire brmis_next = state[S_BRMIS] && !brmis_taken;
+    wire irq_take   = fetch_done && irq_pending;
+    wire exec_trap  = exec && exc;
+    assign trap     = irq_take || exec_trap || brmis_trap;
+    always @(*) rb_trap = trap;
     wire finish = (state[S_MEM] && mem_ready) || (state[S_SHIFT] && count == 5'd0) ||
                   (MUL && state[S_FIN]);
-    wire brmis_next = state[S_BRMIS] && !brmis_taken;
-    wire retire = finish || brmis_next || (exec && !exc && !ls_go && !d_shift && !d_muldiv && !d_brmis);
+    // Every path that fetches pc + 4 from a state other than EXECUTE
+    wire fetch_next = finish || brmis_next || state[S_NEXT] || state[S_CSRW];
+    // Branches count in EXECUTE, so the count never waits for the compare.
+    wire retire = finish || brmis_next || state[S_CSRW] ||
+                  (exec && !exc && !(d_load || d_store) && !d_shift && !d_muldiv &&
+                   !d_brmis && !d_csr_we);
 
-    // Next pc in EXECUTE.  Only a taken branch depends on the comparison.
-    wire [31:2] np_static = d_exc || exc_dyn ? mtvec : d_mret ? mepc :
-                            d_jal ? target[31:2] : d_jalr ? sum[31:2] : pc_plus4;
-    wire [31:2] next_pc   = taken ? target[31:2] : np_static;
+    // mtval of a trap (written by the write-back below): the target (jal,
+    // branch), the address (load, store, jalr with bit 0 cleared) or 0.
 
-    wire [31:0] side = d_csr ? csr_rdata : d_auipc ? target : {pc_plus4, 2'b00};
+    // Next state, one equation per one-hot bit, so that the branch compare
+    // enters only the last LUT of FETCH and NEXT (and of mem_valid).
+    // Decoded operation flags are exclusive and only loads, stores and jalr
+    // can trap dynamically.
+    wire ex_ls    = exec && (d_load || d_store) && !ls_misaligned;
+    wire ex_plain = exec && !exc && !(d_load || d_store) && !d_shift && !d_muldiv &&
+                    !d_brmis && !d_csr_we;
+    (* keep *) wire fetch_other = (state[S_FETCH] && !mem_ready) || fetch_next || state[S_CNT] ||
+                                  state[S_TRAP] || (ex_plain && !d_branch);
+    (* keep *) wire valid_other = (exec && !d_branch && (ex_ls || ex_plain)) || state[S_CNT] ||
+                                  fetch_next || state[S_TRAP] ||
+                                  (mem_valid && !exec && !fetch_done && !(state[S_MEM] && mem_ready));
+    reg [NSTATES-1:0] state_n;
+    always @(*) begin
+        state_n          = {NSTATES{1'b0}};
+        state_n[S_FETCH] = fetch_other || (ex_branch && branch_cond);
+        state_n[S_EXEC]  = fetch_done && !irq_pending && !cnt_sel;
+        state_n[S_CNT]   = cnt_take;
+        state_n[S_MEM]   = ex_ls || (state[S_MEM] && !mem_ready);
+        state_n[S_SHIFT] = (exec && d_shift) || (state[S_SHIFT] && count != 5'd0);
+        state_n[S_MDNEG] = MUL && exec && d_muldiv && d_div;
+        state_n[S_MD]    = MUL && ((exec && d_muldiv && !d_div) || state[S_MDNEG] ||
+                                   (state[S_MD] && !md_last));
+        state_n[S_PICK]  = MUL && state[S_MD] && md_last;
+        state_n[S_FIN]   = MUL && state[S_PICK];
+        state_n[S_BRMIS] = exec && d_brmis;
+        state_n[S_NEXT]  = ex_branch && !branch_cond;
+        state_n[S_CSRW]  = exec && d_csr_we;
+        state_n[S_IRQ]   = irq_take;
+        state_n[S_TRAP]  = exec_trap || brmis_trap || state[S_IRQ];
+    end
+    wire mem_valid_n = valid_other || (ex_branch && branch_cond);
+
+    // Next bus address: the adder (load, store, jalr) in the last LUT, the
+    // rest (pc + imm, mepc for mret, pc + 4, mtvec in S_TRAP) cut out.
+    (* keep *) wire addr_sum = exec && d_addr_sum;
+    (* keep *) wire [31:0] addr_other =
+        (exec && d_addr_tgt) ? target :
+        ((exec && d_mret) || state[S_TRAP]) ? {rs2_val[31:2], 2'b00} :
+        (exec || fetch_next) ? pc4 : mem_addr;
+    wire [31:0] addr_n = addr_sum ? {sum[31:1], sum[0] && !d_jalr} : addr_other;
+
+    wire [31:0] csr_word = {csr_wdata[31:2], csr_wdata[1:0] & {2{!(d_slot[0] && !d_slot[1])}}};
+
+    // Write-back data: the adder sum (add/sub/addi, FIN, a trapping load,
+    // store or jalr's address) and the compare bit in the last LUTs, the
+    // other sources cut out (keep).
+    (* keep *) wire wd_sum = state[S_FIN] || state[S_CNT] || (exec && !d_exc &&
+                             ((d_wb_alu && !d_slt && !d_logic) || exc_dyn));
+    (* keep *) wire wd_slt = exec && d_slt && !d_exc;
+    (* keep *) wire wd_zero = state[S_IRQ] || (exec && d_slt) ||
+                              (exec && d_exc && !d_tval_tgt);
+    (* keep *) wire wd_tgt  = state[S_BRMIS] || state[S_TRAP] ||
+                              (exec && (d_exc || d_auipc));
+    (* keep *) wire [31:0] wd_other =
+        state[S_MEM]   ? load_value :
+        state[S_SHIFT] ? lo :
+        state[S_CSRW]  ? csr_word :
+        wd_zero        ? 32'h0 :
+        wd_tgt         ? target :              // auipc; mtval or (S_TRAP) mepc
+        (exec && d_logic) ? logic_out :
+        d_csr          ? csr_rdata : pc4;      // csr* rd, jal/jalr link
+    wire [31:0] wd_n = {wd_sum ? sum[31:1] : wd_other[31:1],
+                        wd_sum ? sum[0] && !(exec && d_jalr) : (wd_slt ? lt : wd_other[0])};
 
     always @(*) begin
         rf_we    = 1'b0;
-        rf_wdata = alu_out;
+        rf_waddr = {1'b0, rd};
+        rf_wdata = wd_n;
         if (state[S_MEM]) begin
-            rf_we    = mem_ready && d_load;
-            rf_wdata = load_value;
+            rf_we    = mem_ready && d_load && d_rd_nz;
+
         end else if (state[S_SHIFT]) begin
-            rf_we    = count == 5'd0;
-            rf_wdata = lo;
-        end else if (MUL && state[S_FIN]) begin
+            rf_we    = count == 5'd0 && d_rd_nz;
+
+        end else if (state[S_CSRW]) begin
+            rf_we    = d_csr_bram;
+            rf_waddr = {3'b100, d_slot};
+
+        end else if (state[S_TRAP]) begin
             rf_we    = 1'b1;
-            rf_wdata = sum[31:0];
+            rf_waddr = RF_MEPC;
+        end else if (state[S_CNT]) begin
+            rf_we    = 1'b1;
+            rf_waddr = cnt_ins ? RF_MINSTRETH : RF_MCYCLEH;
+
+        end else if (exec_trap || state[S_BRMIS] || state[S_IRQ]) begin
+            rf_we    = exec_trap || brmis_trap || state[S_IRQ];
+            rf_waddr = RF_MTVAL;
+
+        end else if (MUL && state[S_FIN]) begin
+            rf_we    = d_rd_nz;
         end else if (exec) begin
-            rf_we    = d_wb_alu || (d_wb_side && !jalr_mis);
-            if (!d_wb_alu)
-                rf_wdata = side;
+            rf_we    = (d_wb_alu || d_wb_side) && d_rd_nz;
         end
-        if (!d_rd_nz)
-            rf_we = 1'b0;
     end
 
     // ------------------------------------------------------------------
@@ -436,14 +606,29 @@ module rv32_cpu #(
     always @(posedge clk) begin
         irq_timer_q    <= irq_timer;
         irq_external_q <= irq_external;
-        mcycle         <= mcycle + 64'd1;
+        mcycle <= cyc_next[31:0];
         if (retire)
-            minstret <= minstret + 64'd1;
+            minstret <= ins_next[31:0];
+        if (fetch_done)
+            cnt_ins <= !cyc_pend;
+        if (state[S_CNT]) begin
+            if (cnt_ins)
+                ins_pend <= 1'b0;
+            else
+                cyc_pend <= 1'b0;
+        end
+        // A wrap is pending from the same edge on (no fetch can see the low
+        // half wrapped and the high half not yet counted); a CSR write of
+        // the low half wins over the increment, carry included.
+        if (cyc_next[32] && !(csr_we && csr_addr == 12'hB00))
+            cyc_pend <= 1'b1;
+        if (retire && ins_next[32] && !(csr_we && csr_addr == 12'hB02))
+            ins_pend <= 1'b1;
 
         if (rst) begin
-            state        <= 9'd1 << S_FETCH;
-            pc           <= RESET_ADDR[31:2];
+            state        <= 1 << S_FETCH;
             mem_valid    <= 1'b1;
+            pc           <= RESET_ADDR[31:2];
             mem_instr    <= 1'b1;
             mem_addr     <= RESET_ADDR;
             mem_wstrb    <= 4'b0000;
@@ -452,75 +637,44 @@ module rv32_cpu #(
             mstatus_mpie <= 1'b0;
             mie_mtie     <= 1'b0;
             mie_meie     <= 1'b0;
-            mtvec        <= 30'h0;
-            mepc         <= 30'h0;
             mcause_irq   <= 1'b0;
             mcause_code  <= 4'h0;
-            mtval        <= 32'h0;
-            mscratch     <= 32'h0;
-            mcycle       <= 64'h0;
-            minstret     <= 64'h0;
+            mcycle       <= 32'h0;
+            minstret     <= 32'h0;
+            cyc_pend     <= 1'b0;
+            ins_pend     <= 1'b0;
             irq_timer_q    <= 1'b0;
             irq_external_q <= 1'b0;
         end else begin
-            if (fetch_done) begin
-                mem_valid <= 1'b0;
-                state     <= 9'd1 << S_EXEC;
-            end
+            state     <= state_n;
+            mem_valid <= mem_valid_n;
+            if (fetch_done)
+                pc <= mem_addr[31:2];
 
             if (exec) begin
-                if (!d_brmis)
-                    pc    <= next_pc;              // S_BRMIS still needs this pc
-                mem_addr  <= ls_go ? sum[31:0] : {next_pc, 2'b00};
-                mem_valid <= !(d_shift || d_muldiv || d_brmis);
+                // The next bus address has one registered selection; a taken
+                // branch only decides mem_valid and the next state.
                 brmis_taken <= branch_cond;
-                mem_instr <= !ls_go;
+                mem_instr <= !(d_load || d_store);
                 ls_lane   <= sum[1:0];
                 mem_wstrb <= 4'b0000;
-                if (d_store && !ls_misaligned) begin
+                if (d_store) begin
                     case (funct3[1:0])
                         2'b00:   mem_wstrb <= 4'b0001 << sum[1:0];
                         2'b01:   mem_wstrb <= sum[1] ? 4'b1100 : 4'b0011;
                         default: mem_wstrb <= 4'b1111;
                     endcase
                 end
-                state <= 9'd1 << S_FETCH;
-                if (ls_go)    state <= 9'd1 << S_MEM;
-                if (d_shift)  state <= 9'd1 << S_SHIFT;
-                if (d_muldiv) state <= d_div ? 9'd1 << S_MDNEG : 9'd1 << S_MD;
-                if (d_brmis)  state <= 9'd1 << S_BRMIS;
                 if (d_mret) begin
                     mstatus_mie  <= mstatus_mpie;
                     mstatus_mpie <= 1'b1;
                 end
             end
 
-            if (state[S_MEM] && mem_ready)
-                mem_valid <= 1'b0;                         // restarted below (finish)
-
-            if (brmis_next) begin
-                pc        <= pc_plus4;
-                mem_addr  <= {pc_plus4, 2'b00};
-                mem_valid <= 1'b1;
-                mem_instr <= 1'b1;
-                state     <= 9'd1 << S_FETCH;
-            end
-
-            if (finish) begin
-                mem_addr  <= {pc, 2'b00};
-                mem_valid <= 1'b1;
+            mem_addr <= addr_n;
+            if (fetch_next) begin
                 mem_instr <= 1'b1;
                 mem_wstrb <= 4'b0000;
-                state     <= 9'd1 << S_FETCH;
-            end
-
-            if (MUL) begin
-                if (state[S_MDNEG])
-                    state <= 9'd1 << S_MD;
-                if (state[S_MD] && md_last)
-                    state <= 9'd1 << S_PICK;
-                if (state[S_PICK])
-                    state <= 9'd1 << S_FIN;
             end
 
             if (csr_we) begin
@@ -533,42 +687,32 @@ module rv32_cpu #(
                         mie_mtie <= csr_wdata[7];
                         mie_meie <= csr_wdata[11];
                     end
-                    12'h305: mtvec    <= csr_wdata[31:2];
-                    12'h340: mscratch <= csr_wdata;
-                    12'h341: mepc     <= csr_wdata[31:2];
                     12'h342: begin
                         mcause_irq  <= csr_wdata[31];
                         mcause_code <= csr_wdata[3:0];
                     end
-                    12'h343: mtval <= csr_wdata;
-                    12'hB00: mcycle[31:0]    <= csr_wdata;
-                    12'hB80: mcycle[63:32]   <= csr_wdata;
-                    12'hB02: minstret[31:0]  <= csr_wdata;
-                    12'hB82: minstret[63:32] <= csr_wdata;
-                    default: ;                             // misa, mip: writes ignored
+                    12'hB00: mcycle   <= csr_wdata;
+                    12'hB02: minstret <= csr_wdata;
+                    default: ;          // register-file CSRs (above); misa, mip: ignored
                 endcase
             end
 
             if (trap) begin
-                // From EXECUTE (exception: pc is the faulting instruction) or
-                // at a completed fetch (interrupt: pc is the dropped one).
-                mepc         <= pc;
+                // From EXECUTE (exception), S_BRMIS, or at a completed fetch
+                // (interrupt: pc becomes the dropped instruction's address).
+                // mtval is written now (S_IRQ for an interrupt), mepc in S_TRAP,
+                // and port B reads mtvec meanwhile.
                 mcause_irq   <= state[S_FETCH];
                 mcause_code  <= state[S_FETCH] ? irq_code : d_exc ? d_exc_code :
                                 d_load ? EXC_LOAD_MISALIGN : d_store ? EXC_STORE_MISALIGN :
                                 EXC_IADDR_MISALIGN;
-                mtval        <= state[S_FETCH] ? 32'h0 :
-                                d_exc ? (d_exc_code == EXC_IADDR_MISALIGN ? target : 32'h0) :
-                                exc_dyn ? {sum[31:1], sum[0] && !d_jalr} : target;
                 mstatus_mpie <= mstatus_mie;
                 mstatus_mie  <= 1'b0;
-                if (!exec) begin                   // interrupt or S_BRMIS
-                    pc        <= mtvec;
-                    mem_addr  <= {mtvec, 2'b00};
-                    mem_valid <= 1'b1;
-                    mem_instr <= 1'b1;
-                    state     <= 9'd1 << S_FETCH;
-                end
+            end
+
+            if (state[S_TRAP]) begin
+                mem_instr <= 1'b1;
+                mem_wstrb <= 4'b0000;
             end
         end
     end
@@ -579,18 +723,14 @@ module rv32_cpu #(
     wire shift_left = funct3 == 3'b001;
     wire shift_fill = instr[30] && lo[31];
     wire div_q      = !sum[32];                            // remainder - divisor >= 0
-    wire [31:0] div_r = div_q ? sum[31:0] : hi;
 
     always @(posedge clk) begin
         if (exec) begin
-            lo    <= rs1_val;
             count <= b_raw[4:0];                           // shift amount
             if (MUL && d_muldiv) begin
                 count       <= 5'd31;
                 md_last     <= 1'b0;
-                hi          <= 32'h0;
                 // mul/mulh/mulhsu/mulhu: 000 001 010 011; div/divu/rem/remu: 100 101 110 111
-                md_neg_a    <= !funct3[0] && rs1_val[31];
                 md_b_sgn    <= d_div ? !funct3[0] : funct3 == 3'b001;
                 md_b_inv    <= !(!funct3[0] && rs2_val[31]);
                 md_sub_last <= funct3[1:0] == 2'b01 || funct3[1:0] == 2'b10;
@@ -600,30 +740,37 @@ module rv32_cpu #(
                                 (rs1_val[31] ^ rs2_val[31]) && rs2_val != 32'h0);
             end
         end
-        if (state[S_SHIFT] && count != 5'd0) begin
+        if (state[S_SHIFT] && count != 5'd0)
             count <= count - 5'd1;
-            lo    <= shift_left ? {lo[30:0], 1'b0} : {shift_fill, lo[31:1]};
+        if (MUL && state[S_MD]) begin
+            count   <= count - 5'd1;
+            md_last <= count == 5'd1;
         end
-        if (MUL) begin
-            if (state[S_MDNEG]) begin
-                hi <= {31'h0, sum[31]};
-                lo <= {sum[30:0], 1'b0};
-            end
-            if (state[S_MD]) begin
-                count   <= count - 5'd1;
-                md_last <= count == 5'd1;
-                if (d_div) begin
-                    hi <= md_last ? div_r : {div_r[30:0], lo[31]};
-                    lo <= {lo[30:0], div_q};
-                end else begin
-                    hi <= sum[32:1];
-                    lo <= {sum[0], lo[31:1]};
-                end
-            end
-            if (state[S_PICK]) begin
-                if (md_want_lo)
-                    hi <= lo;
-            end
-        end
+        hi <= hi_n;
+        if (st_md_div)
+            hi_top <= div_q ? sum[31] : hi[31];
+        lo <= lo_n;
     end
+
+    // hi and lo, with the divider's quotient bit (the adder's carry out)
+    // in the last LUT only: the other cases are cut out (keep).
+    wire st_md_div = MUL && state[S_MD] && d_div;
+    // The divider shifts hi in its last step too (so hi never holds on the
+    // quotient bit, which would put the carry out on hi's clock enable); the
+    // bit shifted out is kept in hi_top and PICK shifts the remainder back.
+    (* keep *) wire [31:0] hi_base = st_md_div ? {hi[30:0], lo[31]} :
+                                     (MUL && exec && d_muldiv) ? 32'h0 :
+                                     (MUL && state[S_MDNEG]) ? {31'h0, sum[31]} :
+                                     (MUL && state[S_MD]) ? sum[32:1] :
+                                     (MUL && state[S_PICK] && md_want_lo) ? lo :
+                                     (MUL && state[S_PICK] && d_div) ? {hi_top, hi[31:1]} : hi;
+    wire [31:0] hi_sub = {sum[30:0], lo[31]};
+    wire [31:0] hi_n   = (st_md_div && div_q) ? hi_sub : hi_base;
+    (* keep *) wire [31:0] lo_base = exec ? rs1_val :
+                                     (state[S_SHIFT] && count != 5'd0) ?
+                                         (shift_left ? {lo[30:0], 1'b0} : {shift_fill, lo[31:1]}) :
+                                     (MUL && state[S_MDNEG]) ? {sum[30:0], 1'b0} :
+                                     st_md_div ? {lo[30:0], 1'b0} :
+                                     (MUL && state[S_MD]) ? {sum[0], lo[31:1]} : lo;
+    wire [31:0] lo_n   = {lo_base[31:1], lo_base[0] || (st_md_div && div_q)};
 endmodule

@@ -193,6 +193,32 @@ TEST_BEGIN
     CHECK_EQ(63, a2, 0x55)
     csrr a2, cycleh
     CHECK_EQ(64, a2, 0x55)
+
+    /* the low halves carry into the high halves */
+    li a1, -2
+    li a2, 9
+    csrw minstret, a1              /* 0xfffffffe (the write wins) */
+    csrw minstreth, a2             /* minstret 0xffffffff */
+    nop                            /* wraps to 0 */
+    nop
+    csrr a3, minstreth
+    csrr a4, minstret
+    CHECK_EQ(55, a3, 10)
+    CHECK_EQ(56, a4, 2)
+    li a1, -64
+    li a2, 5
+    csrw mcycle, a1
+    csrw mcycleh, a2
+    li t0, 20
+1:  addi t0, t0, -1
+    bnez t0, 1b                    /* well over 64 cycles */
+    csrr a3, mcycleh
+    csrr a4, mcycle
+    CHECK_EQ(65, a3, 6)
+    li gp, 66
+    li t6, 200
+    bgeu a4, t6, fail
+
     csrw mcycleh, x0
     csrw minstreth, x0
 TEST_PASS

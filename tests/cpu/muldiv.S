@@ -69,6 +69,12 @@ TEST_BEGIN
     MD(72, remu, 5, 0, 5)
     MD(73, remu, 0xffffffff, 0, 0xffffffff)
     MD(74, remu, 0xffffffff, 0x80000000, 0x7fffffff)
+    /* remainders and quotients with bit 31 set in the last divide step */
+    MD(75, remu, 0xfffffffe, 0xffffffff, 0xfffffffe)
+    MD(76, remu, 0xc0000001, 0x80000001, 0x40000000)
+    MD(77, divu, 0xfffffffe, 0xffffffff, 0)
+    MD(78, divu, 0xffffffff, 0x7fffffff, 2)
+    MD(79, remu, 0xffffffff, 0x7fffffff, 1)
 
     /* rd == rs1 == rs2, and the result used straight away */
     li a1, 9
