@@ -162,8 +162,8 @@
 #define SHBA_TIMER_BASE 0x10001000u
 #define SHBA_TIMER_MTIME_LO 0x0u /* rw: mtime bits 31:0 */
 #define SHBA_TIMER_MTIME_HI 0x4u /* rw: mtime bits 63:32 */
-#define SHBA_TIMER_MTIMECMP_LO 0x8u /* rw: mtimecmp bits 31:0 */
-#define SHBA_TIMER_MTIMECMP_HI 0xcu /* rw: mtimecmp bits 63:32; the timer interrupt is pending while mtime >= mtimecmp (reset value all ones) */
+#define SHBA_TIMER_MTIMECMP_LO 0x8u /* w: mtimecmp bits 31:0 (write-only, reads 0) */
+#define SHBA_TIMER_MTIMECMP_HI 0xcu /* w: mtimecmp bits 63:32 (write-only, reads 0); the timer interrupt is pending while mtime >= mtimecmp (reset value all ones) */
 
 /* Simulation control; exists only in the Verilator build (a no-op on the FPGA) */
 #define SHBA_SIMCTRL_BASE 0x10002000u
@@ -234,6 +234,8 @@
 #define SHBA_HOSTIF_FW_VERSION_MAJOR_MASK 0xff00u
 #define SHBA_HOSTIF_CMD 0x100u /* r: Command block, byte i at CMD + 4*i (HOST CMD_* offsets) */
 #define SHBA_HOSTIF_DMA_STRAY 0x2cu /* rw: DACK# cycles on the card's channel that the card ignored (not armed, no data or no room); a write sets it. Diagnostic: 0 in every correct transfer */
+#define SHBA_HOSTIF_DMA_STRAY_COUNT_SHIFT 0u
+#define SHBA_HOSTIF_DMA_STRAY_COUNT_MASK 0xffu
 #define SHBA_HOSTIF_RESULT 0x200u /* w: Result block, byte i at RESULT + 4*i (HOST RES_* offsets); write-only (the host reads it through HOST RESULT), reads 0 */
 
 /* CPU port of the data FIFO */

@@ -17,6 +17,8 @@ module data_fifo #(
     output wire          empty,
     output wire [AW:0]   level
 );
+    // Never read where it is written in the same cycle (see above).
+    (* no_rw_check *)
     reg [7:0] mem [0:(1<<AW)-1];
     reg [AW:0] wptr, wptr_visible, rptr;
     reg [7:0] head_q;

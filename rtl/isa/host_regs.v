@@ -34,8 +34,8 @@ module host_regs (
     output reg  [23:0] xfer_remaining,
     output reg         xfer_flush,
     // ISA interrupt
-    output reg  [15:0] isa_irq,
-    output reg  [15:0] isa_irq_oe,
+    output wire [15:0] isa_irq,
+    output wire [15:0] isa_irq_oe,
     // CPU bus slave (HOSTIF, offsets 0x000-0xFFF)
     input  wire        hif_valid,
     input  wire [11:0] hif_addr,
@@ -49,6 +49,19 @@ module host_regs (
     output wire        fw_ready
 );
     localparam [5:0] HSTATUS_MASK = 6'b111100;
+    // HOSTIF register word indices (offset / 4) for the 4-bit decode.
+    localparam [11:0] OFF_EVENTS = `SHBA_HOSTIF_EVENTS, OFF_EVENT_EN = `SHBA_HOSTIF_EVENT_EN,
+                      OFF_HSTATUS = `SHBA_HOSTIF_HSTATUS, OFF_XFER_CTRL = `SHBA_HOSTIF_XFER_CTRL,
+                      OFF_XFER_COUNT = `SHBA_HOSTIF_XFER_COUNT, OFF_XFER_REMAIN = `SHBA_HOSTIF_XFER_REMAIN,
+                      OFF_XFER_DONE = `SHBA_HOSTIF_XFER_DONE, OFF_CONFIG = `SHBA_HOSTIF_CONFIG,
+                      OFF_RESET_CAUSE = `SHBA_HOSTIF_RESET_CAUSE, OFF_FW_VERSION = `SHBA_HOSTIF_FW_VERSION,
+                      OFF_DMA_STRAY = `SHBA_HOSTIF_DMA_STRAY, OFF_POST = `SHBA_HOSTIF_POST;
+    localparam [3:0] REG_EVENTS = OFF_EVENTS[5:2], REG_EVENT_EN = OFF_EVENT_EN[5:2],
+                     REG_HSTATUS = OFF_HSTATUS[5:2], REG_XFER_CTRL = OFF_XFER_CTRL[5:2],
+                     REG_XFER_COUNT = OFF_XFER_COUNT[5:2], REG_XFER_REMAIN = OFF_XFER_REMAIN[5:2],
+                     REG_XFER_DONE = OFF_XFER_DONE[5:2], REG_CONFIG = OFF_CONFIG[5:2],
+                     REG_RESET_CAUSE = OFF_RESET_CAUSE[5:2], REG_FW_VERSION = OFF_FW_VERSION[5:2],
+                     REG_DMA_STRAY = OFF_DMA_STRAY[5:2], REG_POST = OFF_POST[5:2];
 
     reg        busy_q, int_enable;
     reg [2:0]  int_status;
@@ -60,7 +73,8 @@ module host_regs (
     reg [23:0] count_prog;
     reg        tc_end;
     reg [23:0] xfer_done;
-    reg [31:0] stray_count;
+    reg [7:0]  stray_count;       // saturates at 255 (a diagnostic: 0 is what matters)
+    reg        irq_out_q;
     reg [15:0] fw_version;
     reg [2:0]  reset_cause;
     reg [4:0]  host_reset_cnt;
@@ -77,6 +91,7 @@ module host_regs (
     wire hif_req = hif_valid && !hif_ready;
     wire hif_wr = hif_req && (hif_wstrb != 4'b0000);
     wire hif_rd = hif_req && (hif_wstrb == 4'b0000);
+    wire hif_regs = (hif_addr[11:6] == 6'd0);   // the register block 0x000-0x03F
     wire res_we = hif_wr && hif_addr[11:8] == 4'h2;
     wire [7:0] res_dout;
     mailbox_ram #(.AW(6)) u_res_ram (
@@ -132,7 +147,7 @@ module host_regs (
     wire ctl_abort = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_ABORT];
     wire ctl_reset = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_RESET];
     wire ctl_ptr_reset = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_CMD_PTR_RESET];
-    wire post_wr = hif_wr && hif_addr == `SHBA_HOSTIF_POST;
+    wire post_wr = hif_wr && hif_regs && hif_addr[5:2] == REG_POST;
     wire [2:0] post_bits = post_wr ? hif_wdata[2:0] : 3'b000;
     wire [2:0] int_new = post_bits & ~int_status;
     wire xctrl_wr = wr_stb && reg_off == `SHBA_HOST_XFER_CTRL;
@@ -145,7 +160,7 @@ module host_regs (
     wire start_ok = ctl_start && !busy_q;
     wire [3:0] ev_set = {seg_end_moved || (arm_wr && count_prog == 24'd0) || cancel_wr,
                          ctl_abort, arm_wr, start_ok};
-    wire [3:0] ev_clr = (hif_wr && hif_addr == `SHBA_HOSTIF_EVENTS) ? hif_wdata[3:0] : 4'h0;
+    wire [3:0] ev_clr = (hif_wr && hif_regs && hif_addr[5:2] == REG_EVENTS) ? hif_wdata[3:0] : 4'h0;
     wire [2:0] int_clr = ctl_ack ? 3'b111 :
                          ((wr_stb && reg_off == `SHBA_HOST_INT_STATUS) ? wr_data[2:0] : 3'b000);
     wire irq_level = int_enable && (int_status != 3'b000) && (irq_gap == 4'd0);
@@ -163,6 +178,10 @@ module host_regs (
         endcase
     end
     wire irq_sel_none = (config_q[`SHBA_HOST_CONFIG_IRQ_SEL_MSB:`SHBA_HOST_CONFIG_IRQ_SEL_LSB] == 3'd0);
+    // The line decode is a function of CONFIG (a register) alone, so only the
+    // level needs a flop.
+    assign isa_irq_oe = irq_sel_none ? 16'h0000 : (16'd1 << irq_line);
+    assign isa_irq = irq_out_q ? isa_irq_oe : 16'h0000;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -171,8 +190,7 @@ module host_regs (
             reset_cause <= isa_reset_sync ? (3'd1 << `SHBA_HOSTIF_RESET_CAUSE_ISA_RESET)
                                           : (3'd1 << `SHBA_HOSTIF_RESET_CAUSE_POWER_ON);
             host_reset_cnt <= 5'd0;
-            isa_irq <= 16'h0000;
-            isa_irq_oe <= 16'h0000;
+            irq_out_q <= 1'b0;
         end else begin
             if (host_reset_cnt != 5'd0)
                 host_reset_cnt <= host_reset_cnt - 5'd1;
@@ -184,8 +202,7 @@ module host_regs (
                 reset_cause <= 3'd1 << `SHBA_HOSTIF_RESET_CAUSE_HOST_RESET;
                 host_reset_cnt <= 5'd16;
             end
-            isa_irq <= (irq_level && !irq_sel_none) ? (16'd1 << irq_line) : 16'h0000;
-            isa_irq_oe <= irq_sel_none ? 16'h0000 : (16'd1 << irq_line);
+            irq_out_q <= irq_level;
         end
     end
 
@@ -213,7 +230,7 @@ module host_regs (
             xfer_pio <= 1'b0;
             tc_end <= 1'b0;
             xfer_done <= 24'd0;
-            stray_count <= 32'd0;
+            stray_count <= 8'd0;
             fw_version <= 16'h0000;
             irq_gap <= 4'd0;
             xfer_flush <= 1'b1;
@@ -233,8 +250,8 @@ module host_regs (
                     tc_end <= tc_hit && !rem_used_up;
                 end
             end
-            if (stray)
-                stray_count <= stray_count + 32'd1;
+            if (stray && stray_count != 8'hFF)
+                stray_count <= stray_count + 8'd1;
 
             // -- host writes --
             if (ctl_start && !busy_q) begin
@@ -304,34 +321,37 @@ module host_regs (
                 hif_ready <= 1'b1;
                 hif_sel_cmd_q <= hif_rd && hif_addr[11:8] == 4'h1;
                 hif_rdata_q <= 32'h0;
-                if (hif_rd) begin
-                    case (hif_addr)
-                        `SHBA_HOSTIF_EVENTS: hif_rdata_q <= {28'h0, events};
-                        `SHBA_HOSTIF_EVENT_EN: hif_rdata_q <= {28'h0, event_en};
-                        `SHBA_HOSTIF_HSTATUS: hif_rdata_q <= {26'h0, hstatus};
-                        `SHBA_HOSTIF_XFER_CTRL: hif_rdata_q <= {27'h0, tc_end, xfer_pio, xfer_width16, xfer_dir_to_host, xfer_armed};
-                        `SHBA_HOSTIF_XFER_COUNT: hif_rdata_q <= {8'h0, count_prog};
-                        `SHBA_HOSTIF_XFER_REMAIN: hif_rdata_q <= {8'h0, xfer_remaining};
-                        `SHBA_HOSTIF_XFER_DONE: hif_rdata_q <= {8'h0, xfer_done};
-                        `SHBA_HOSTIF_CONFIG: hif_rdata_q <= {24'h0, config_q};
-                        `SHBA_HOSTIF_RESET_CAUSE: hif_rdata_q <= {29'h0, reset_cause};
-                        `SHBA_HOSTIF_FW_VERSION: hif_rdata_q <= {16'h0, fw_version};
-                        `SHBA_HOSTIF_DMA_STRAY: hif_rdata_q <= stray_count;
+                if (hif_rd && hif_regs) begin
+                    // registers 0x000-0x03C: a 4-bit select instead of 12-bit compares
+                    case (hif_addr[5:2])
+                        REG_EVENTS: hif_rdata_q <= {28'h0, events};
+                        REG_EVENT_EN: hif_rdata_q <= {28'h0, event_en};
+                        REG_HSTATUS: hif_rdata_q <= {26'h0, hstatus};
+                        REG_XFER_CTRL: hif_rdata_q <= {27'h0, tc_end, xfer_pio, xfer_width16, xfer_dir_to_host, xfer_armed};
+                        REG_XFER_COUNT: hif_rdata_q <= {8'h0, count_prog};
+                        REG_XFER_REMAIN: hif_rdata_q <= {8'h0, xfer_remaining};
+                        REG_XFER_DONE: hif_rdata_q <= {8'h0, xfer_done};
+                        REG_CONFIG: hif_rdata_q <= {24'h0, config_q};
+                        REG_RESET_CAUSE: hif_rdata_q <= {29'h0, reset_cause};
+                        REG_FW_VERSION: hif_rdata_q <= {16'h0, fw_version};
+                        REG_DMA_STRAY: hif_rdata_q <= {24'h0, stray_count};
                         default: hif_rdata_q <= 32'h0;
                     endcase
-                end else begin
-                    case (hif_addr)
-                        `SHBA_HOSTIF_EVENT_EN: event_en <= hif_wdata[3:0];
-                        `SHBA_HOSTIF_HSTATUS: hstatus <= hif_wdata[5:0] & HSTATUS_MASK;
-                        `SHBA_HOSTIF_XFER_DONE: xfer_done <= hif_wdata[23:0];
-                        `SHBA_HOSTIF_FW_VERSION: fw_version <= hif_wdata[15:0];
-                        `SHBA_HOSTIF_DMA_STRAY: stray_count <= hif_wdata;
+                end else if (hif_wr && hif_regs) begin
+                    case (hif_addr[5:2])
+                        REG_EVENT_EN: event_en <= hif_wdata[3:0];
+                        REG_HSTATUS: hstatus <= hif_wdata[5:0] & HSTATUS_MASK;
+                        REG_XFER_DONE: xfer_done <= hif_wdata[23:0];
+                        REG_FW_VERSION: fw_version <= hif_wdata[15:0];
+                        REG_DMA_STRAY: stray_count <= hif_wdata[7:0];
                         default: ;
                     endcase
                 end
             end
         end
     end
+
+    wire unused_ok = &{1'b0, hif_addr[1:0], hif_wdata[31:24]};
 
     assign cpu_irq = (events & event_en) != 4'h0;
     assign host_reset_req = (host_reset_cnt != 5'd0);

@@ -10,6 +10,10 @@ module mailbox_ram #(
     input  wire [AW-1:0] raddr,
     output reg  [7:0]    rdata
 );
+    // A read of the byte being written in the same cycle may return either
+    // value (the host reads a block only after the CPU posted it, and the CPU
+    // reads the command only while BUSY locks the host out): no bypass logic.
+    (* no_rw_check *)
     reg [7:0] mem [0:(1<<AW)-1];
     always @(posedge clk) begin
         if (we)

@@ -91,6 +91,7 @@ module sd_spi_engine (
     reg        ctrl_multi;
     reg [7:0]  div;
     reg [15:0] blk_count;
+    reg [15:0] blk_last;     // index of the last block: max(BLK_COUNT, 1) - 1, set with BLK_COUNT
     reg [15:0] blk_done;
     reg [15:0] tmo_token;
     reg [15:0] tmo_busy;
@@ -140,10 +141,16 @@ module sd_spi_engine (
     assign irq     = done && irq_en_done;
     assign active  = (st != S_IDLE);
 
-    wire [15:0] count_eff  = (blk_count == 16'd0) ? 16'd1 : blk_count;
-    wire        last_block = (blk_done + 16'd1) >= count_eff;
-    wire        token_late = tmo_units >= tmo_token;
-    wire        busy_late  = tmo_units >= tmo_busy;
+    // blk_done never passes the last block while an operation runs, so an
+    // equality with a precomputed index replaces an adder and a compare chain
+    // (this sits on the path from the engine state to the FIFO pointers).
+    wire        last_block = (blk_done == blk_last);
+    // Only RD_TOKEN waits on the token timeout; every other wait is a busy
+    // wait, so one comparator against the state's limit serves both.
+    wire [15:0] tmo_limit  = (st == S_RD_TOKEN) ? tmo_token : tmo_busy;
+    wire        tmo_late   = tmo_units >= tmo_limit;
+    wire        token_late = tmo_late;
+    wire        busy_late  = tmo_late;
     wire        fifo_wait  = !sh_busy && ((st == S_RD_DATA && hold_valid) ||
                                           (st == S_WR_DATA && fifo_empty));
 
@@ -402,6 +409,7 @@ module sd_spi_engine (
             ctrl_multi  <= 1'b0;
             div         <= `SHBA_SD_DIV_400K;
             blk_count   <= 16'd1;
+            blk_last    <= 16'd0;
             blk_done    <= 16'd0;
             tmo_token   <= 16'd3516;
             tmo_busy    <= 16'd8789;
@@ -483,7 +491,10 @@ module sd_spi_engine (
                 end
                 `SHBA_SD_DIV:       if (st == S_IDLE) div <= bus_wdata[7:0];
                 `SHBA_SD_DATA:      if (byte_go) st <= S_BYTE;
-                `SHBA_SD_BLK_COUNT: if (st == S_IDLE) blk_count <= bus_wdata[15:0];
+                `SHBA_SD_BLK_COUNT: if (st == S_IDLE) begin
+                    blk_count <= bus_wdata[15:0];
+                    blk_last  <= (bus_wdata[15:0] == 16'd0) ? 16'd0 : bus_wdata[15:0] - 16'd1;
+                end
                 `SHBA_SD_TIMEOUT: begin
                     tmo_token <= bus_wdata[15:0];
                     tmo_busy  <= bus_wdata[31:16];

@@ -22,14 +22,19 @@ module soc_ram #(
     output reg         ready
 );
     localparam AW = $clog2(WORDS);
+    localparam [31:0] WORDS_32 = WORDS;
+    localparam [AW:0] WORDS_N = WORDS_32[AW:0];
 
+    // The read data of a write cycle is never used: no collision bypass.
+    (* no_rw_check *)
     reg [31:0] mem [0:WORDS-1];
     reg [31:0] read_word;
     reg        read_in_range;
 
     // Byte addresses past the RAM's end (within the region) read 0, ignore writes.
     wire [AW-1:0] word_index = word_addr[AW-1:0];
-    wire          in_range   = ({2'b00, word_addr} < WORDS);
+    // (high bits zero, then a compare on the index bits only: no 30-bit chain)
+    wire          in_range   = (word_addr[29:AW] == {(30-AW){1'b0}}) && ({1'b0, word_index} < WORDS_N);
     wire          do_write   = valid && !ready && in_range;
 
 `ifdef VERILATOR

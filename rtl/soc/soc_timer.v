@@ -90,6 +90,6 @@ module soc_timer (
         if (rst || !is_read)
             rdata <= 32'h0;
         else
-            rdata <= addr[3] ? ~(addr[2] ? ncmp_hi : ncmp_lo) : (addr[2] ? mtime_hi : mtime_lo);
+            rdata <= addr[3] ? 32'h0 : (addr[2] ? mtime_hi : mtime_lo);   // MTIMECMP is write-only
     end
 endmodule
