@@ -162,8 +162,8 @@
 #define SHBA_TIMER_BASE 0x10001000u
 #define SHBA_TIMER_MTIME_LO 0x0u /* rw: mtime bits 31:0 */
 #define SHBA_TIMER_MTIME_HI 0x4u /* rw: mtime bits 63:32 */
-#define SHBA_TIMER_MTIMECMP_LO 0x8u /* w: mtimecmp bits 31:0 (write-only, reads 0) */
-#define SHBA_TIMER_MTIMECMP_HI 0xcu /* w: mtimecmp bits 63:32 (write-only, reads 0); the timer interrupt is pending while mtime >= mtimecmp (reset value all ones) */
+#define SHBA_TIMER_MTIMECMP_LO 0x8u /* rw: mtimecmp bits 31:0 */
+#define SHBA_TIMER_MTIMECMP_HI 0xcu /* rw: mtimecmp bits 63:32; the timer interrupt is pending while mtime >= mtimecmp (reset value all ones) */
 
 /* Simulation control; exists only in the Verilator build (a no-op on the FPGA) */
 #define SHBA_SIMCTRL_BASE 0x10002000u

@@ -90,6 +90,7 @@ module soc_timer (
         if (rst || !is_read)
             rdata <= 32'h0;
         else
-            rdata <= addr[3] ? 32'h0 : (addr[2] ? mtime_hi : mtime_lo);   // MTIMECMP is write-only
+            // mtimecmp reads back as RISC-V specifies (firmware may do mtimecmp += period).
+            rdata <= addr[3] ? ~(addr[2] ? ncmp_hi : ncmp_lo) : (addr[2] ? mtime_hi : mtime_lo);
     end
 endmodule

@@ -61,6 +61,14 @@ int main(void)
 
     uint64_t deadline = shba_mtime() + 2000;
     shba_set_mtimecmp(deadline);
+    /* mtimecmp reads back (RISC-V: firmware may step it by a period). */
+    if (mmio_read32(SHBA_REG(TIMER, MTIMECMP_LO)) != (uint32_t)deadline ||
+        mmio_read32(SHBA_REG(TIMER, MTIMECMP_HI)) != (uint32_t)(deadline >> 32)) {
+        printf("FAIL: mtimecmp reads back %08lx%08lx\n",
+               (unsigned long)mmio_read32(SHBA_REG(TIMER, MTIMECMP_HI)),
+               (unsigned long)mmio_read32(SHBA_REG(TIMER, MTIMECMP_LO)));
+        errors++;
+    }
     if (!wait_for(&timer_irqs, 100000)) {
         printf("FAIL: no timer interrupt\n");
         errors++;
