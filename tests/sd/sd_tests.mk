@@ -35,7 +35,8 @@ $(SDT_MODEL_TEST): tests/sd/sd_model_test.c $(SDT_BUILD)/sd_card_model.o
 
 $(SDT_TB): tests/sd/sd_tb.cpp $(SDT_RTL) regmap/softhba_regs.vh regmap/softhba_regs.h \
            $(SDT_BUILD)/sd_card_model.o $(SDT_BUILD)/sd_driver_host.o
-	@mkdir -p $(SDT_BUILD)/obj && rm -f $(SDT_BUILD)/obj/sd_tb
+	@# The Verilated makefile's VPATH reaches $(SDT_BUILD): drop the old binary so it relinks.
+	@mkdir -p $(SDT_BUILD)/obj && rm -f $(SDT_BUILD)/obj/sd_tb $@
 	MAKEFLAGS= nice verilator --cc --exe --build -j 1 -Wall -Iregmap --top-module sd_spi_engine \
 	  --Mdir $(SDT_BUILD)/obj -o sd_tb \
 	  -CFLAGS "-O1 -I$(CURDIR)/regmap -I$(CURDIR)/sim/sdcard -I$(CURDIR)/firmware/sd" \
