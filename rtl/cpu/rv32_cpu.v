@@ -21,11 +21,13 @@
 //
 // The register file is a 64x32 memory with a registered read: two copies (one
 // per read port), each mapped by yosys onto two SB_RAM40_4K blocks.  Words
-// 33, 36, 37, 39 hold mtvec, mscratch, mepc and mtval, 34 and 38 the high
-// halves of mcycle and minstret (port B reads them in place of rs2 for
-// SYSTEM instructions; a CSR write takes an extra cycle, S_CSRW; trap entry
-// writes mtval and mepc in two cycles; when a counter's low half wraps, the
-// next fetch is dropped and S_CNT adds 1 to the high half).  The read
+// 32-39 hold CSRs (mtvec, mscratch, mepc, mtval and the counters above their
+// low 8 bits, which are flip-flops).  SYSTEM instructions swap the read
+// ports: A reads the CSR word in place of rs1, B reads rs1, so that a CSR
+// write (an extra cycle, S_CSRW) computes the new value in the logic unit.
+// Trap entry writes mtval and mepc in two cycles; when a counter's flip-flop
+// bits wrap, the next fetch is dropped and S_CNT adds 2^8 (or the low
+// word's carry) to the counter word.  The read
 // addresses come from mem_rdata in the cycle the instruction arrives; the
 // read data stays in the block RAM output registers until the next fetch,
 // so multi-cycle instructions use rs1/rs2 throughout.
@@ -66,7 +68,7 @@ module rv32_cpu #(
     localparam S_CSRW  = 10;    // write the CSR (rd was written in EXECUTE)
     localparam S_IRQ   = 11;    // interrupt: mtval = 0
     localparam S_TRAP  = 12;    // trap: mepc = pc, fetch mtvec
-    localparam S_CNT   = 13;    // counter high half: word + 1 (then fetch again)
+    localparam S_CNT   = 13;    // counter word + 2^8 or + 1 (then fetch again)
     localparam NSTATES = 14;
 
     // Major opcodes (instr[6:2])
@@ -95,14 +97,19 @@ module rv32_cpu #(
     // misa: MXL=1 (32 bit), I, and M when enabled.
     localparam [31:0] MISA_VALUE = 32'h4000_0100 | (MUL ? 32'h0000_1000 : 32'h0);
 
-    // Register-file words above the 32 integer registers hold four CSRs
-    // (the block RAMs are 256 deep): read through port B, written through
-    // the one write port.  Word 0 (x0) reads 0 for every other CSR.
+    // Register-file words above the 32 integer registers hold CSRs (the
+    // block RAMs are 256 deep): read through port A, written through the
+    // one write port.  Word 0 (x0) reads 0 for the flip-flop CSRs.
     localparam [5:0] RF_MTVEC    = 6'b100_001;
     localparam [5:0] RF_MEPC     = 6'b100_101;
     localparam [5:0] RF_MTVAL    = 6'b100_111;
-    localparam [5:0] RF_MCYCLEH  = 6'b100_010;
-    localparam [5:0] RF_MINSTRETH = 6'b100_110;
+    // The counters: the low CNT_BITS bits of mcycle/minstret are flip-flop
+    // counters, the rest of the low and the high halves register-file words
+    // (slot {instret, high, 0}), moved on by S_CNT.  Words 40 and 41 are
+    // constants (2^CNT_BITS and 1) that port A reads as S_CNT's addend.
+    localparam       CNT_BITS    = 8;
+    localparam [5:0] RF_CNT_LO   = 6'b101_000;
+    localparam [5:0] RF_CNT_ONE  = 6'b101_001;
 
     reg [NSTATES-1:0] state;
     reg [31:2] pc;              // the instruction being executed (loaded at each fetch)
@@ -113,8 +120,8 @@ module rv32_cpu #(
     // Register file: two registered-read copies, written together.
     reg [31:0] regs_a [0:63];
     reg [31:0] regs_b [0:63];
-    reg [31:0] rs1_val;
-    reg [31:0] rs2_val;         // rs2, or the CSR word for SYSTEM instructions
+    reg [31:0] rs1_val;         // rs1, or the CSR word for SYSTEM instructions
+    reg [31:0] rs2_val;         // rs2, or rs1 for SYSTEM instructions
     reg        rf_we;           // combinational, below
     reg [5:0]  rf_waddr;
     reg [31:0] rf_wdata;
@@ -128,44 +135,61 @@ module rv32_cpu #(
             regs_a[i] = 32'h0;
             regs_b[i] = 32'h0;
         end
+        regs_a[RF_CNT_LO]  = 32'h1 << CNT_BITS;
+        regs_a[RF_CNT_ONE] = 32'h1;
     end
 
     wire fetch_done = state[S_FETCH] && mem_ready;
     wire trap;                  // trap entry (below)
     wire exec       = state[S_EXEC];
 
-    // Port B address at fetch: rs2, or for SYSTEM (opcode 111xx; the others
+    // Port A address at fetch: rs1, or for SYSTEM (opcode 111xx; the others
     // are illegal) the CSR word: mtvec, mscratch, mepc (also for mret, whose
-    // "CSR field" is 0x302), mtval; x0 for the CSRs kept in flip-flops.
+    // "CSR field" is 0x302), mtval, the counters; x0 for the CSRs kept in
+    // flip-flops.
     wire [31:0] fw   = mem_rdata;
     wire [11:0] fcsr = fw[31:20];
     wire f_sys      = &fw[6:4];
-    wire f_bram_csr = fcsr[11] ? fcsr[7] :                    // mcycleh, minstreth
+    wire f_bram_csr = fcsr[11] ? !(fcsr[10] && fcsr[9]) :     // counters (not F11-F14)
                       fcsr[6] ? (!fcsr[2] && fcsr[1:0] != 2'b10) :
                       (fcsr[1] || (fcsr[2] && fcsr[0]));
-    wire [2:0] f_slot = fcsr[11] ? {fcsr[1], 2'b10} :
-                        {fcsr[6] | fcsr[1], fcsr[6] & fcsr[1], fcsr[0] | fcsr[1]};
-    wire [5:0] f_raddr_b = !f_sys ? {1'b0, fw[24:20]} :
+    // slots: 000 mcycle, 010 mcycleh, 100 minstret, 110 minstreth,
+    // 001 mtvec, 011 mscratch, 101 mepc (0x341, and 0x302 for mret), 111 mtval
+    wire [2:0] f_slot = fcsr[11] ? {fcsr[1], fcsr[7], 1'b0} :
+                        {fcsr[1] | (fcsr[6] & fcsr[0]), fcsr[6] & (fcsr[1] | !fcsr[0]), 1'b1};
+    // SYSTEM instructions swap the ports: A reads the CSR word, B rs1, so
+    // that the logic unit (rs1_val op op_b) computes the CSR's new value.
+    wire [5:0] f_raddr_a = !f_sys ? {1'b0, fw[19:15]} :
                            f_bram_csr ? {3'b100, f_slot} : 6'd0;
+    wire [5:0] f_raddr_b = {1'b0, f_sys ? fw[19:15] : fw[24:20]};
 
-    reg  rb_trap;               // read mtvec on port B (trap entry), below
-    wire rb_en = fetch_done || rb_trap;
-    // A counter's low half wrapped: at the next fetch, drop the word, read
-    // the high half on port B (and x0 on port A), add 1 in S_CNT.
-    reg  cyc_pend, ins_pend;
-    wire cnt_sel  = (cyc_pend || ins_pend) && !irq_pending;
+    reg  rb_trap;               // read mtvec on port A (trap entry), below
+    wire ra_en = fetch_done || rb_trap;
+    // A counter's flip-flop part wrapped (or the low word carried into the
+    // high one): at the next fetch, drop the word, read the counter word on
+    // port B and the addend word on port A, add in S_CNT.  mcycle's
+    // flip-flops wrap at any edge, also at the one that ends the fetch: that
+    // fetch is dropped too, so no instruction sees them wrapped with the
+    // word not yet moved on.
+    reg  cyc_pend, ins_pend, cych_pend, insh_pend;
+    reg  [CNT_BITS-1:0] cyc_ff, ins_ff;
+    wire cyc_wrap = &cyc_ff;
+    wire cnt_sel  = (cyc_pend || cyc_wrap || ins_pend || cych_pend || insh_pend) && !irq_pending;
     wire cnt_take = fetch_done && cnt_sel;
-    wire [5:0] raddr_b = rb_trap ? RF_MTVEC :
-                         cnt_sel ? (cyc_pend ? RF_MCYCLEH : RF_MINSTRETH) : f_raddr_b;
+    wire cnt_low  = cyc_pend || cyc_wrap || ins_pend;
+    wire [2:0] cnt_slot = {!(cyc_pend || cyc_wrap) && (ins_pend || !cych_pend), !cnt_low, 1'b0};
+    wire [5:0] raddr_b = cnt_sel ? {3'b100, cnt_slot} : f_raddr_b;
+    wire [5:0] raddr_a = rb_trap ? RF_MTVEC :
+                         cnt_sel ? (cnt_low ? RF_CNT_LO : RF_CNT_ONE) : f_raddr_a;
 
     always @(posedge clk) begin
         if (rf_we) begin
             regs_a[rf_waddr] <= rf_wdata;
             regs_b[rf_waddr] <= rf_wdata;
         end
+        if (ra_en)
+            rs1_val <= regs_a[raddr_a];
         if (fetch_done)
-            rs1_val <= regs_a[{1'b0, fw[19:15] & {5{!cnt_sel}}}];
-        if (rb_en)
             rs2_val <= regs_b[raddr_b];
     end
 
@@ -316,7 +340,7 @@ module rv32_cpu #(
     reg a_hi, inv_a, b_rs2, inv_b, a_sgn, b_sgn;
     wire md_b_sgn_x = d_div ? !funct3[0] : funct3 == 3'b001;
     always @(posedge clk) begin
-        if (cnt_take) begin                        // -> S_CNT: 0 + word + 1
+        if (cnt_take) begin                        // -> S_CNT: addend + word
             a_hi  <= 1'b0;
             inv_a <= 1'b0;
             b_rs2 <= 1'b1;
@@ -326,11 +350,14 @@ module rv32_cpu #(
         end else if (fetch_done) begin             // -> EXECUTE
             a_hi  <= 1'b0;
             inv_a <= 1'b0;
-            b_rs2 <= f_op || fopc == OPC_BRANCH;
-            inv_b <= (f_op && ff7[5] && ff3 == 3'b000) || f_slt || fopc == OPC_BRANCH;
+            // SYSTEM: CSRW's logic unit takes rs1 (port B) or zimm, inverted
+            // for csrrc (csrrw passes B, csrrs ors, csrrc ands: d_lop = funct3)
+            b_rs2 <= f_op || fopc == OPC_BRANCH || (f_sys && !ff3[2]);
+            inv_b <= (f_op && ff7[5] && ff3 == 3'b000) || f_slt || fopc == OPC_BRANCH ||
+                     (f_sys && ff3[1:0] == 2'b11);
             a_sgn <= (f_slt && !ff3[0]) || (fopc == OPC_BRANCH && ff3[2:1] == 2'b10);
             b_sgn <= (f_slt && !ff3[0]) || (fopc == OPC_BRANCH && ff3[2:1] == 2'b10);
-        end else if (MUL && exec) begin            // -> MDNEG (div) or MD (mul)
+        end else if (MUL && exec && d_muldiv) begin   // -> MDNEG (div) or MD (mul)
             a_hi  <= !d_div;
             inv_a <= d_div && !funct3[0] && rs1_val[31];
             b_rs2 <= !d_div && rs1_val[0];
@@ -360,7 +387,7 @@ module rv32_cpu #(
     wire [31:0] op_b  = b_raw ^ {32{inv_b}};
     wire        a_ext = (a_sgn && a_raw[31]) ^ inv_a;
     wire        b_ext = (b_sgn && b_raw[31]) ^ inv_b;
-    wire        cin   = inv_a || inv_b || state[S_CNT];
+    wire        cin   = inv_a || inv_b;
     /* verilator lint_off UNUSEDSIGNAL */
     wire [33:0] sum34 = {a_ext, op_a, 1'b1} + {b_ext, op_b, cin};
     /* verilator lint_on UNUSEDSIGNAL */
@@ -433,17 +460,13 @@ module rv32_cpu #(
     reg        mie_mtie, mie_meie;
     reg        mcause_irq;
     reg [3:0]  mcause_code;
-    reg [31:0] mcycle;          // low halves; the high halves are register-file
-    reg [31:0] minstret;        // words, moved on by S_CNT
-    reg        cnt_ins;
-    wire [32:0] cyc_next = {1'b0, mcycle} + 33'd1;
-    wire [32:0] ins_next = {1'b0, minstret} + 33'd1;         // S_CNT: minstreth (else mcycleh)
+    reg [2:0]  cnt_slot_q;      // the counter word S_CNT moves on
     reg        irq_timer_q, irq_external_q;              // registered inputs
 
     // Only legal addresses get here (others trap at decode), so a few
     // address bits tell them apart.
     wire [11:0] csr_addr = instr[31:20];
-    wire [31:0] csr_src  = funct3[2] ? imm : rs1_val;
+    wire [31:0] csr_src  = funct3[2] ? imm : rs2_val;
 
     reg [31:0] csr_ff;          // the flip-flop CSRs; 0 for the register-file ones
     always @(*) begin
@@ -452,8 +475,8 @@ module rv32_cpu #(
             if (csr_addr[10] && csr_addr[9])               // F11-F14
                 csr_ff = csr_addr[2] ? HART_ID : 32'h0;
             else case ({csr_addr[7], csr_addr[1]})          // B00/B02/B80/B82 (C..)
-                2'b00:   csr_ff = mcycle;
-                2'b01:   csr_ff = minstret;
+                2'b00:   csr_ff = {{(32-CNT_BITS){1'b0}}, cyc_ff};
+                2'b01:   csr_ff = {{(32-CNT_BITS){1'b0}}, ins_ff};
                 default: csr_ff = 32'h0;                   // high halves (register file)
             endcase
         end else if (!csr_addr[6]) begin
@@ -469,9 +492,19 @@ module rv32_cpu #(
             csr_ff = {mcause_irq, 27'h0, mcause_code};
         end
     end
-    wire [31:0] csr_rdata = rs2_val | csr_ff;
+    // The register-file words' bits that read 0 (mtvec/mepc 1:0, the counters'
+    // flip-flop bits) are masked here, not at the write.
+    wire cnt_lo_slot = !d_slot[0] && !d_slot[1];
+    wire mask_lo2    = d_slot[0] && !d_slot[1];
+    wire [31:0] csr_rdata = {rs1_val[31:CNT_BITS],
+                             rs1_val[CNT_BITS-1:2] & {(CNT_BITS-2){!cnt_lo_slot}},
+                             rs1_val[1:0] & {2{!mask_lo2 && !cnt_lo_slot}}} | csr_ff;
 
+    // New value for the flip-flop CSRs (the register-file words get theirs
+    // from the logic unit); only their bits are used.
+    /* verilator lint_off UNUSEDSIGNAL */
     reg [31:0] csr_wdata;
+    /* verilator lint_on UNUSEDSIGNAL */
     always @(*) begin
         case (funct3[1:0])
             2'b01:   csr_wdata = csr_src;
@@ -542,11 +575,10 @@ module rv32_cpu #(
     (* keep *) wire addr_sum = exec && d_addr_sum;
     (* keep *) wire [31:0] addr_other =
         (exec && d_addr_tgt) ? target :
-        ((exec && d_mret) || state[S_TRAP]) ? {rs2_val[31:2], 2'b00} :
+        ((exec && d_mret) || state[S_TRAP]) ? {rs1_val[31:2], 2'b00} :
         (exec || fetch_next) ? pc4 : mem_addr;
     wire [31:0] addr_n = addr_sum ? {sum[31:1], sum[0] && !d_jalr} : addr_other;
 
-    wire [31:0] csr_word = {csr_wdata[31:2], csr_wdata[1:0] & {2{!(d_slot[0] && !d_slot[1])}}};
 
     // Write-back data: the adder sum (add/sub/addi, FIN, a trapping load,
     // store or jalr's address) and the compare bit in the last LUTs, the
@@ -561,10 +593,9 @@ module rv32_cpu #(
     (* keep *) wire [31:0] wd_other =
         state[S_MEM]   ? load_value :
         state[S_SHIFT] ? lo :
-        state[S_CSRW]  ? csr_word :
         wd_zero        ? 32'h0 :
         wd_tgt         ? target :              // auipc; mtval or (S_TRAP) mepc
-        (exec && d_logic) ? logic_out :
+        ((exec && d_logic) || state[S_CSRW]) ? logic_out :   // CSRW: the CSR word
         d_csr          ? csr_rdata : pc4;      // csr* rd, jal/jalr link
     wire [31:0] wd_n = {wd_sum ? sum[31:1] : wd_other[31:1],
                         wd_sum ? sum[0] && !(exec && d_jalr) : (wd_slt ? lt : wd_other[0])};
@@ -588,7 +619,7 @@ module rv32_cpu #(
             rf_waddr = RF_MEPC;
         end else if (state[S_CNT]) begin
             rf_we    = 1'b1;
-            rf_waddr = cnt_ins ? RF_MINSTRETH : RF_MCYCLEH;
+            rf_waddr = {3'b100, cnt_slot_q};
 
         end else if (exec_trap || state[S_BRMIS] || state[S_IRQ]) begin
             rf_we    = exec_trap || brmis_trap || state[S_IRQ];
@@ -606,24 +637,31 @@ module rv32_cpu #(
     always @(posedge clk) begin
         irq_timer_q    <= irq_timer;
         irq_external_q <= irq_external;
-        mcycle <= cyc_next[31:0];
+        cyc_ff <= cyc_ff + 1'b1;
         if (retire)
-            minstret <= ins_next[31:0];
+            ins_ff <= ins_ff + 1'b1;
         if (fetch_done)
-            cnt_ins <= !cyc_pend;
+            cnt_slot_q <= cnt_slot;
         if (state[S_CNT]) begin
-            if (cnt_ins)
-                ins_pend <= 1'b0;
-            else
-                cyc_pend <= 1'b0;
+            // the low word's carry out moves the high word on next
+            case (cnt_slot_q[2:1])
+                2'b00: begin cyc_pend  <= 1'b0; cych_pend <= sum[32]; end
+                2'b10: begin ins_pend  <= 1'b0; insh_pend <= sum[32]; end
+                2'b01: cych_pend <= 1'b0;
+                default: insh_pend <= 1'b0;
+            endcase
         end
-        // A wrap is pending from the same edge on (no fetch can see the low
-        // half wrapped and the high half not yet counted); a CSR write of
-        // the low half wins over the increment, carry included.
-        if (cyc_next[32] && !(csr_we && csr_addr == 12'hB00))
+        // A wrap is pending from the same edge on; a CSR write of the low
+        // half wins over the increment, carry included (and over a carry
+        // still pending from earlier in the same instruction).
+        if (cyc_wrap)
             cyc_pend <= 1'b1;
-        if (retire && ins_next[32] && !(csr_we && csr_addr == 12'hB02))
+        if (retire && &ins_ff)
             ins_pend <= 1'b1;
+        if (csr_we && csr_addr == 12'hB00)
+            cyc_pend <= 1'b0;
+        if (csr_we && csr_addr == 12'hB02)
+            ins_pend <= 1'b0;
 
         if (rst) begin
             state        <= 1 << S_FETCH;
@@ -639,10 +677,12 @@ module rv32_cpu #(
             mie_meie     <= 1'b0;
             mcause_irq   <= 1'b0;
             mcause_code  <= 4'h0;
-            mcycle       <= 32'h0;
-            minstret     <= 32'h0;
+            cyc_ff       <= {CNT_BITS{1'b0}};
+            ins_ff       <= {CNT_BITS{1'b0}};
             cyc_pend     <= 1'b0;
             ins_pend     <= 1'b0;
+            cych_pend    <= 1'b0;
+            insh_pend    <= 1'b0;
             irq_timer_q    <= 1'b0;
             irq_external_q <= 1'b0;
         end else begin
@@ -691,8 +731,8 @@ module rv32_cpu #(
                         mcause_irq  <= csr_wdata[31];
                         mcause_code <= csr_wdata[3:0];
                     end
-                    12'hB00: mcycle   <= csr_wdata;
-                    12'hB02: minstret <= csr_wdata;
+                    12'hB00: cyc_ff <= csr_wdata[CNT_BITS-1:0];
+                    12'hB02: ins_ff <= csr_wdata[CNT_BITS-1:0];
                     default: ;          // register-file CSRs (above); misa, mip: ignored
                 endcase
             end
@@ -701,7 +741,7 @@ module rv32_cpu #(
                 // From EXECUTE (exception), S_BRMIS, or at a completed fetch
                 // (interrupt: pc becomes the dropped instruction's address).
                 // mtval is written now (S_IRQ for an interrupt), mepc in S_TRAP,
-                // and port B reads mtvec meanwhile.
+                // and port A reads mtvec meanwhile.
                 mcause_irq   <= state[S_FETCH];
                 mcause_code  <= state[S_FETCH] ? irq_code : d_exc ? d_exc_code :
                                 d_load ? EXC_LOAD_MISALIGN : d_store ? EXC_STORE_MISALIGN :
@@ -747,9 +787,12 @@ module rv32_cpu #(
             md_last <= count == 5'd1;
         end
         hi <= hi_n;
+        if (MUL && exec && d_muldiv)
+            hi <= 32'h0;
         if (st_md_div)
             hi_top <= div_q ? sum[31] : hi[31];
-        lo <= lo_n;
+        if (exec || state[S_SHIFT] || (MUL && (state[S_MDNEG] || state[S_MD])))
+            lo <= lo_n;
     end
 
     // hi and lo, with the divider's quotient bit (the adder's carry out)
@@ -759,18 +802,18 @@ module rv32_cpu #(
     // quotient bit, which would put the carry out on hi's clock enable); the
     // bit shifted out is kept in hi_top and PICK shifts the remainder back.
     (* keep *) wire [31:0] hi_base = st_md_div ? {hi[30:0], lo[31]} :
-                                     (MUL && exec && d_muldiv) ? 32'h0 :
                                      (MUL && state[S_MDNEG]) ? {31'h0, sum[31]} :
                                      (MUL && state[S_MD]) ? sum[32:1] :
                                      (MUL && state[S_PICK] && md_want_lo) ? lo :
                                      (MUL && state[S_PICK] && d_div) ? {hi_top, hi[31:1]} : hi;
     wire [31:0] hi_sub = {sum[30:0], lo[31]};
     wire [31:0] hi_n   = (st_md_div && div_q) ? hi_sub : hi_base;
+    // Shifts and the multiply/divide steps share the two shift patterns
+    // (lo changes after the last shift step too: rd has been written).
+    (* keep *) wire lo_left = (state[S_SHIFT] && shift_left) || st_md_div;
+    wire lo_top = (MUL && state[S_MD]) ? sum[0] : shift_fill;
     (* keep *) wire [31:0] lo_base = exec ? rs1_val :
-                                     (state[S_SHIFT] && count != 5'd0) ?
-                                         (shift_left ? {lo[30:0], 1'b0} : {shift_fill, lo[31:1]}) :
                                      (MUL && state[S_MDNEG]) ? {sum[30:0], 1'b0} :
-                                     st_md_div ? {lo[30:0], 1'b0} :
-                                     (MUL && state[S_MD]) ? {sum[0], lo[31:1]} : lo;
+                                     lo_left ? {lo[30:0], 1'b0} : {lo_top, lo[31:1]};
     wire [31:0] lo_n   = {lo_base[31:1], lo_base[0] || (st_md_div && div_q)};
 endmodule
