@@ -31,7 +31,7 @@ $(CPUT_OUT)/%.hex: $(CPUT_OUT)/%.bin firmware/tools/bin2memh.py
 
 $(CPUT_TB): $(CPUT_TB_SRCS) $(CPUT_SRC_DIR)/tb/cpu_tb_main.cpp
 	@mkdir -p $(CPUT_TB_DIR)
-	verilator --cc --exe --build -j 1 -Wall -Wno-fatal --top-module cpu_tb \
+	verilator --cc --exe --build -j 1 -Wall --top-module cpu_tb \
 	  -Mdir $(CPUT_TB_DIR)/obj -o ../cpu_tb $(CPUT_TB_SRCS) \
 	  $(abspath $(CPUT_SRC_DIR)/tb/cpu_tb_main.cpp) >$(CPUT_TB_DIR)/build.log 2>&1 \
 	  || { tail -30 $(CPUT_TB_DIR)/build.log; exit 1; }
