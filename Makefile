@@ -10,6 +10,7 @@
 #   make firmware    build the card firmware
 #   make driver      build softhba.sys for Windows NT
 #   make bitstream   synthesise, place and route, pack the reference board
+#   make firmware-update  swap a new firmware into the built bitstream (icebram)
 #   make prog        program the reference board with iceprog
 #   make clean       remove build/
 #
@@ -28,7 +29,7 @@ BENCH :=
 .PHONY: help deps all test lint bench regmap regmap-check clean
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# //'
+	@sed -n '3,16p' Makefile | sed 's/^# //'
 
 deps:
 	@scripts/install_deps.sh
