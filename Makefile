@@ -29,7 +29,7 @@ BENCH :=
 .PHONY: help deps all test lint bench regmap regmap-check clean
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# //'
+	@sed -n '3,15p' Makefile | sed 's/^# //'
 
 deps:
 	@scripts/install_deps.sh
