@@ -155,7 +155,7 @@
 #define SHBA_UART_STATUS_RX_OVERRUN 0x4u
 #define SHBA_UART_STATUS_RX_OVERRUN_SHIFT 2u
 #define SHBA_UART_STATUS_RX_OVERRUN_MASK 0x4u
-#define SHBA_UART_DIV 0x8u /* rw: Core clocks per bit, minus one (16 bits; reset value CLK_HZ / BAUD - 1) */
+#define SHBA_UART_DIV 0x8u /* rw: Core clocks per bit, minus one (10 bits: at most 1024 clocks per bit, 35.2 kbaud and up at 36 MHz; reset value CLK_HZ / BAUD - 1) */
 #define SHBA_UART_BAUD 0x1c200u /* Default baud rate (DIV reset value = CLK_HZ / BAUD - 1) */
 
 /* Machine timer; mtime counts core clock cycles */
@@ -188,8 +188,8 @@
 #define SHBA_HOSTIF_EVENTS_SEG_END 0x8u
 #define SHBA_HOSTIF_EVENTS_SEG_END_SHIFT 3u
 #define SHBA_HOSTIF_EVENTS_SEG_END_MASK 0x8u
-#define SHBA_HOSTIF_EVENT_EN 0x4u /* rw: Which EVENTS raise the CPU's external interrupt (same bits) */
-#define SHBA_HOSTIF_HSTATUS 0x8u /* rw: Host STATUS bits the firmware owns (same bit numbers as HOST STATUS) */
+#define SHBA_HOSTIF_EVENT_EN 0x4u /* w: Which EVENTS raise the CPU's external interrupt (same bits; write-only: reads 0) */
+#define SHBA_HOSTIF_HSTATUS 0x8u /* w: Host STATUS bits the firmware owns (same bit numbers as HOST STATUS; write-only: reads 0, the host reads them in HOST STATUS) */
 #define SHBA_HOSTIF_HSTATUS_XFER_WAIT 0x4u
 #define SHBA_HOSTIF_HSTATUS_XFER_WAIT_SHIFT 2u
 #define SHBA_HOSTIF_HSTATUS_XFER_WAIT_MASK 0x4u
@@ -227,7 +227,7 @@
 #define SHBA_HOSTIF_RESET_CAUSE_HOST_RESET 0x4u
 #define SHBA_HOSTIF_RESET_CAUSE_HOST_RESET_SHIFT 2u
 #define SHBA_HOSTIF_RESET_CAUSE_HOST_RESET_MASK 0x4u
-#define SHBA_HOSTIF_FW_VERSION 0x28u /* rw: Firmware version shown in the ID sequence */
+#define SHBA_HOSTIF_FW_VERSION 0x28u /* w: Firmware version shown in the ID sequence (write-only: reads 0, the host reads it through ID) */
 #define SHBA_HOSTIF_FW_VERSION_MINOR_SHIFT 0u
 #define SHBA_HOSTIF_FW_VERSION_MINOR_MASK 0xffu
 #define SHBA_HOSTIF_FW_VERSION_MAJOR_SHIFT 8u
@@ -261,7 +261,7 @@
 
 /* SD SPI stream engine */
 #define SHBA_SD_BASE 0x30000000u
-#define SHBA_SD_CTRL 0x0u /* rw: Control */
+#define SHBA_SD_CTRL 0x0u /* w: Control (write-only: reads 0) */
 #define SHBA_SD_CTRL_CS 0x1u
 #define SHBA_SD_CTRL_CS_SHIFT 0u
 #define SHBA_SD_CTRL_CS_MASK 0x1u
@@ -317,25 +317,25 @@
 #define SHBA_SD_DATA_BUSY 0x80000000u
 #define SHBA_SD_DATA_BUSY_SHIFT 31u
 #define SHBA_SD_DATA_BUSY_MASK 0x80000000u
-#define SHBA_SD_BLK_COUNT 0x14u /* rw: Blocks the next START_READ/START_WRITE moves (1-65535; 0 counts as 1) */
+#define SHBA_SD_BLK_COUNT 0x14u /* w: Blocks the next START_READ/START_WRITE moves (1-65535; 0 counts as 1; write-only: reads 0) */
 #define SHBA_SD_BLK_COUNT_COUNT_SHIFT 0u
 #define SHBA_SD_BLK_COUNT_COUNT_MASK 0xffffu
 #define SHBA_SD_BLK_DONE 0x18u /* r: Blocks finished by the current or last operation (read: CRC good; write: accepted and programmed) */
 #define SHBA_SD_BLK_DONE_COUNT_SHIFT 0u
 #define SHBA_SD_BLK_DONE_COUNT_MASK 0xffffu
-#define SHBA_SD_TIMEOUT 0x1cu /* rw: Timeouts in units of 1024 core clocks (28.4 us at 36 MHz) */
+#define SHBA_SD_TIMEOUT 0x1cu /* w: Timeouts in units of 1024 core clocks (28.4 us at 36 MHz; write-only: reads 0). A wait takes its limit when it starts */
 #define SHBA_SD_TIMEOUT_TOKEN_SHIFT 0u
 #define SHBA_SD_TIMEOUT_TOKEN_MASK 0xffffu
 #define SHBA_SD_TIMEOUT_BUSY_SHIFT 16u
 #define SHBA_SD_TIMEOUT_BUSY_MASK 0xffff0000u
-#define SHBA_SD_IRQ_EN 0x20u /* rw: Interrupt enable: irq = DONE & IRQ_EN.DONE */
+#define SHBA_SD_IRQ_EN 0x20u /* w: Interrupt enable: irq = DONE & IRQ_EN.DONE (write-only: reads 0) */
 #define SHBA_SD_IRQ_EN_DONE 0x2u
 #define SHBA_SD_IRQ_EN_DONE_SHIFT 1u
 #define SHBA_SD_IRQ_EN_DONE_MASK 0x2u
 #define SHBA_SD_CRC 0x24u /* r: Diagnostics: CRC16 of the last block, as computed by the engine */
 #define SHBA_SD_CRC_VALUE_SHIFT 0u
 #define SHBA_SD_CRC_VALUE_MASK 0xffffu
-#define SHBA_SD_ARG 0x28u /* rw: Argument of the next SEND command */
+#define SHBA_SD_ARG 0x28u /* w: Argument of the next SEND command (write-only: reads 0) */
 #define SHBA_SD_ARG_VALUE_SHIFT 0u
 #define SHBA_SD_ARG_VALUE_MASK 0xffffffffu
 #define SHBA_SD_SEND 0x2cu /* w: Send a command and wait for its R1 (ignored while ACTIVE); DATA.BUSY stays set until R1 is in DATA.BYTE */

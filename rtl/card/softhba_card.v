@@ -100,7 +100,8 @@ module softhba_card #(
     wire        isa_ready, sd_ready;
     wire        isa_cpu_irq, sd_irq;
 
-    assign ext_rdata = sel_sd ? sd_rdata : isa_rdata;
+    // Both slaves drive 0 outside their answering cycle (the SoC ORs the read buses).
+    assign ext_rdata = sd_rdata | isa_rdata;
     assign ext_ready = sel_sd ? sd_ready : isa_ready;
     assign ext_irq   = isa_cpu_irq || sd_irq;
 

@@ -55,12 +55,12 @@ module fifo_ports (
     always @(posedge clk) begin
         cpu_ready <= 1'b0;
         clear_pulse <= 1'b0;
+        // rdata is 0 outside the answering cycle: the read buses are ORed
+        cpu_rdata <= 32'h0;
         if (rst) begin
             dir_to_host <= 1'b0;
-            cpu_rdata <= 32'h0;
         end else if (req && !wait_cycle) begin
             cpu_ready <= 1'b1;
-            cpu_rdata <= 32'h0;
             if (is_wr) begin
                 if (cpu_addr == `SHBA_FIFO_CTRL) begin
                     dir_to_host <= cpu_wdata[`SHBA_FIFO_CTRL_DIR_TO_HOST];

@@ -48,7 +48,6 @@ module host_regs (
     output wire        busy,
     output wire        fw_ready
 );
-    localparam [5:0] HSTATUS_MASK = 6'b111100;
     // HOSTIF register word indices (offset / 4) for the 4-bit decode.
     localparam [11:0] OFF_EVENTS = `SHBA_HOSTIF_EVENTS, OFF_EVENT_EN = `SHBA_HOSTIF_EVENT_EN,
                       OFF_HSTATUS = `SHBA_HOSTIF_HSTATUS, OFF_XFER_CTRL = `SHBA_HOSTIF_XFER_CTRL,
@@ -66,7 +65,7 @@ module host_regs (
     reg        busy_q, int_enable;
     reg [2:0]  int_status;
     reg [3:0]  events, event_en;
-    reg [5:0]  hstatus;
+    reg [5:2]  hstatus;           // bits 1:0 of HOST STATUS are the card's own
     reg [4:0]  cmd_ptr;
     reg [5:0]  res_ptr;
     reg [2:0]  id_ptr;
@@ -138,7 +137,8 @@ module host_regs (
     // ---- CPU reads ----
     reg [31:0] hif_rdata_q;
     reg        hif_sel_cmd_q;
-    assign hif_rdata = hif_sel_cmd_q ? {24'h000000, cmd_dout} : hif_rdata_q;
+    // 0 outside the answering cycle (the CPU read buses are ORed, not muxed)
+    assign hif_rdata = {24'h000000, hif_sel_cmd_q ? cmd_dout : 8'h00} | hif_rdata_q;
 
     // ---- strobes decoded this cycle ----
     wire host_ctrl_wr = wr_stb && reg_off == `SHBA_HOST_CONTROL;
@@ -213,12 +213,13 @@ module host_regs (
         xfer_flush <= 1'b0;
         hif_ready <= 1'b0;
         hif_sel_cmd_q <= 1'b0;
+        hif_rdata_q <= 32'h0;
         if (card_clear) begin
             busy_q <= 1'b0;
             int_status <= 3'b000;
             events <= 4'h0;
             event_en <= 4'h0;
-            hstatus <= 6'h00;
+            hstatus <= 4'h0;
             cmd_ptr <= 5'd0;
             res_ptr <= 6'd0;
             id_ptr <= 3'd0;
@@ -234,7 +235,6 @@ module host_regs (
             fw_version <= 16'h0000;
             irq_gap <= 4'd0;
             xfer_flush <= 1'b1;
-            hif_rdata_q <= 32'h0;
         end else begin
             if (irq_gap != 4'd0)
                 irq_gap <= irq_gap - 4'd1;
@@ -320,27 +320,24 @@ module host_regs (
             if (hif_req) begin
                 hif_ready <= 1'b1;
                 hif_sel_cmd_q <= hif_rd && hif_addr[11:8] == 4'h1;
-                hif_rdata_q <= 32'h0;
                 if (hif_rd && hif_regs) begin
                     // registers 0x000-0x03C: a 4-bit select instead of 12-bit compares
+                    // (EVENT_EN, HSTATUS and FW_VERSION are write-only)
                     case (hif_addr[5:2])
                         REG_EVENTS: hif_rdata_q <= {28'h0, events};
-                        REG_EVENT_EN: hif_rdata_q <= {28'h0, event_en};
-                        REG_HSTATUS: hif_rdata_q <= {26'h0, hstatus};
                         REG_XFER_CTRL: hif_rdata_q <= {27'h0, tc_end, xfer_pio, xfer_width16, xfer_dir_to_host, xfer_armed};
                         REG_XFER_COUNT: hif_rdata_q <= {8'h0, count_prog};
                         REG_XFER_REMAIN: hif_rdata_q <= {8'h0, xfer_remaining};
                         REG_XFER_DONE: hif_rdata_q <= {8'h0, xfer_done};
                         REG_CONFIG: hif_rdata_q <= {24'h0, config_q};
                         REG_RESET_CAUSE: hif_rdata_q <= {29'h0, reset_cause};
-                        REG_FW_VERSION: hif_rdata_q <= {16'h0, fw_version};
                         REG_DMA_STRAY: hif_rdata_q <= {24'h0, stray_count};
                         default: hif_rdata_q <= 32'h0;
                     endcase
                 end else if (hif_wr && hif_regs) begin
                     case (hif_addr[5:2])
                         REG_EVENT_EN: event_en <= hif_wdata[3:0];
-                        REG_HSTATUS: hstatus <= hif_wdata[5:0] & HSTATUS_MASK;
+                        REG_HSTATUS: hstatus <= hif_wdata[5:2];
                         REG_XFER_DONE: xfer_done <= hif_wdata[23:0];
                         REG_FW_VERSION: fw_version <= hif_wdata[15:0];
                         REG_DMA_STRAY: stray_count <= hif_wdata[7:0];

@@ -94,7 +94,8 @@ module isa_interface (
     always @(posedge clk)
         nomap_ready <= cpu_valid && !sel_local && !nomap_ready && !rst;
     assign cpu_ready = hif_ready || fifo_cpu_ready || nomap_ready;
-    assign cpu_rdata = hif_ready ? hif_rdata : (fifo_cpu_ready ? fifo_cpu_rdata : 32'h0);
+    // Both slaves drive 0 outside their answering cycle, so an OR is enough.
+    assign cpu_rdata = hif_rdata | fifo_cpu_rdata;
 
     // ---- register file ----
     wire [15:0] pio_rd_data;

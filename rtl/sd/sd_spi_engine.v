@@ -90,7 +90,6 @@ module sd_spi_engine (
     reg        ctrl_cs;
     reg        ctrl_multi;
     reg [7:0]  div;
-    reg [15:0] blk_count;
     reg [15:0] blk_last;     // index of the last block: max(BLK_COUNT, 1) - 1, set with BLK_COUNT
     reg [15:0] blk_done;
     reg [15:0] tmo_token;
@@ -112,7 +111,7 @@ module sd_spi_engine (
     reg        cur_crc;      // the byte on the wire feeds the CRC
     reg        op_write;
     reg [9:0]  tmo_pre;      // 1024-clock prescaler
-    reg [15:0] tmo_units;
+    reg [15:0] tmo_left;     // units left before the current wait times out
 
     // ---- byte shifter and CRC ---------------------------------------------
     wire       sh_busy, sh_last_edge, sh_sample, sh_tx_bit;
@@ -146,9 +145,10 @@ module sd_spi_engine (
     // (this sits on the path from the engine state to the FIFO pointers).
     wire        last_block = (blk_done == blk_last);
     // Only RD_TOKEN waits on the token timeout; every other wait is a busy
-    // wait, so one comparator against the state's limit serves both.
-    wire [15:0] tmo_limit  = (st == S_RD_TOKEN) ? tmo_token : tmo_busy;
-    wire        tmo_late   = tmo_units >= tmo_limit;
+    // wait.  The wait's limit is loaded when the wait starts and counts down,
+    // so a zero test replaces a 16-bit magnitude comparator.  The token limit
+    // is loaded by START_READ and after each read block (RD_CRC -> RD_TOKEN).
+    wire        tmo_late   = (tmo_left == 16'd0);
     wire        token_late = tmo_late;
     wire        busy_late  = tmo_late;
     wire        fifo_wait  = !sh_busy && ((st == S_RD_DATA && hold_valid) ||
@@ -165,6 +165,8 @@ module sd_spi_engine (
     wire        abort    = wr_cmd && bus_wdata[`SHBA_SD_CMD_ABORT];
     wire        byte_go  = wr && reg_off == `SHBA_SD_DATA && st == S_IDLE;
     wire        send_go  = wr && reg_off == `SHBA_SD_SEND && st == S_IDLE;
+    reg         tmo_clear;   // a wait starts (from the state machine)
+    wire        tmo_load = tmo_clear || start_rd || start_wr || send_go;
 
     // ---- the stream state machine (combinational part) --------------------
     // At each byte boundary (the shifter ends a byte, or is idle) the received
@@ -179,7 +181,6 @@ module sd_spi_engine (
     reg [8:0]  err_set;
     reg [7:0]  token_n;
     reg [7:0]  data_rx_n;
-    reg        tmo_clear;
 
     always @* begin
         st_n         = st;
@@ -408,7 +409,6 @@ module sd_spi_engine (
             ctrl_cs     <= 1'b0;
             ctrl_multi  <= 1'b0;
             div         <= `SHBA_SD_DIV_400K;
-            blk_count   <= 16'd1;
             blk_last    <= 16'd0;
             blk_done    <= 16'd0;
             tmo_token   <= 16'd3516;
@@ -429,7 +429,7 @@ module sd_spi_engine (
             cur_crc     <= 1'b0;
             op_write    <= 1'b0;
             tmo_pre     <= 10'd0;
-            tmo_units   <= 16'd0;
+            tmo_left    <= 16'd0;
             bus_ready   <= 1'b0;
             bus_rdata   <= 32'd0;
         end else begin
@@ -447,13 +447,13 @@ module sd_spi_engine (
             if (ld && !abort && st_n == S_CMD_FRAME && (!sh_busy || sh_last_edge))
                 crc7 <= crc7_byte((byte_cnt_n == 10'd0) ? 7'd0 : crc7, ld_byte);
 
-            if (tmo_clear) begin
-                tmo_pre   <= 10'd0;
-                tmo_units <= 16'd0;
+            if (tmo_load) begin
+                tmo_pre  <= 10'd0;
+                tmo_left <= (start_rd || st == S_RD_CRC) ? tmo_token : tmo_busy;
             end else begin
                 tmo_pre <= tmo_pre + 10'd1;
-                if (tmo_pre == 10'd1023 && tmo_units != 16'hffff)
-                    tmo_units <= tmo_units + 16'd1;
+                if (tmo_pre == 10'd1023 && !tmo_late)
+                    tmo_left <= tmo_left - 16'd1;
             end
 
             if (st == S_DRAIN && !hold_valid && !sh_busy) begin
@@ -463,18 +463,14 @@ module sd_spi_engine (
 
             // bus: every access is answered in the next cycle
             bus_ready <= acc;
+            bus_rdata <= 32'd0;   // 0 outside the answering cycle: the read buses are ORed
             if (acc) begin
                 case (reg_off)
-                `SHBA_SD_CTRL:      bus_rdata <= {30'd0, ctrl_multi, ctrl_cs};
                 `SHBA_SD_STATUS:    bus_rdata <= {8'd0, token, 7'd0, fifo_wait, errors[7:2], done, st != S_IDLE};
                 `SHBA_SD_DIV:       bus_rdata <= {24'd0, div};
                 `SHBA_SD_DATA:      bus_rdata <= {st != S_IDLE, 23'd0, data_rx};
-                `SHBA_SD_BLK_COUNT: bus_rdata <= {16'd0, blk_count};
                 `SHBA_SD_BLK_DONE:  bus_rdata <= {16'd0, blk_done};
-                `SHBA_SD_TIMEOUT:   bus_rdata <= {tmo_busy, tmo_token};
-                `SHBA_SD_IRQ_EN:    bus_rdata <= {30'd0, irq_en_done, 1'b0};
                 `SHBA_SD_CRC:       bus_rdata <= {16'd0, crc};
-                `SHBA_SD_ARG:       bus_rdata <= cmd_arg;
                 default:            bus_rdata <= 32'd0;
                 endcase
             end
@@ -492,7 +488,6 @@ module sd_spi_engine (
                 `SHBA_SD_DIV:       if (st == S_IDLE) div <= bus_wdata[7:0];
                 `SHBA_SD_DATA:      if (byte_go) st <= S_BYTE;
                 `SHBA_SD_BLK_COUNT: if (st == S_IDLE) begin
-                    blk_count <= bus_wdata[15:0];
                     blk_last  <= (bus_wdata[15:0] == 16'd0) ? 16'd0 : bus_wdata[15:0] - 16'd1;
                 end
                 `SHBA_SD_TIMEOUT: begin
@@ -506,8 +501,6 @@ module sd_spi_engine (
                         cmd_index <= bus_wdata[`SHBA_SD_SEND_INDEX_MSB:`SHBA_SD_SEND_INDEX_LSB];
                         cmd_stuff <= bus_wdata[`SHBA_SD_SEND_STUFF];
                         byte_cnt  <= 10'd0;
-                        tmo_pre   <= 10'd0;
-                        tmo_units <= 16'd0;
                         st        <= bus_wdata[`SHBA_SD_SEND_WAIT_READY] ? S_CMD_READY
                                                                                 : S_CMD_FRAME;
                     end
@@ -521,8 +514,6 @@ module sd_spi_engine (
                 blk_done  <= 16'd0;
                 done      <= 1'b0;
                 errors    <= 9'd0;
-                tmo_pre   <= 10'd0;
-                tmo_units <= 16'd0;
             end
             if (abort && st != S_IDLE) begin
                 st         <= S_IDLE;

@@ -127,12 +127,13 @@ module soc #(
     assign ext_wdata = mem_wdata;
     assign ext_wstrb = mem_wstrb;
 
-    // Each slave drives ready only for its own transfer and rdata 0 otherwise
-    // except the RAM (its read port runs every cycle), hence the select.
+    // Each internal slave drives ready only for its own transfer; the
+    // expansion bus's ready is qualified by its select.
     assign mem_ready = ram_ready || uart_ready || timer_ready || simctrl_ready ||
                        none_ready || (sel_ext && ext_ready);
     // The RAM, UART, timer and SIMCTRL clear their rdata outside the cycle
     // that answers their own access, so they are simply ORed.
-    assign mem_rdata = sel_ext ? ext_rdata :
-                       (ram_rdata | uart_rdata | timer_rdata | simctrl_rdata);
+    // ext_rdata is 0 outside the cycle that answers an expansion access too
+    // (the card's slaves keep to the same rule), so the read data is an OR.
+    assign mem_rdata = ram_rdata | ext_rdata | uart_rdata | timer_rdata | simctrl_rdata;
 endmodule

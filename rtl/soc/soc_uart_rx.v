@@ -5,7 +5,7 @@
 module soc_uart_rx (
     input  wire        clk,
     input  wire        rst,
-    input  wire [15:0] div,
+    input  wire [9:0]  div,
     input  wire        rx,
     output reg  [7:0]  data,
     output reg         received    // one-cycle pulse: data holds a new byte
@@ -14,7 +14,7 @@ module soc_uart_rx (
 
     localparam S_IDLE = 2'd0, S_START = 2'd1, S_DATA = 2'd2, S_STOP = 2'd3;
     reg [1:0]  state;
-    reg [15:0] baud_count;
+    reg [9:0]  baud_count;
     reg [2:0]  bit_index;
     reg [7:0]  shift;
 
@@ -31,7 +31,7 @@ module soc_uart_rx (
     always @(posedge clk) begin
         if (rst) begin
             state <= S_IDLE;
-            baud_count <= 16'd0;
+            baud_count <= 10'd0;
             bit_index <= 3'd0;
             shift <= 8'd0;
             data <= 8'd0;
@@ -42,11 +42,11 @@ module soc_uart_rx (
             S_IDLE:
                 if (!rx_sync2) begin
                     state <= S_START;
-                    baud_count <= {1'b0, div[15:1]};   // to the middle of the start bit
+                    baud_count <= {1'b0, div[9:1]};   // to the middle of the start bit
                 end
             S_START:
-                if (baud_count != 16'd0) begin
-                    baud_count <= baud_count - 16'd1;
+                if (baud_count != 10'd0) begin
+                    baud_count <= baud_count - 10'd1;
                 end else if (rx_sync2) begin
                     state <= S_IDLE;                   // a glitch, not a start bit
                 end else begin
@@ -55,8 +55,8 @@ module soc_uart_rx (
                     bit_index <= 3'd0;
                 end
             S_DATA:
-                if (baud_count != 16'd0) begin
-                    baud_count <= baud_count - 16'd1;
+                if (baud_count != 10'd0) begin
+                    baud_count <= baud_count - 10'd1;
                 end else begin
                     shift <= {rx_sync2, shift[7:1]};
                     baud_count <= div;
@@ -65,8 +65,8 @@ module soc_uart_rx (
                         state <= S_STOP;
                 end
             default: // S_STOP
-                if (baud_count != 16'd0) begin
-                    baud_count <= baud_count - 16'd1;
+                if (baud_count != 10'd0) begin
+                    baud_count <= baud_count - 10'd1;
                 end else begin
                     state <= S_IDLE;
                     if (rx_sync2) begin

@@ -3,7 +3,7 @@
 module soc_uart_tx (
     input  wire        clk,
     input  wire        rst,
-    input  wire [15:0] div,
+    input  wire [9:0]  div,
     input  wire        start,      // load data and send it (ignored while busy)
     input  wire [7:0]  data,
     output wire        tx,
@@ -11,7 +11,7 @@ module soc_uart_tx (
 );
     reg [9:0]  shift;       // stop, data[7:0], start; shifted out LSB first
     reg [3:0]  bits_left;
-    reg [15:0] baud_count;
+    reg [9:0]  baud_count;
 
     assign busy = (bits_left != 4'd0);
     assign tx = busy ? shift[0] : 1'b1;
@@ -20,19 +20,19 @@ module soc_uart_tx (
         if (rst) begin
             shift <= 10'h3ff;
             bits_left <= 4'd0;
-            baud_count <= 16'd0;
+            baud_count <= 10'd0;
         end else if (!busy) begin
             if (start) begin
                 shift <= {1'b1, data, 1'b0};
                 bits_left <= 4'd10;
                 baud_count <= div;
             end
-        end else if (baud_count == 16'd0) begin
+        end else if (baud_count == 10'd0) begin
             shift <= {1'b1, shift[9:1]};
             bits_left <= bits_left - 4'd1;
             baud_count <= div;
         end else begin
-            baud_count <= baud_count - 16'd1;
+            baud_count <= baud_count - 10'd1;
         end
     end
 endmodule
