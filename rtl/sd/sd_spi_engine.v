@@ -62,19 +62,6 @@ module sd_spi_engine (
                      S_CMD_STUFF    = 5'd17,   // SEND: stuff byte (CMD12)
                      S_CMD_R1       = 5'd18;   // SEND: 0xFF until R1 (at most 9)
 
-    // CRC7 (x^7 + x^3 + 1) of a command frame, one byte at a time, MSB first
-    function [6:0] crc7_byte(input [6:0] crc_in, input [7:0] data);
-        integer i;
-        reg fb;
-        begin
-            crc7_byte = crc_in;
-            for (i = 7; i >= 0; i = i - 1) begin
-                fb = crc7_byte[6] ^ data[i];
-                crc7_byte = {crc7_byte[5:0], 1'b0} ^ (fb ? 7'h09 : 7'h00);
-            end
-        end
-    endfunction
-
     // error bits as they sit in STATUS
     localparam [8:0] E_TOKEN_TIMEOUT = 9'd1 << `SHBA_SD_STATUS_TOKEN_TIMEOUT,
                      E_ERROR_TOKEN   = 9'd1 << `SHBA_SD_STATUS_ERROR_TOKEN,
@@ -90,7 +77,8 @@ module sd_spi_engine (
     reg        ctrl_cs;
     reg        ctrl_multi;
     reg [7:0]  div;
-    reg [15:0] blk_last;     // index of the last block: max(BLK_COUNT, 1) - 1, set with BLK_COUNT
+    reg [15:0] blk_count;    // BLK_COUNT as written (0 counts as 1)
+    reg        last_block;   // blk_done + 1 reaches blk_count (registered, see below)
     reg [15:0] blk_done;
     reg [15:0] tmo_token;
     reg [15:0] tmo_busy;
@@ -140,10 +128,12 @@ module sd_spi_engine (
     assign irq     = done && irq_en_done;
     assign active  = (st != S_IDLE);
 
-    // blk_done never passes the last block while an operation runs, so an
-    // equality with a precomputed index replaces an adder and a compare chain
-    // (this sits on the path from the engine state to the FIFO pointers).
-    wire        last_block = (blk_done == blk_last);
+    // last_block is registered from blk_done + 1 (the adder blk_done_n uses
+    // anyway) and BLK_COUNT, so no subtractor and no compare sits on the path
+    // from the engine state to the FIFO pointers.  One cycle late is safe:
+    // blk_done and BLK_COUNT change only at a block's end, start or idle,
+    // hundreds of cycles before the next block's end reads the flag.
+    wire [15:0] blk_done_inc = blk_done + 16'd1;
     // Only RD_TOKEN waits on the token timeout; every other wait is a busy
     // wait.  The wait's limit is loaded when the wait starts and counts down,
     // so a zero test replaces a 16-bit magnitude comparator.  The token limit
@@ -249,7 +239,7 @@ module sd_spi_engine (
                         err_set = E_CRC;
                         st_n    = S_DRAIN;
                     end else begin
-                        blk_done_n = blk_done + 16'd1;
+                        blk_done_n = blk_done_inc;
                         tmo_clear  = 1'b1;
                         st_n       = last_block ? S_DRAIN : S_RD_TOKEN;
                     end
@@ -287,7 +277,7 @@ module sd_spi_engine (
             end
             S_WR_BUSY: begin
                 if (sh_rx != 8'h00) begin
-                    blk_done_n = blk_done + 16'd1;
+                    blk_done_n = blk_done_inc;
                     if (!last_block)
                         st_n = S_WR_GAP;
                     else
@@ -409,7 +399,8 @@ module sd_spi_engine (
             ctrl_cs     <= 1'b0;
             ctrl_multi  <= 1'b0;
             div         <= `SHBA_SD_DIV_400K;
-            blk_last    <= 16'd0;
+            blk_count   <= 16'd0;
+            last_block  <= 1'b1;
             blk_done    <= 16'd0;
             tmo_token   <= 16'd3516;
             tmo_busy    <= 16'd8789;
@@ -434,6 +425,7 @@ module sd_spi_engine (
             bus_rdata   <= 32'd0;
         end else begin
             st         <= st_n;
+            last_block <= (blk_done_inc == blk_count) || (blk_count == 16'd0);
             byte_cnt   <= byte_cnt_n;
             blk_done   <= blk_done_n;
             hold       <= hold_n;
@@ -443,9 +435,13 @@ module sd_spi_engine (
             errors     <= errors | err_set;
             if (sh_load && (!sh_busy || sh_last_edge))
                 cur_crc <= ld_crc && !byte_go;
-            // the frame's CRC7 follows the bytes as they are loaded
-            if (ld && !abort && st_n == S_CMD_FRAME && (!sh_busy || sh_last_edge))
-                crc7 <= crc7_byte((byte_cnt_n == 10'd0) ? 7'd0 : crc7, ld_byte);
+            // The frame's CRC7 (x^7 + x^3 + 1) follows bytes 0-4 bit by bit as
+            // they go out (MSB first); a byte's last bit is sampled before its
+            // last edge, where the CRC byte is loaded.
+            if (send_go)
+                crc7 <= 7'd0;
+            else if (sh_sample && st == S_CMD_FRAME && byte_cnt[2:0] != 3'd5)
+                crc7 <= {crc7[5:0], 1'b0} ^ ((crc7[6] ^ sh_tx_bit) ? 7'h09 : 7'h00);
 
             if (tmo_load) begin
                 tmo_pre  <= 10'd0;
@@ -488,7 +484,7 @@ module sd_spi_engine (
                 `SHBA_SD_DIV:       if (st == S_IDLE) div <= bus_wdata[7:0];
                 `SHBA_SD_DATA:      if (byte_go) st <= S_BYTE;
                 `SHBA_SD_BLK_COUNT: if (st == S_IDLE) begin
-                    blk_last  <= (bus_wdata[15:0] == 16'd0) ? 16'd0 : bus_wdata[15:0] - 16'd1;
+                    blk_count <= bus_wdata[15:0];
                 end
                 `SHBA_SD_TIMEOUT: begin
                     tmo_token <= bus_wdata[15:0];

@@ -14,18 +14,22 @@ module soc_timer (
     output reg         ready,
     output reg         irq_timer
 );
-    // mtime is kept as two halves: the high half steps on a carry that is
-    // computed a cycle ahead (lo_ones_q: the low half is all ones now), so it
-    // needs no 64-bit carry chain and reads stay exact 64-bit counts.
-    reg [31:0] mtime_lo, mtime_hi;
-    reg        lo_ones_q;
-    // mtimecmp is stored inverted: mtime >= mtimecmp is then the carry out
-    // of mtime + ~mtimecmp + 1, a bare carry chain with no per-bit inverter.
-    reg [31:0] ncmp_lo, ncmp_hi;
+    // mtime is stored inverted (nmtime = ~mtime, counting down) so that the
+    // compare needs no inverter on either side: cmp + ~mtime carries out
+    // exactly when cmp > mtime, so mtime >= cmp is that carry's complement.
+    // The inversion folds into the write-merge and read-mux LUTs for free,
+    // and mtimecmp takes wdata straight into byte-enabled flops (no LUTs).
+    reg [31:0] nmtime_lo, nmtime_hi;
+    reg [31:0] cmp_lo, cmp_hi;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [64:0] cmp_sum = {1'b0, mtime_hi, mtime_lo} + {1'b0, ncmp_hi, ncmp_lo} + 65'd1;
+    wire [64:0] cmp_sum = {1'b0, cmp_hi, cmp_lo} + {1'b0, nmtime_hi, nmtime_lo};
     /* verilator lint_on UNUSEDSIGNAL */
-    wire        mtime_ge_cmp = cmp_sum[64];
+    wire        mtime_ge_cmp = !cmp_sum[64];
+
+    // The low half's decrement: its carry out is 0 only when nmtime_lo is 0
+    // (mtime_lo all ones), which is when the high half steps this cycle.
+    wire [32:0] lo_dec = {1'b0, nmtime_lo} + 33'h0_FFFF_FFFF;
+    wire        lo_wraps = !lo_dec[32];
 
     wire access   = valid && !ready;
     wire is_write = (wstrb != 4'b0000);
@@ -35,53 +39,53 @@ module soc_timer (
     wire wr_cmp_lo = access && is_write && (addr == `SHBA_TIMER_MTIMECMP_LO);
     wire wr_cmp_hi = access && is_write && (addr == `SHBA_TIMER_MTIMECMP_HI);
 
-    // Byte-lane merge of a write into one 32-bit half.
-    function [31:0] merge;
+    // Byte-lane merge of a write (stored inverted) into one 32-bit half.
+    function [31:0] merge_inv;
         input [31:0] old;
         input [31:0] data;
         input [3:0]  strb;
         begin
-            merge = {strb[3] ? data[31:24] : old[31:24],
-                     strb[2] ? data[23:16] : old[23:16],
-                     strb[1] ? data[15:8]  : old[15:8],
-                     strb[0] ? data[7:0]   : old[7:0]};
+            merge_inv = {strb[3] ? ~data[31:24] : old[31:24],
+                         strb[2] ? ~data[23:16] : old[23:16],
+                         strb[1] ? ~data[15:8]  : old[15:8],
+                         strb[0] ? ~data[7:0]   : old[7:0]};
         end
     endfunction
-
-    wire [31:0] lo_written = merge(mtime_lo, wdata, wstrb);
 
     always @(posedge clk) begin
         if (rst) begin
             ready <= 1'b0;
-            mtime_lo <= 32'h0;
-            mtime_hi <= 32'h0;
-            lo_ones_q <= 1'b0;
+            nmtime_lo <= 32'hFFFF_FFFF;   // mtime = 0
+            nmtime_hi <= 32'hFFFF_FFFF;
             irq_timer <= 1'b0;
         end else begin
             ready <= access;
             irq_timer <= mtime_ge_cmp;
-            if (wr_lo) begin
-                mtime_lo <= lo_written;
-                lo_ones_q <= (lo_written == 32'hFFFF_FFFF);
-            end else begin
-                mtime_lo <= mtime_lo + 32'd1;
-                lo_ones_q <= (mtime_lo == 32'hFFFF_FFFE);
-            end
+            if (wr_lo)
+                nmtime_lo <= merge_inv(nmtime_lo, wdata, wstrb);
+            else
+                nmtime_lo <= lo_dec[31:0];
             if (wr_hi)
-                mtime_hi <= merge(mtime_hi, wdata, wstrb);
-            else if (lo_ones_q && !wr_lo)
-                mtime_hi <= mtime_hi + 32'd1;
+                nmtime_hi <= merge_inv(nmtime_hi, wdata, wstrb);
+            else if (lo_wraps && !wr_lo)
+                nmtime_hi <= nmtime_hi - 32'd1;
         end
     end
 
-    // mtimecmp (inverted): byte-enabled registers, reset to all ones (stored 0).
+    // mtimecmp: one enable per byte lane, reset to all ones.
     always @(posedge clk) begin
         if (rst) begin
-            ncmp_lo <= 32'h0;
-            ncmp_hi <= 32'h0;
+            cmp_lo <= 32'hFFFF_FFFF;
+            cmp_hi <= 32'hFFFF_FFFF;
         end else begin
-            if (wr_cmp_lo) ncmp_lo <= merge(ncmp_lo, ~wdata, wstrb);
-            if (wr_cmp_hi) ncmp_hi <= merge(ncmp_hi, ~wdata, wstrb);
+            if (wr_cmp_lo && wstrb[0]) cmp_lo[7:0]   <= wdata[7:0];
+            if (wr_cmp_lo && wstrb[1]) cmp_lo[15:8]  <= wdata[15:8];
+            if (wr_cmp_lo && wstrb[2]) cmp_lo[23:16] <= wdata[23:16];
+            if (wr_cmp_lo && wstrb[3]) cmp_lo[31:24] <= wdata[31:24];
+            if (wr_cmp_hi && wstrb[0]) cmp_hi[7:0]   <= wdata[7:0];
+            if (wr_cmp_hi && wstrb[1]) cmp_hi[15:8]  <= wdata[15:8];
+            if (wr_cmp_hi && wstrb[2]) cmp_hi[23:16] <= wdata[23:16];
+            if (wr_cmp_hi && wstrb[3]) cmp_hi[31:24] <= wdata[31:24];
         end
     end
 
@@ -90,7 +94,6 @@ module soc_timer (
         if (rst || !is_read)
             rdata <= 32'h0;
         else
-            // mtimecmp reads back as RISC-V specifies (firmware may do mtimecmp += period).
-            rdata <= addr[3] ? ~(addr[2] ? ncmp_hi : ncmp_lo) : (addr[2] ? mtime_hi : mtime_lo);
+            rdata <= addr[3] ? (addr[2] ? cmp_hi : cmp_lo) : ~(addr[2] ? nmtime_hi : nmtime_lo);
     end
 endmodule
