@@ -213,9 +213,11 @@
 #define SHBA_HOSTIF_POST_RESET_DONE_SHIFT 2u
 #define SHBA_HOSTIF_POST_RESET_DONE_MASK 0x4u
 #define SHBA_HOSTIF_XFER_CTRL 0x10u /* r: The host's XFER_CTRL (same bits, ARM live) */
-#define SHBA_HOSTIF_XFER_COUNT 0x14u /* r: Byte count the host armed (24 bits) */
+#define SHBA_HOSTIF_XFER_COUNT 0x14u /* r: The count register the host writes through XFER_COUNT0-2 (24 bits); ARM takes it as the segment and it then counts down, so it reads the same as XFER_REMAIN */
 #define SHBA_HOSTIF_XFER_REMAIN 0x18u /* r: Bytes left in the armed segment (24 bits) */
-#define SHBA_HOSTIF_XFER_DONE 0x1cu /* rw: Bytes moved on the ISA side (DMA or PIO) since last written; a write sets it */
+#define SHBA_HOSTIF_XFER_DONE 0x1cu /* rw: Bytes moved on the ISA side (DMA or PIO) since last written, modulo 2^17 (the firmware extends it); any write clears it */
+#define SHBA_HOSTIF_XFER_DONE_COUNT_SHIFT 0u
+#define SHBA_HOSTIF_XFER_DONE_COUNT_MASK 0x1ffffu
 #define SHBA_HOSTIF_CONFIG 0x20u /* r: The host's CONFIG register */
 #define SHBA_HOSTIF_RESET_CAUSE 0x24u /* r: Why the CPU last started */
 #define SHBA_HOSTIF_RESET_CAUSE_POWER_ON 0x1u
@@ -233,7 +235,7 @@
 #define SHBA_HOSTIF_FW_VERSION_MAJOR_SHIFT 8u
 #define SHBA_HOSTIF_FW_VERSION_MAJOR_MASK 0xff00u
 #define SHBA_HOSTIF_CMD 0x100u /* r: Command block, byte i at CMD + 4*i (HOST CMD_* offsets) */
-#define SHBA_HOSTIF_DMA_STRAY 0x2cu /* rw: DACK# cycles on the card's channel that the card ignored (not armed, no data or no room); a write sets it. Diagnostic: 0 in every correct transfer */
+#define SHBA_HOSTIF_DMA_STRAY 0x2cu /* rw: DACK# cycles on the card's channel that the card ignored (not armed, no data or no room); any write clears it. Diagnostic: 0 in every correct transfer */
 #define SHBA_HOSTIF_DMA_STRAY_COUNT_SHIFT 0u
 #define SHBA_HOSTIF_DMA_STRAY_COUNT_MASK 0xffu
 #define SHBA_HOSTIF_RESULT 0x200u /* w: Result block, byte i at RESULT + 4*i (HOST RES_* offsets); write-only (the host reads it through HOST RESULT), reads 0 */

@@ -25,6 +25,7 @@ struct card {
     uint32_t hstatus;       /* shadow of HOSTIF HSTATUS */
     uint32_t need;          /* ISA bytes the running block operation waits for */
     enum scsi_io stop;      /* why the wait callback stopped the SD engine */
+    uint32_t done;          /* ISA bytes moved, XFER_DONE extended to 32 bits */
     uint32_t stall_sig;     /* progress seen last (XFER_DONE, SD BLK_DONE) */
     uint32_t stall_since;   /* mtime (low half) when it was seen */
 };

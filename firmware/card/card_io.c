@@ -26,6 +26,15 @@ static uint32_t fifo_level(void)
     return mmio_read32(FIFO(STATUS)) & SHBA_FIFO_STATUS_LEVEL_MASK;
 }
 
+/* Bytes moved on the ISA side since card_begin.  The register keeps only
+ * the low 17 bits: add what it moved since the last look.  Every wait loop
+ * looks at least once per FIFO load (1 KiB), far below its 128 KiB wrap. */
+static uint32_t isa_done(struct card *c)
+{
+    c->done += (mmio_read32(HIF(XFER_DONE)) - c->done) & SHBA_HOSTIF_XFER_DONE_COUNT_MASK;
+    return c->done;
+}
+
 /* One look at the host side: events, segments, abort, stall.  *reached is
  * set when `need` bytes of the command have moved on the ISA side. */
 static enum scsi_io service(struct card *c, uint32_t need, int *reached)
@@ -34,7 +43,7 @@ static enum scsi_io service(struct card *c, uint32_t need, int *reached)
     unsigned act;
     v.events = mmio_read32(HIF(EVENTS));
     v.ctrl = mmio_read32(HIF(XFER_CTRL));
-    v.done = mmio_read32(HIF(XFER_DONE));
+    v.done = isa_done(c);
     v.remain = mmio_read32(HIF(XFER_REMAIN));
     if (v.events & (SHBA_HOSTIF_EVENTS_ARM | SHBA_HOSTIF_EVENTS_SEG_END))
         mmio_write32(HIF(EVENTS), v.events & (SHBA_HOSTIF_EVENTS_ARM | SHBA_HOSTIF_EVENTS_SEG_END));
@@ -122,6 +131,7 @@ void card_begin(struct card *c, uint32_t len, unsigned flags)
     /* The FIFO rests in the card-to-host direction with nothing in it, so no
      * host data-out could enter it before this point: XFER_DONE counts from 0. */
     mmio_write32(HIF(XFER_DONE), 0);
+    c->done = 0;
     fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | (in ? SHBA_FIFO_CTRL_DIR_TO_HOST : 0));
     xfer_begin(&c->xfer, len, in);
     card_hstatus(c, (in ? SHBA_HOSTIF_HSTATUS_DATA_IN : 0) |
@@ -227,7 +237,7 @@ static enum scsi_io op_read_blocks(void *ctx, uint32_t lba, uint32_t count, uint
     enum scsi_io w = wait_moved(c, base + good * SCSI_BLOCK_SIZE);
     if (e == SCSI_IO_OK)
         e = w;
-    *done = xfer_blocks_delivered(mmio_read32(HIF(XFER_DONE)), base, good);
+    *done = xfer_blocks_delivered(isa_done(c), base, good);
     c->xfer.moved = base + *done * SCSI_BLOCK_SIZE;
     return e;
 }

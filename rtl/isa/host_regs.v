@@ -32,6 +32,7 @@ module host_regs (
     output reg         xfer_width16,
     output reg         xfer_pio,
     output reg  [23:0] xfer_remaining,
+    output wire        xfer_rem_small,    // xfer_remaining < 8 (shared with isa_dma)
     output reg         xfer_flush,
     // ISA interrupt
     output wire [15:0] isa_irq,
@@ -69,9 +70,8 @@ module host_regs (
     reg [4:0]  cmd_ptr;
     reg [5:0]  res_ptr;
     reg [2:0]  id_ptr;
-    reg [23:0] count_prog;
     reg        tc_end;
-    reg [23:0] xfer_done;
+    reg [16:0] xfer_done;         // wraps: the firmware extends it (docs/protocol.md)
     reg [7:0]  stray_count;       // saturates at 255 (a diagnostic: 0 is what matters)
     reg        irq_out_q;
     reg [15:0] fw_version;
@@ -155,10 +155,11 @@ module host_regs (
     wire cancel_wr = xctrl_wr && xfer_armed && !wr_data[`SHBA_HOST_XFER_CTRL_ARM];
     // The engine never moves more than is left, so "the move used up the
     // rest" only needs the low bits (a small compare instead of a 24-bit one).
-    wire rem_used_up = (xfer_remaining[23:2] == 22'd0) && (xfer_remaining[1:0] <= moved_bytes);
+    assign xfer_rem_small = (xfer_remaining[23:3] == 21'd0);
+    wire rem_used_up = xfer_rem_small && !xfer_remaining[2] && (xfer_remaining[1:0] <= moved_bytes);
     wire seg_end_moved = moved && (tc_hit || rem_used_up);
     wire start_ok = ctl_start && !busy_q;
-    wire [3:0] ev_set = {seg_end_moved || (arm_wr && count_prog == 24'd0) || cancel_wr,
+    wire [3:0] ev_set = {seg_end_moved || (arm_wr && xfer_remaining == 24'd0) || cancel_wr,
                          ctl_abort, arm_wr, start_ok};
     wire [3:0] ev_clr = (hif_wr && hif_regs && hif_addr[5:2] == REG_EVENTS) ? hif_wdata[3:0] : 4'h0;
     wire [2:0] int_clr = ctl_ack ? 3'b111 :
@@ -223,14 +224,13 @@ module host_regs (
             cmd_ptr <= 5'd0;
             res_ptr <= 6'd0;
             id_ptr <= 3'd0;
-            count_prog <= 24'd0;
             xfer_remaining <= 24'd0;
             xfer_armed <= 1'b0;
             xfer_dir_to_host <= 1'b0;
             xfer_width16 <= 1'b0;
             xfer_pio <= 1'b0;
             tc_end <= 1'b0;
-            xfer_done <= 24'd0;
+            xfer_done <= 17'd0;
             stray_count <= 8'd0;
             fw_version <= 16'h0000;
             irq_gap <= 4'd0;
@@ -243,8 +243,9 @@ module host_regs (
 
             // -- data moved on the ISA side --
             if (moved) begin
-                xfer_remaining <= rem_used_up ? 24'd0 : xfer_remaining - {22'd0, moved_bytes};
-                xfer_done <= xfer_done + {22'd0, moved_bytes};
+                // never below 0: the engine moves at most what is left
+                xfer_remaining <= xfer_remaining - {22'd0, moved_bytes};
+                xfer_done <= xfer_done + {15'd0, moved_bytes};
                 if (tc_hit || rem_used_up) begin
                     xfer_armed <= 1'b0;
                     tc_end <= tc_hit && !rem_used_up;
@@ -267,18 +268,12 @@ module host_regs (
             if (cmd_we)
                 cmd_ptr <= cmd_ptr + 5'd1;
             if (wr_stb && !xfer_armed) begin
-                if (reg_off == `SHBA_HOST_XFER_COUNT0) begin
-                    count_prog[7:0] <= wr_data[7:0];
+                if (reg_off == `SHBA_HOST_XFER_COUNT0)
                     xfer_remaining[7:0] <= wr_data[7:0];
-                end
-                if (reg_off == `SHBA_HOST_XFER_COUNT1) begin
-                    count_prog[15:8] <= wr_data[7:0];
+                if (reg_off == `SHBA_HOST_XFER_COUNT1)
                     xfer_remaining[15:8] <= wr_data[7:0];
-                end
-                if (reg_off == `SHBA_HOST_XFER_COUNT2) begin
-                    count_prog[23:16] <= wr_data[7:0];
+                if (reg_off == `SHBA_HOST_XFER_COUNT2)
                     xfer_remaining[23:16] <= wr_data[7:0];
-                end
             end
             if (wr_stb && reg_off == `SHBA_HOST_XFER_CTRL) begin
                 if (!xfer_armed) begin
@@ -287,8 +282,9 @@ module host_regs (
                     xfer_pio <= wr_data[`SHBA_HOST_XFER_CTRL_PIO];
                     if (wr_data[`SHBA_HOST_XFER_CTRL_ARM]) begin
                         tc_end <= 1'b0;
-                        xfer_remaining <= count_prog;
-                        if (count_prog != 24'd0)
+                        // the segment is what XFER_COUNT0-2 hold now (written, or
+                        // left over from the last segment)
+                        if (xfer_remaining != 24'd0)
                             xfer_armed <= 1'b1;   // an empty segment ends at once (SEG_END)
                     end
                 end else if (!wr_data[`SHBA_HOST_XFER_CTRL_ARM]) begin
@@ -326,9 +322,8 @@ module host_regs (
                     case (hif_addr[5:2])
                         REG_EVENTS: hif_rdata_q <= {28'h0, events};
                         REG_XFER_CTRL: hif_rdata_q <= {27'h0, tc_end, xfer_pio, xfer_width16, xfer_dir_to_host, xfer_armed};
-                        REG_XFER_COUNT: hif_rdata_q <= {8'h0, count_prog};
-                        REG_XFER_REMAIN: hif_rdata_q <= {8'h0, xfer_remaining};
-                        REG_XFER_DONE: hif_rdata_q <= {8'h0, xfer_done};
+                        REG_XFER_COUNT, REG_XFER_REMAIN: hif_rdata_q <= {8'h0, xfer_remaining};
+                        REG_XFER_DONE: hif_rdata_q <= {15'h0, xfer_done};
                         REG_CONFIG: hif_rdata_q <= {24'h0, config_q};
                         REG_RESET_CAUSE: hif_rdata_q <= {29'h0, reset_cause};
                         REG_DMA_STRAY: hif_rdata_q <= {24'h0, stray_count};
@@ -338,9 +333,9 @@ module host_regs (
                     case (hif_addr[5:2])
                         REG_EVENT_EN: event_en <= hif_wdata[3:0];
                         REG_HSTATUS: hstatus <= hif_wdata[5:2];
-                        REG_XFER_DONE: xfer_done <= hif_wdata[23:0];
+                        REG_XFER_DONE: xfer_done <= 17'd0;
                         REG_FW_VERSION: fw_version <= hif_wdata[15:0];
-                        REG_DMA_STRAY: stray_count <= hif_wdata[7:0];
+                        REG_DMA_STRAY: stray_count <= 8'd0;
                         default: ;
                     endcase
                 end
@@ -348,7 +343,7 @@ module host_regs (
         end
     end
 
-    wire unused_ok = &{1'b0, hif_addr[1:0], hif_wdata[31:24]};
+    wire unused_ok = &{1'b0, hif_addr[1:0], hif_wdata[31:16]};
 
     assign cpu_irq = (events & event_en) != 4'h0;
     assign host_reset_req = (host_reset_cnt != 5'd0);

@@ -24,7 +24,8 @@ module isa_dma (
     input  wire        xfer_dir_to_host,
     input  wire        xfer_width16,
     input  wire        xfer_pio,
-    input  wire [23:0] xfer_remaining,
+    input  wire [2:0]  xfer_remaining,     // its low bits; the rest is xfer_rem_small
+    input  wire        xfer_rem_small,     // xfer_remaining < 8 (from host_regs)
     input  wire        flush,              // drop prefetched/pending bytes (ABORT, FIFO CLEAR)
     input  wire        fifo_dir_to_host,
     // raw pins (output-enable gating only)
@@ -87,11 +88,11 @@ module isa_dma (
     //
     // Effective remaining count: the register file applies a moved pulse one
     // clock later, so subtract it here to never act on a stale count.
-    wire rem_big = (xfer_remaining[23:3] != 21'd0);           // >= 8: >= 6 after a move
+    wire rem_big = !xfer_rem_small;                           // >= 8: >= 6 after a move
     wire [1:0] moved_now = moved ? moved_bytes : 2'd0;
     wire [2:0] rem_low_sub = xfer_remaining[2:0] - {1'b0, moved_now};
-    wire [2:0] rem_eff = rem_big ? 3'd7 :
-                         ((xfer_remaining[2:0] < {1'b0, moved_now}) ? 3'd0 : rem_low_sub);
+    // (no clamp at 0: a move never takes more than is left)
+    wire [2:0] rem_eff = rem_big ? 3'd7 : rem_low_sub;
     wire dir_ok = (xfer_dir_to_host == fifo_dir_to_host);
     wire dma_en = xfer_armed && !xfer_pio && ch_ok && dir_ok && !(moved && tc_hit);
     wire pio_en = xfer_armed && xfer_pio && dir_ok && !(moved && tc_hit);

@@ -103,6 +103,7 @@ module isa_interface (
     wire [1:0] moved_bytes;
     wire xfer_armed, xfer_dir_to_host, xfer_width16, xfer_pio, xfer_flush;
     wire [23:0] xfer_remaining;
+    wire xfer_rem_small;
     host_regs u_regs (
         .clk(clk), .rst(rst), .isa_reset_sync(isa_reset_sync), .cfg_resources(cfg_resources),
         .rd_start(rd_start), .rd_end(rd_end), .wr_stb(wr_stb), .reg_off(reg_off),
@@ -112,7 +113,7 @@ module isa_interface (
         .pio_rd_start(pio_rd_start), .pio_rd_end(pio_rd_end), .pio_wr(pio_wr),
         .config_q(config_q), .xfer_armed(xfer_armed), .xfer_dir_to_host(xfer_dir_to_host),
         .xfer_width16(xfer_width16), .xfer_pio(xfer_pio), .xfer_remaining(xfer_remaining),
-        .xfer_flush(xfer_flush), .isa_irq(isa_irq), .isa_irq_oe(isa_irq_oe),
+        .xfer_rem_small(xfer_rem_small), .xfer_flush(xfer_flush), .isa_irq(isa_irq), .isa_irq_oe(isa_irq_oe),
         .hif_valid(cpu_valid && sel_hif), .hif_addr(cpu_addr[11:0]), .hif_wdata(cpu_wdata),
         .hif_wstrb(cpu_wstrb), .hif_rdata(hif_rdata), .hif_ready(hif_ready),
         .cpu_irq(cpu_irq), .host_reset_req(host_reset_req), .busy(led_busy),
@@ -138,8 +139,8 @@ module isa_interface (
         .clk(clk), .rst(soft_rst),
         .cfg_dma8_sel(config_q[4:3]), .cfg_dma16_sel(config_q[6:5]), .cfg_wide16(config_q[7]),
         .xfer_armed(xfer_armed), .xfer_dir_to_host(xfer_dir_to_host),
-        .xfer_width16(xfer_width16), .xfer_pio(xfer_pio), .xfer_remaining(xfer_remaining),
-        .flush(xfer_flush || fifo_clear), .fifo_dir_to_host(fifo_dir_to_host),
+        .xfer_width16(xfer_width16), .xfer_pio(xfer_pio), .xfer_remaining(xfer_remaining[2:0]),
+        .xfer_rem_small(xfer_rem_small), .flush(xfer_flush || fifo_clear), .fifo_dir_to_host(fifo_dir_to_host),
         .isa_dack_n(isa_dack_n), .isa_ior_n(isa_ior_n),
         .dack_n_sync(dack_n_sync), .ior_n_sync(ior_n_sync), .iow_n_sync(iow_n_sync),
         .tc_sync(tc_sync), .wr_data_cap(wr_data),
@@ -157,5 +158,6 @@ module isa_interface (
     // The card never stretches a cycle (see docs/isa.md): IOCHRDY is left alone.
     assign isa_iochrdy_oe = 1'b0;
 
-    wire unused_ok = &{1'b0, io_active, cpu_addr[31:28], cpu_wdata[31:8], config_q[2:0]};
+    wire unused_ok = &{1'b0, io_active, cpu_addr[31:28], cpu_wdata[31:8], config_q[2:0],
+                        xfer_remaining[23:3]};   // isa_dma gets xfer_rem_small instead
 endmodule
