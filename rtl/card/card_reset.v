@@ -1,12 +1,13 @@
 // The card's system reset (sys_rst, docs/architecture.md "Clock and reset"):
 // held after configuration until a power-on counter runs out, and while ISA
-// RESET DRV is high.  RESET DRV is asynchronous to clk and crosses through the
-// two-flop synchroniser isa_reset_sync1/isa_reset_sync2.
+// RESET DRV is high.  RESET DRV arrives already synchronised: it crosses into
+// clk once, in isa_interface's u_sync_isa_ctrl, so that sys_rst and
+// RESET_CAUSE see the same edge.
 module card_reset #(
     parameter POR_CYCLES = 64
 ) (
     input  wire clk,
-    input  wire isa_reset,
+    input  wire isa_reset_sync,
     output reg  sys_rst
 );
     localparam CW = $clog2(POR_CYCLES + 1);
@@ -14,15 +15,11 @@ module card_reset #(
 
     // Power-on: FPGA flip-flops start at 0 after configuration.
     reg [CW-1:0] por_count = {CW{1'b0}};
-    reg          isa_reset_sync1 = 1'b0;
-    reg          isa_reset_sync2 = 1'b0;
     wire         por_done = (por_count == POR_LAST);
 
     always @(posedge clk) begin
         if (!por_done)
             por_count <= por_count + {{(CW-1){1'b0}}, 1'b1};
-        isa_reset_sync1 <= isa_reset;
-        isa_reset_sync2 <= isa_reset_sync1;
-        sys_rst <= !por_done || isa_reset_sync2;
+        sys_rst <= !por_done || isa_reset_sync;
     end
 endmodule

@@ -54,10 +54,11 @@ module softhba_card #(
     // keeps CONFIG and the interrupt enable).
     wire sys_rst;
     wire host_reset_req;
+    wire isa_reset_sync;
 
     card_reset reset_gen (
         .clk(clk),
-        .isa_reset(isa_reset),
+        .isa_reset_sync(isa_reset_sync),
         .sys_rst(sys_rst)
     );
 
@@ -149,7 +150,7 @@ module softhba_card #(
         .fifo_dir_to_host(),       // the firmware sets the direction before starting the engine
         .cpu_irq(isa_cpu_irq),
         .host_reset_req(host_reset_req),
-        .isa_reset_sync(),         // card_reset has its own synchroniser for sys_rst
+        .isa_reset_sync(isa_reset_sync),
         .led_busy(led_busy),
         .led_dma(led_dma),
         .led_fw_ready(led_fw_ready)
