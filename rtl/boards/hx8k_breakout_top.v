@@ -84,10 +84,15 @@ module hx8k_breakout_top #(
         .locked(pll_locked)
     );
 
-    board_por por (
+    wire heartbeat;
+    wire led_tick;
+
+    board_timebase timebase (
         .clk(clk),
         .pll_locked(pll_locked),
-        .por_active(por_active)
+        .por_active(por_active),
+        .heartbeat(heartbeat),
+        .tick(led_tick)
     );
 
     // ------------------------------------------------------------ pads with pull-ups
@@ -122,8 +127,11 @@ module hx8k_breakout_top #(
     wire [15:0] irq_oe;
     wire [3:0]  card_led;
 
+    // board_timebase holds isa_reset for 1024 clocks after PLL lock, so the
+    // card needs no power-on counter of its own.
     softhba_card #(
-        .CLK_HZ(36000000)
+        .CLK_HZ(36000000),
+        .POR_CYCLES(1)
     ) card (
         .clk(clk),
         .isa_sa(isa_sa),
@@ -223,17 +231,17 @@ module hx8k_breakout_top #(
     end
 
     // ------------------------------------------------------------ LEDs
-    reg [24:0] heartbeat = 25'd0;
-    reg [20:0] drive_stretch = 21'd0;
+    // The bus-drive LED shows whether the card drove SD[15:0] during the
+    // last timebase tick (58 ms), so one short cycle is still visible.
+    reg drive_seen = 1'b0;
+    reg drive_led = 1'b0;
 
     always @(posedge clk) begin
-        heartbeat <= heartbeat + 25'd1;
-        if (|lane_drive)
-            drive_stretch <= {21{1'b1}};
-        else if (drive_stretch != 21'd0)
-            drive_stretch <= drive_stretch - 21'd1;
+        drive_seen <= (drive_seen && !led_tick) || (|lane_drive);
+        if (led_tick)
+            drive_led <= drive_seen;
     end
 
-    assign led = {drive_stretch != 21'd0, por_active | isa_reset_drv, heartbeat[24],
+    assign led = {drive_led, por_active | isa_reset_drv, heartbeat,
                   pll_locked, card_led};
 endmodule

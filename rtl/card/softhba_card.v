@@ -9,7 +9,10 @@
 // expansion bus: 0x2xxx_xxxx the host register file and FIFO port,
 // 0x3xxx_xxxx the SD engine.
 module softhba_card #(
-    parameter CLK_HZ = 36000000
+    parameter CLK_HZ = 36000000,
+    // Power-on hold in clocks; a board top that holds isa_reset after
+    // configuration itself (hx8k_breakout_top) sets 1.
+    parameter POR_CYCLES = 64
 ) (
     input  wire        clk,
 
@@ -56,7 +59,9 @@ module softhba_card #(
     wire host_reset_req;
     wire isa_reset_sync;
 
-    card_reset reset_gen (
+    card_reset #(
+        .POR_CYCLES(POR_CYCLES)
+    ) reset_gen (
         .clk(clk),
         .isa_reset_sync(isa_reset_sync),
         .sys_rst(sys_rst)

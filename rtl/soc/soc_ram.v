@@ -1,10 +1,19 @@
 // The SoC's block RAM: code, data and stack.  32-bit words with byte write
 // enables, one-cycle synchronous read (maps onto iCE40 SB_RAM40_4K blocks).
 //
+// Two banks, so that the read data needs a single 2:1 mux: the main bank is
+// the largest power of two below WORDS (2048 words: 16 blocks as 2048x2),
+// the tail bank the rest (1024 words: 8 blocks as 1024x4).  One 3072-word
+// memory would map as three 1024-word rows behind a 3:1 mux, twice the LUTs.
+//
 // Initial contents: in simulation (VERILATOR or SIMULATION defined), the $readmemh image named by the
 // +firmware=PATH plusarg (one binary runs any firmware); for synthesis, the
 // placeholder INIT_FILE (distinctive pseudo-random words, see docs/soc.md) that
-// icebram later replaces with a real firmware image in the bitstream.
+// icebram later replaces with a real firmware image in the bitstream.  Both
+// banks read the same WORDS-line file: the tail bank is declared over
+// [-MAIN : TAIL-1], so the file's first MAIN lines fall below index 0 (never
+// addressed; Yosys keeps only the TAIL addressed words) and line MAIN lands
+// at index 0.
 module soc_ram #(
     parameter WORDS = 3072,
     // Used only for synthesis (the Verilator build loads +firmware=PATH).
@@ -22,20 +31,32 @@ module soc_ram #(
     output reg         ready
 );
     localparam AW = $clog2(WORDS);
+    localparam MAIN = 1 << (AW - 1);   // main bank words (index bit AW-1 clear)
+    localparam TAIL = WORDS - MAIN;    // tail bank words (1..MAIN)
+    localparam TW = (TAIL > 1) ? $clog2(TAIL) : 1;
     localparam [31:0] WORDS_32 = WORDS;
     localparam [AW:0] WORDS_N = WORDS_32[AW:0];
 
     // The read data of a write cycle is never used: no collision bypass.
     (* no_rw_check *)
-    reg [31:0] mem [0:WORDS-1];
-    reg [31:0] read_word;
+    reg [31:0] main_bank [0:MAIN-1];
+    (* no_rw_check *)
+    reg [31:0] tail_bank [-MAIN:TAIL-1];
+    reg [31:0] main_word, tail_word;
+    reg        tail_sel;
     reg        read_in_range;
 
     // Byte addresses past the RAM's end (within the region) read 0, ignore writes.
     wire [AW-1:0] word_index = word_addr[AW-1:0];
+    wire [AW-2:0] main_index = word_index[AW-2:0];
+    // (as wide as the tail bank's declared range, which spans WORDS indices)
+    wire [AW:0]   tail_index = {{(AW+1-TW){1'b0}}, word_index[TW-1:0]};
+    wire          in_tail    = word_index[AW-1];
     // (high bits zero, then a compare on the index bits only: no 30-bit chain)
     wire          in_range   = (word_addr[29:AW] == {(30-AW){1'b0}}) && ({1'b0, word_index} < WORDS_N);
     wire          do_write   = valid && !ready && in_range;
+    wire [3:0]    main_we    = (do_write && !in_tail) ? wstrb : 4'b0000;
+    wire [3:0]    tail_we    = (do_write && in_tail) ? wstrb : 4'b0000;
 
 `ifdef VERILATOR
 `define SHBA_SOC_RAM_FROM_PLUSARG
@@ -44,24 +65,43 @@ module soc_ram #(
 `define SHBA_SOC_RAM_FROM_PLUSARG
 `endif
 `ifdef SHBA_SOC_RAM_FROM_PLUSARG
+    // The image is read whole and dealt to the banks (a simulator's $readmemh
+    // will not load a file into an index range that starts below 0).
     reg [8*1024-1:0] firmware_path;
+    reg [31:0] image [0:WORDS-1];
+    integer i;
     initial begin
-        if ($value$plusargs("firmware=%s", firmware_path))
-            $readmemh(firmware_path, mem);
+        if ($value$plusargs("firmware=%s", firmware_path)) begin
+            $readmemh(firmware_path, image);
+            for (i = 0; i < MAIN; i = i + 1)
+                main_bank[i] = image[i];
+            for (i = 0; i < TAIL; i = i + 1)
+                tail_bank[i] = image[MAIN + i];
+        end
     end
 `else
-    initial $readmemh(INIT_FILE, mem);
+    initial $readmemh(INIT_FILE, main_bank, 0, MAIN - 1);
+    initial $readmemh(INIT_FILE, tail_bank);
 `endif
 
     always @(posedge clk) begin
-        if (do_write && wstrb[0]) mem[word_index][7:0]   <= wdata[7:0];
-        if (do_write && wstrb[1]) mem[word_index][15:8]  <= wdata[15:8];
-        if (do_write && wstrb[2]) mem[word_index][23:16] <= wdata[23:16];
-        if (do_write && wstrb[3]) mem[word_index][31:24] <= wdata[31:24];
-        read_word <= mem[word_index];
+        if (main_we[0]) main_bank[main_index][7:0]   <= wdata[7:0];
+        if (main_we[1]) main_bank[main_index][15:8]  <= wdata[15:8];
+        if (main_we[2]) main_bank[main_index][23:16] <= wdata[23:16];
+        if (main_we[3]) main_bank[main_index][31:24] <= wdata[31:24];
+        main_word <= main_bank[main_index];
     end
 
     always @(posedge clk) begin
+        if (tail_we[0]) tail_bank[tail_index][7:0]   <= wdata[7:0];
+        if (tail_we[1]) tail_bank[tail_index][15:8]  <= wdata[15:8];
+        if (tail_we[2]) tail_bank[tail_index][23:16] <= wdata[23:16];
+        if (tail_we[3]) tail_bank[tail_index][31:24] <= wdata[31:24];
+        tail_word <= tail_bank[tail_index];
+    end
+
+    always @(posedge clk) begin
+        tail_sel <= in_tail;
         if (rst) begin
             ready <= 1'b0;
             read_in_range <= 1'b0;
@@ -71,5 +111,5 @@ module soc_ram #(
         end
     end
 
-    assign rdata = read_in_range ? read_word : 32'h0;
+    assign rdata = !read_in_range ? 32'h0 : (tail_sel ? tail_word : main_word);
 endmodule
