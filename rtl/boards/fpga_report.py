@@ -8,7 +8,14 @@ report and a flat JSON of figures (card_lcs, card_brams, card_fmax_mhz,
 card_clock_mhz, ...).  Exit status 1 when any clock's Fmax is below the
 target or the report lacks the core clock.
 
-Usage: fpga_report.py NETLIST.json NEXTPNR_REPORT.json TARGET_MHZ REF_MHZ OUT.txt OUT.json"""
+The report also gives two budget verdicts that do not change the exit status
+(a design over budget still makes a usable bitstream; the fpga-bitstream test
+holds the reference card to them): logic cells against --lc-budget (default
+3840, half the HX8K) and the worst Fmax against --fmax-margin x the target
+(default 1.2).
+
+Usage: fpga_report.py [--lc-budget N] [--fmax-margin X]
+                      NETLIST.json NEXTPNR_REPORT.json TARGET_MHZ REF_MHZ OUT.txt OUT.json"""
 import json
 import sys
 
@@ -24,9 +31,23 @@ def pll_params(netlist):
 
 
 def main():
-    if len(sys.argv) != 7:
+    args = sys.argv[1:]
+    lc_budget = 3840
+    fmax_margin = 1.2
+    try:
+        while args and args[0].startswith("--"):
+            opt = args.pop(0)
+            if opt == "--lc-budget":
+                lc_budget = int(args.pop(0))
+            elif opt == "--fmax-margin":
+                fmax_margin = float(args.pop(0))
+            else:
+                sys.exit(f"fpga_report: unknown option {opt}\n{__doc__}")
+    except (IndexError, ValueError):
+        sys.exit(f"fpga_report: bad option value\n{__doc__}")
+    if len(args) != 6:
         sys.exit(__doc__)
-    net_path, rep_path, target, ref_mhz, out_txt, out_json = sys.argv[1:]
+    net_path, rep_path, target, ref_mhz, out_txt, out_json = args
     target = float(target)
     ref_mhz = float(ref_mhz)
     with open(net_path, encoding="utf-8") as f:
@@ -72,6 +93,12 @@ def main():
     else:
         lines.append(f"core clock: {target:g} MHz, worst Fmax {core_fmax:.2f} MHz "
                      f"({core_fmax / target:.2f} x the target)")
+        margin_ok = core_fmax >= fmax_margin * target
+        lines.append(f"budget: Fmax margin {core_fmax / target:.2f} x (at least {fmax_margin:g} x) "
+                     f"{'WITHIN' if margin_ok else 'OVER'}")
+    if lcs is not None:
+        lines.append(f"budget: logic cells {lcs} (at most {lc_budget}) "
+                     f"{'WITHIN' if lcs <= lc_budget else 'OVER'}")
 
     text = "\n".join(lines) + "\n"
     with open(out_txt, "w", encoding="utf-8") as f:

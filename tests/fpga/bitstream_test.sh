@@ -7,7 +7,8 @@
 #     SB_RAM40_4K INIT_0..F values (compared as a set: blocks land on other
 #     tiles) stand for its bitstream.
 #  2. timing: the bitstream meets the core clock (make bitstream fails
-#     otherwise) and packs.
+#     otherwise) and packs; 3. the card stays within its budgets (logic cells,
+#     Fmax margin: fpga_report.py's verdicts).
 # (1b: each RAM bank holds its part of the image.)
 # Both checks share the one slow step (PnR, minutes on the full card) and run
 # one after the other in one test, so no two make runs ever build the same
@@ -65,4 +66,9 @@ if [ "$timing" = 1 ]; then
     grep -q "PASS" "$board/report.txt"
     ! grep -q "FAIL" "$board/report.txt"
     echo "bitstream: timing met"
+    # 3. the issue's budgets: at most half the HX8K's logic cells, Fmax at
+    # least 1.2 x the core clock.
+    grep "^budget:" "$board/report.txt"
+    ! grep -q "^budget:.* OVER$" "$board/report.txt"
+    test "$(grep -c '^budget:.* WITHIN$' "$board/report.txt")" = 2
 fi

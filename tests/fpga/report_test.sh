@@ -20,10 +20,22 @@ python3 rtl/boards/fpga_report.py "$out/net.json" "$out/pass.json" 36 12 "$out/r
 grep -q '"card_fmax_mhz": 45.5' "$out/f.json"
 grep -q '"card_lcs": 3000' "$out/f.json"
 grep -q "DIVF=47 DIVQ=4 FILTER_RANGE=1: 12 MHz -> 36 MHz" "$out/r.txt"
+# budgets: 3000 LCs and 45.5 MHz (1.26 x) are within the defaults ...
+grep -q "^budget: logic cells 3000 (at most 3840) WITHIN$" "$out/r.txt"
+grep -q "^budget: Fmax margin 1.26 x (at least 1.2 x) WITHIN$" "$out/r.txt"
+# ... and over tighter ones, which do not change the exit status
+python3 rtl/boards/fpga_report.py --lc-budget 2999 --fmax-margin 1.3 \
+    "$out/net.json" "$out/pass.json" 36 12 "$out/r.txt" "$out/f.json" > /dev/null
+grep -q "^budget: logic cells 3000 (at most 2999) OVER$" "$out/r.txt"
+grep -q "^budget: Fmax margin 1.26 x (at least 1.3 x) OVER$" "$out/r.txt"
+if python3 rtl/boards/fpga_report.py --lc-budget x "$out/net.json" "$out/pass.json" 36 12 \
+    "$out/r.txt" "$out/f.json" >/dev/null 2>&1; then
+    echo "fpga_report accepted a bad --lc-budget" >&2; exit 1
+fi
 for bad in "net.json fail.json" "net.json noclk.json" "net_bad.json pass.json"; do
     set -- $bad
     if python3 rtl/boards/fpga_report.py "$out/$1" "$out/$2" 36 12 "$out/r.txt" "$out/f.json" >/dev/null 2>&1; then
         echo "fpga_report accepted $1 + $2" >&2; exit 1
     fi
 done
-echo "fpga_report: passes a met clock, fails a missed clock, a missing clock and a wrong PLL"
+echo "fpga_report: passes a met clock, fails a missed clock, a missing clock and a wrong PLL; budget verdicts"
