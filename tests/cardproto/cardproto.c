@@ -200,7 +200,9 @@ static void setup(const char *name)
         exit(2);
     mkdir("build", 0777);
     mkdir("build/cardproto", 0777);
-    snprintf(img_path, sizeof img_path, "build/cardproto/%s.img", name);
+    /* One image per process: tests/card/stack_peak.sh runs the same tests
+     * while the suite runs them, in parallel. */
+    snprintf(img_path, sizeof img_path, "build/cardproto/%s.%ld.img", name, (long)getpid());
     write_image();
     struct sd_card_options so;
     sd_card_default_options(&so);
