@@ -29,7 +29,8 @@ public:
 cosim_model *cosim_model_create(VerilatedContext &ctx, const cosim_options &opt);
 
 // The usual adapter shape: A::in(pins, model) and A::out(model, pins) copy
-// the ports; the model has a `clk` input.
+// the ports, A::before_rise(model) runs once per cycle just before the rising
+// edge (for what the adapter plays of the card top); the model has `clk`.
 template <class Model, class A>
 class cosim_top final : public cosim_model {
 public:
@@ -39,6 +40,7 @@ public:
     void rise(card_pins &p) override
     {
         A::in(p, m);
+        A::before_rise(m);
         m.clk = 1;
         m.eval();
         A::out(m, p);

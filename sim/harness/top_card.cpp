@@ -30,6 +30,7 @@ struct card_adapter {
         m.cfg_base_sel = p.cfg_base_sel & 7u;
         m.cfg_resources = p.cfg_resources;
     }
+    static void before_rise(Vsofthba_card &) {}
     static void out(const Vsofthba_card &m, card_pins &p)
     {
         p.isa_sd_out = m.isa_sd_out;

@@ -1,6 +1,9 @@
 // Configuration: rtl/isa/isa_interface.v alone.  rst is the card top's
-// sys_rst as far as this block can have one: RESET DRV, synchronised by the
-// block itself (isa_reset_sync), as rtl/card/card_reset.v takes it.
+// sys_rst as rtl/card/card_reset.v makes it: a registered OR of a power-on
+// count and RESET DRV synchronised by the block itself (isa_reset_sync); the
+// power-on count is as long as the kernel's RESET DRV (8 cycles), so that
+// the block is out of reset as soon as the bus is, and RESET_CAUSE says
+// POWER_ON after it, as on the card.
 #include "Visa_interface.h"
 #include "cosim_model.h"
 #include "top_isa_interface.h"
@@ -8,12 +11,15 @@
 
 namespace {
 
-isa_interface_pins extra;
+struct isa_interface_pins extra;
+const unsigned por_cycles = 8;
+unsigned por_count;
+uint8_t sys_rst_q;
 
 struct isa_adapter {
     static void in(const card_pins &p, Visa_interface &m)
     {
-        m.rst = m.isa_reset_sync;
+        m.rst = sys_rst_q;
         m.isa_sa = p.isa_sa & 0x3ffu;
         m.isa_sbhe_n = p.isa_sbhe_n & 1u;
         m.isa_sd_in = p.isa_sd_in;
@@ -32,6 +38,13 @@ struct isa_adapter {
         m.fifo_push = extra.fifo.push & 1u;
         m.fifo_push_data = extra.fifo.push_data;
         m.fifo_pop = extra.fifo.pop & 1u;
+    }
+    static void before_rise(Visa_interface &m)
+    {
+        const bool por = por_count < por_cycles;
+        if (por)
+            por_count++;
+        sys_rst_q = por || m.isa_reset_sync;
     }
     static void out(const Visa_interface &m, card_pins &p)
     {
@@ -65,6 +78,8 @@ extern "C" struct isa_interface_pins *isa_interface_pins(void)
 
 cosim_model *cosim_model_create(VerilatedContext &ctx, const cosim_options &)
 {
-    extra = isa_interface_pins{};
+    extra = {};
+    por_count = 0;
+    sys_rst_q = 0;
     return new cosim_top<Visa_interface, isa_adapter>(ctx, "isa");
 }

@@ -6,7 +6,7 @@
 
 namespace {
 
-sd_path_pins extra;
+struct sd_path_pins extra;
 
 struct sd_path_adapter {
     static void in(const card_pins &p, Vsd_path_top &m)
@@ -21,6 +21,7 @@ struct sd_path_adapter {
         m.host_push_data = extra.host.push_data;
         m.host_pop = extra.host.pop & 1u;
     }
+    static void before_rise(Vsd_path_top &) {}
     static void out(const Vsd_path_top &m, card_pins &p)
     {
         p.sd_sck = m.sd_sck;
@@ -48,6 +49,6 @@ extern "C" struct sd_path_pins *sd_path_pins(void)
 
 cosim_model *cosim_model_create(VerilatedContext &ctx, const cosim_options &)
 {
-    extra = sd_path_pins{};
+    extra = {};
     return new cosim_top<Vsd_path_top, sd_path_adapter>(ctx, "sd_path");
 }
