@@ -6,7 +6,8 @@
 
 struct byte_stream {
     struct fifo_port *port;
-    const uint8_t *dir_to_host;
+    const uint8_t *dir;
+    int push_dir;
     unsigned pace;
     const uint8_t *src;
     size_t src_len, src_pos;
@@ -25,8 +26,7 @@ static void byte_stream_step(void *ctx, uint64_t now_ps)
     p->pop = 0;
     if (bs->pace == 0 || cosim_cycles() % bs->pace != 0)
         return;
-    int pushing = bs->dir_to_host ? *bs->dir_to_host : bs->src != NULL;
-    if (pushing) {
+    if (*bs->dir == bs->push_dir) {
         if (!bs->src || bs->src_pos >= bs->src_len || p->full)
             return;
         if (bs->wait) {
@@ -45,13 +45,14 @@ static void byte_stream_step(void *ctx, uint64_t now_ps)
     }
 }
 
-struct byte_stream *byte_stream_create(struct fifo_port *port, const uint8_t *dir_to_host)
+struct byte_stream *byte_stream_create(struct fifo_port *port, const uint8_t *dir, int push_dir)
 {
     struct byte_stream *bs = calloc(1, sizeof *bs);
     if (!bs)
         return NULL;
     bs->port = port;
-    bs->dir_to_host = dir_to_host;
+    bs->dir = dir;
+    bs->push_dir = push_dir;
     bs->pace = 1;
     cosim_add_device(byte_stream_step, bs);
     return bs;

@@ -15,11 +15,10 @@ extern "C" {
 
 struct byte_stream;
 
-/* Registers the device on the kernel.  dir_to_host, if not NULL, is the
- * top's FIFO direction output: the source pushes only while it is 1 and the
- * sink pops only while it is 0.  Without it the stream pushes while a
- * source is set and pops otherwise. */
-struct byte_stream *byte_stream_create(struct fifo_port *port, const uint8_t *dir_to_host);
+/* Registers the device on the kernel.  dir is the top's FIFO direction
+ * output (fifo_dir_to_host): the source pushes only while *dir == push_dir,
+ * the sink pops only while it is not (the FIFO ignores the wrong side). */
+struct byte_stream *byte_stream_create(struct fifo_port *port, const uint8_t *dir, int push_dir);
 void byte_stream_destroy(struct byte_stream *bs);
 
 /* Push buf whenever the FIFO has room: `burst` bytes then `gap` idle cycles

@@ -11,7 +11,7 @@
 
 namespace {
 
-struct isa_interface_pins extra;
+isa_interface_pins extra;
 const unsigned por_cycles = 8;
 unsigned por_count;
 uint8_t sys_rst_q;
@@ -71,7 +71,7 @@ struct isa_adapter {
 
 }  // namespace
 
-extern "C" struct isa_interface_pins *isa_interface_pins(void)
+extern "C" struct isa_interface_pins *top_isa_interface_pins(void)
 {
     return &extra;
 }

@@ -21,7 +21,7 @@ struct isa_interface_pins {
 };
 
 /* The top's own ports (valid after cosim_init). */
-struct isa_interface_pins *isa_interface_pins(void);
+struct isa_interface_pins *top_isa_interface_pins(void);
 
 #ifdef __cplusplus
 }

@@ -6,7 +6,7 @@
 
 namespace {
 
-struct sd_path_pins extra;
+sd_path_pins extra;
 
 struct sd_path_adapter {
     static void in(const card_pins &p, Vsd_path_top &m)
@@ -42,7 +42,7 @@ struct sd_path_adapter {
 
 }  // namespace
 
-extern "C" struct sd_path_pins *sd_path_pins(void)
+extern "C" struct sd_path_pins *top_sd_path_pins(void)
 {
     return &extra;
 }

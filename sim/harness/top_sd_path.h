@@ -22,7 +22,7 @@ struct sd_path_pins {
     uint8_t irq;
 };
 
-struct sd_path_pins *sd_path_pins(void);
+struct sd_path_pins *top_sd_path_pins(void);
 
 #ifdef __cplusplus
 }

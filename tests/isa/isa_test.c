@@ -67,9 +67,9 @@ static void setup(uint8_t base_sel, uint8_t resources, FILE *trace)
         exit(2);
     struct pc_config pcfg = { trace };
     pc = pc_create(&pcfg);
-    struct isa_interface_pins *top = isa_interface_pins();
+    struct isa_interface_pins *top = top_isa_interface_pins();
     cpu = bus_master_create(&top->cpu);
-    engine = byte_stream_create(&top->fifo, &top->fifo_dir_to_host);
+    engine = byte_stream_create(&top->fifo, &top->fifo_dir_to_host, 1);
     if (!pc || !cpu || !engine)
         exit(2);
     base = bases[base_sel < 5 ? base_sel : 0];
@@ -297,12 +297,12 @@ static void t_regs(void)
     CHECK(rd(SHBA_HOST_INT_STATUS) == 0, "INT_ACK");
     /* CPU interrupt: EVENTS & EVENT_EN */
     cpu_write(HIF(SHBA_HOSTIF_EVENT_EN), SHBA_HOSTIF_EVENTS_ABORT);
-    CHECK(!isa_interface_pins()->cpu_irq, "cpu_irq without ABORT");
+    CHECK(!top_isa_interface_pins()->cpu_irq, "cpu_irq without ABORT");
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_ABORT);
     pc_idle_ps(pc, US);
-    CHECK(isa_interface_pins()->cpu_irq, "cpu_irq on ABORT");
+    CHECK(top_isa_interface_pins()->cpu_irq, "cpu_irq on ABORT");
     cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_ABORT);
-    CHECK(!isa_interface_pins()->cpu_irq, "cpu_irq after W1C");
+    CHECK(!top_isa_interface_pins()->cpu_irq, "cpu_irq after W1C");
     CHECK(cpu_read(HIF(SHBA_HOSTIF_RESET_CAUSE)) == SHBA_HOSTIF_RESET_CAUSE_POWER_ON, "RESET_CAUSE");
     /* unmapped CPU addresses answer 0 */
     CHECK(cpu_read(SHBA_HOSTIF_BASE + 0x8000) == 0, "unmapped read");
@@ -626,7 +626,7 @@ static void t_reset_mid(void)
     CHECK(rd(SHBA_HOST_CONFIG) == CFG_DEFAULT, "CONFIG survives");
     CHECK(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_INT_ENABLED, "INT_ENABLE survives");
     CHECK(cpu_read(HIF(SHBA_HOSTIF_RESET_CAUSE)) == SHBA_HOSTIF_RESET_CAUSE_HOST_RESET, "RESET_CAUSE");
-    CHECK(isa_interface_pins()->fifo_level == 0, "FIFO emptied");
+    CHECK(top_isa_interface_pins()->fifo_level == 0, "FIFO emptied");
     pc_get_stats(pc, &s);
     uint64_t stopped = s.dma_bytes[1];
     pc_idle_ps(pc, MS);
@@ -652,7 +652,7 @@ static void t_stray_dack(void)
         data[i] = (uint8_t)i;
     byte_stream_source(engine, data, 64, 0, 0);
     pc_idle_ps(pc, 5 * US);
-    unsigned level = isa_interface_pins()->fifo_level;
+    unsigned level = top_isa_interface_pins()->fifo_level;
     /* the 8237 runs 16 cycles on channel 1 by software request; nothing is armed */
     dma_prog(1, BLOCK, 1, 0x20000, 16, 0);
     pc_outb(pc, 0x09, 0x04 | 1);
@@ -662,7 +662,7 @@ static void t_stray_dack(void)
     CHECK(s.dma_cycles[1] == 16, "8237 ran %llu cycles", (unsigned long long)s.dma_cycles[1]);
     CHECK(cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 16, "stray count %u",
           cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)));
-    CHECK(isa_interface_pins()->fifo_level == level, "FIFO touched by stray DACK");
+    CHECK(top_isa_interface_pins()->fifo_level == level, "FIFO touched by stray DACK");
     CHECK(mem[0x20000] == 0xFF, "card drove the bus in a stray cycle (0x%02x)", mem[0x20000]);
     CHECK(cpu_read(HIF(SHBA_HOSTIF_XFER_DONE)) == 0, "counted");
     /* and the card still works */
@@ -674,7 +674,7 @@ static void t_stray_dack(void)
     dma_prog(1, BLOCK, 0, 0x20000, 8, 0);
     pc_outb(pc, 0x09, 0x04 | 1);
     pc_idle_ps(pc, 100 * US);
-    CHECK(isa_interface_pins()->fifo_level == 0, "stray write pushed into the FIFO");
+    CHECK(top_isa_interface_pins()->fifo_level == 0, "stray write pushed into the FIFO");
     CHECK(cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 8, "stray writes counted");
 }
 
