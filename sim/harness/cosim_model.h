@@ -28,6 +28,37 @@ public:
 // when opt does not suit it (e.g. the card without a firmware image).
 cosim_model *cosim_model_create(VerilatedContext &ctx, const cosim_options &opt);
 
+// The card's ISA pins and board jumpers, for every top that has them under
+// the card's port names (the card, isa_interface).
+template <class Model>
+void isa_pins_in(const card_pins &p, Model &m)
+{
+    m.isa_sa = p.isa_sa & 0x3ffu;
+    m.isa_sbhe_n = p.isa_sbhe_n & 1u;
+    m.isa_sd_in = p.isa_sd_in;
+    m.isa_aen = p.isa_aen & 1u;
+    m.isa_ior_n = p.isa_ior_n & 1u;
+    m.isa_iow_n = p.isa_iow_n & 1u;
+    m.isa_dack_n = p.isa_dack_n;
+    m.isa_tc = p.isa_tc & 1u;
+    m.isa_reset = p.isa_reset & 1u;
+    m.cfg_base_sel = p.cfg_base_sel & 7u;
+    m.cfg_resources = p.cfg_resources;
+}
+
+template <class Model>
+void isa_pins_out(const Model &m, card_pins &p)
+{
+    p.isa_sd_out = m.isa_sd_out;
+    p.isa_sd_oe = m.isa_sd_oe;
+    p.isa_iochrdy_oe = m.isa_iochrdy_oe;
+    p.isa_iocs16_n_oe = m.isa_iocs16_n_oe;
+    p.isa_drq = m.isa_drq;
+    p.isa_drq_oe = m.isa_drq_oe;
+    p.isa_irq = m.isa_irq;
+    p.isa_irq_oe = m.isa_irq_oe;
+}
+
 // The usual adapter shape: A::in(pins, model) and A::out(model, pins) copy
 // the ports, A::before_rise(model) runs once per cycle just before the rising
 // edge (for what the adapter plays of the card top); the model has `clk`.

@@ -20,17 +20,7 @@ struct isa_adapter {
     static void in(const card_pins &p, Visa_interface &m)
     {
         m.rst = sys_rst_q;
-        m.isa_sa = p.isa_sa & 0x3ffu;
-        m.isa_sbhe_n = p.isa_sbhe_n & 1u;
-        m.isa_sd_in = p.isa_sd_in;
-        m.isa_aen = p.isa_aen & 1u;
-        m.isa_ior_n = p.isa_ior_n & 1u;
-        m.isa_iow_n = p.isa_iow_n & 1u;
-        m.isa_dack_n = p.isa_dack_n;
-        m.isa_tc = p.isa_tc & 1u;
-        m.isa_reset = p.isa_reset & 1u;
-        m.cfg_base_sel = p.cfg_base_sel & 7u;
-        m.cfg_resources = p.cfg_resources;
+        isa_pins_in(p, m);
         m.cpu_valid = extra.cpu.valid & 1u;
         m.cpu_addr = extra.cpu.addr;
         m.cpu_wdata = extra.cpu.wdata;
@@ -48,14 +38,7 @@ struct isa_adapter {
     }
     static void out(const Visa_interface &m, card_pins &p)
     {
-        p.isa_sd_out = m.isa_sd_out;
-        p.isa_sd_oe = m.isa_sd_oe;
-        p.isa_iochrdy_oe = m.isa_iochrdy_oe;
-        p.isa_iocs16_n_oe = m.isa_iocs16_n_oe;
-        p.isa_drq = m.isa_drq;
-        p.isa_drq_oe = m.isa_drq_oe;
-        p.isa_irq = m.isa_irq;
-        p.isa_irq_oe = m.isa_irq_oe;
+        isa_pins_out(m, p);
         p.led = (uint8_t)((m.led_fw_ready ? 1 : 0) | (m.led_busy ? 2 : 0) | (m.led_dma ? 4 : 0));
         extra.cpu.rdata = m.cpu_rdata;
         extra.cpu.ready = m.cpu_ready;
