@@ -331,7 +331,7 @@ static unsigned command_block(uint16_t base, uint8_t *cmd)
 
 static void test_dma8_read_crossing_64k(void)
 {
-    uint8_t cmd[SHBA_HOST_CMD_BLOCK_LEN];
+    uint8_t cmd[SHBA_HOST_CMD_BLOCK_LEN] = { 0 };
     int i;
     /* 8-bit channel 1, 64 KiB from page offset 0x200: the map buffer sits at
      * 0x100200, so the 8237 transfer stops at the 64 KiB page (0xFE00 bytes)
@@ -342,6 +342,7 @@ static void test_dma8_read_crossing_64k(void)
     CHECK(command_block(0x340, cmd) == SHBA_HOST_CMD_CDB + 10);   /* up to the 10-byte CDB */
     CHECK(cmd[SHBA_HOST_CMD_FLAGS] == SHBA_HOST_CMD_FLAG_DATA_IN);
     CHECK(cmd[SHBA_HOST_CMD_DATA_LEN + 2] == 1 && cmd[SHBA_HOST_CMD_CDB] == SCSIOP_READ);
+    CHECK(cmd[SHBA_HOST_CMD_CDB + 4] == (300 >> 8) && cmd[SHBA_HOST_CMD_CDB + 5] == (300 & 0xFF));
     /* First 8237 programming, byte by byte. */
     {
         static const uint16_t want[][2] = {
