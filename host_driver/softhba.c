@@ -34,7 +34,6 @@
 #define SHBA_ERR_CARD_ERROR     0x53480500u
 #define SHBA_ERR_HOST_STATUS    0x53480600u  /* | host status */
 #define SHBA_ERR_EXTRA_SEGMENT  0x53480700u
-#define SHBA_ERR_SPURIOUS_DMA   0x53480800u
 
 #define SCSI_STATUS_GOOD 0x00u
 #define SCSI_STATUS_CHECK_CONDITION 0x02u
@@ -69,6 +68,7 @@ typedef struct _SHBA_EXTENSION {
     BOOLEAN Pio;                  /* this command moves its data by PIO */
     BOOLEAN PioRunning;           /* PIO data still to move */
     BOOLEAN SegMapped;            /* IoMapTransfer issued, segment not ended */
+    PSCSI_REQUEST_BLOCK ArmSrb;   /* mapped, HwDmaStarted not yet called: arm for it */
     ULONG Done;                   /* bytes moved in ended segments (or by PIO) */
     ULONG SegLength;              /* bytes in the mapped segment */
 } SHBA_EXTENSION, *PSHBA_EXTENSION;
@@ -598,6 +598,7 @@ static VOID ShbaMapSegment(PSHBA_EXTENSION ext)
     ULONG left = srb->DataTransferLength - ext->Done;
     ext->SegLength = left < SHBA_MAX_SEGMENT ? left : SHBA_MAX_SEGMENT;
     ext->SegMapped = TRUE;
+    ext->ArmSrb = srb;
     ScsiPortIoMapTransfer(ext, srb, (PUCHAR)srb->DataBuffer + ext->Done, ext->SegLength);
 }
 
@@ -674,6 +675,7 @@ static VOID ShbaDropActive(PSHBA_EXTENSION ext)
     ext->Active = NULL;
     ext->PioRunning = FALSE;
     ext->SegMapped = FALSE;
+    ext->ArmSrb = NULL;
     ext->SegLength = 0;
 }
 
@@ -834,16 +836,24 @@ static BOOLEAN NTAPI ShbaHwStartIo(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK 
  * for the transfer ScsiPortIoMapTransfer asked for.  Writes the card's
  * transfer registers: XFER_COUNT (the segment's bytes) then XFER_CTRL with
  * ARM, the direction and WIDTH16 for a 16-bit channel.  The card raises DRQ
- * only from here on. */
+ * only from here on.
+ *
+ * Rule: arm only for the mapping still wanted -- the SRB it was mapped for is
+ * still the active command and this segment was not armed yet.  NT programs
+ * the DMA controller in a DPC and may take the card's interrupt before
+ * calling this routine; a command that failed before any data (READ past
+ * the end, an absent target during the bus scan) is then already completed
+ * (or reset), and an ARM now would be for no command.  That is a normal
+ * interleaving, not an error: nothing is armed and nothing logged.  (The
+ * card ignores an ARM while idle too, docs/protocol.md.) */
 static VOID NTAPI ShbaHwDmaStarted(PVOID HwDeviceExtension)
 {
     PSHBA_EXTENSION ext = (PSHBA_EXTENSION)HwDeviceExtension;
+    PSCSI_REQUEST_BLOCK srb = ext->ArmSrb;
 
-    if (ext->Active == NULL || !ext->SegMapped || ext->Pio) {
-        /* The command ended (reset) between the mapping and this call. */
-        ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR, SHBA_ERR_SPURIOUS_DMA);
+    ext->ArmSrb = NULL;
+    if (srb == NULL || srb != ext->Active || !ext->SegMapped || ext->Pio)
         return;
-    }
     ShbaArm(ext, ext->SegLength, ext->Dma16 ? SHBA_HOST_XFER_CTRL_WIDTH16 : 0);
 }
 

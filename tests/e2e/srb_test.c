@@ -15,6 +15,9 @@
  *   autosense           CHECK CONDITION with auto-sense, field by field
  *   underrun            INQUIRY with a 255-byte buffer: DATA_OVERRUN and
  *                       DataTransferLength from the residual
+ *   late-dma-started    the card's interrupt taken before HwDmaStarted (as
+ *                       NT's DPC allows) for commands that fail before any
+ *                       data; the next READ(10)s get all their bytes
  *
  * usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]]; exit 0 when it passes. */
 #include <errno.h>
@@ -525,6 +528,79 @@ static void case_autosense(void)
     no_violations();
 }
 
+/* ---- HwDmaStarted after the command ended ---------------------------------- */
+
+#define CARD_BASE 0x340u
+
+static uint32_t card_xfer_count(void)
+{
+    return pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_COUNT0) |
+           (uint32_t)pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_COUNT1) << 8 |
+           (uint32_t)pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_COUNT2) << 16;
+}
+
+/* Runs an SRB that the card fails before any data, with the interrupt
+ * taken between the DMA programming and HwDmaStarted: the SRB is complete
+ * when HwStartIo's DPC returns, and neither the miniport (XFER_COUNT left
+ * alone) nor the card (XFER_CTRL.ARM) holds a segment afterwards. */
+static void fail_before_data(PSCSI_REQUEST_BLOCK srb, UCHAR want, const char *what)
+{
+    uint32_t count_before = card_xfer_count();
+    uint64_t writes_before = portdrv_dma_started_port_writes();
+    int logged_before = portdrv_logged_errors(NULL, 0);
+    CHECK(portdrv_start(0, srb) == 0, "%s: not started", what);
+    CHECK(!portdrv_outstanding(0, srb),
+          "%s: still outstanding after the DPC window (the interleaving did not happen)", what);
+    CHECK(SRB_STATUS(srb->SrbStatus) == want, "%s: SRB status 0x%02x, want 0x%02x", what,
+          srb->SrbStatus, want);
+    CHECK(srb->DataTransferLength == 0, "%s: DataTransferLength %u", what,
+          (unsigned)srb->DataTransferLength);
+    CHECK(portdrv_dma_started_port_writes() == writes_before,
+          "%s: HwDmaStarted wrote to the card after the command ended", what);
+    CHECK(card_xfer_count() == count_before,
+          "%s: the miniport wrote XFER_COUNT %u after the command ended (was %u)", what,
+          card_xfer_count(), count_before);
+    CHECK(!(pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM),
+          "%s: a segment is armed with no command", what);
+    CHECK(portdrv_logged_errors(NULL, 0) == logged_before, "%s: the miniport logged an error", what);
+}
+
+static void case_late_dma_started(void)
+{
+    static uint8_t buf[65536];
+    const uint32_t end = sys.last_lba + 1;
+    const uint8_t read_end[10] = { SCSIOP_READ, 0, (uint8_t)(end >> 24), (uint8_t)(end >> 16),
+                                   (uint8_t)(end >> 8), (uint8_t)end, 0, 0, 1, 0 };
+    const uint8_t inquiry[6] = { SCSIOP_INQUIRY, 0, 0, 0, 36, 0 };
+    SCSI_REQUEST_BLOCK srb;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct class_target absent = sys.t;
+
+    /* Room for the firmware to reject a command (~50 us) before HwDmaStarted. */
+    portdrv_set_dma_started_delay(500 * 1000000ull);
+    uint64_t writes = portdrv_dma_started_port_writes();
+    check_disk_matches_file(20, 4, "READ(10) with HwDmaStarted late");
+    CHECK(portdrv_dma_started_port_writes() == writes + 4, "HwDmaStarted made %llu port writes "
+          "for one segment, want 4 (XFER_COUNT0-2, XFER_CTRL)",
+          (unsigned long long)(portdrv_dma_started_port_writes() - writes));
+    for (int round = 0; round < 2; round++) {
+        class_build_srb(&srb, &sys.t, read_end, 10, buf, BLOCK, SRB_FLAGS_DATA_IN, sense,
+                        sizeof sense, 10);
+        fail_before_data(&srb, SRB_STATUS_ERROR, "READ(10) past the end");
+        CHECK(srb.ScsiStatus == SCSISTAT_CHECK_CONDITION && (sense[2] & 0x0F) == 5 &&
+              sense[12] == 0x21, "READ(10) past the end: sense %x/%02x", sense[2] & 0x0F, sense[12]);
+        check_disk_matches_file(100 + 200 * (uint32_t)round, 128, "READ(10) after the failed READ");
+        /* The bus scan: INQUIRY of an absent target. */
+        absent.target = 3;
+        class_build_srb(&srb, &absent, inquiry, 6, buf, 36, SRB_FLAGS_DATA_IN, sense,
+                        sizeof sense, 4);
+        fail_before_data(&srb, SRB_STATUS_SELECTION_TIMEOUT, "INQUIRY of target 3");
+        check_disk_matches_file(7, 9, "READ(10) after the bus scan");
+        check_write_read(900 + 20 * (uint32_t)round, 8, "WRITE(10) after the bus scan");
+    }
+    no_violations();
+}
+
 /* ---- underrun ------------------------------------------------------------ */
 
 static void case_underrun(void)
@@ -581,7 +657,7 @@ int main(int argc, char **argv)
         strcmp(case_name, "abort-read-demand") && strcmp(case_name, "reset-bus-srb") &&
         strcmp(case_name, "reset-bus-hw") && strcmp(case_name, "timeout") &&
         strcmp(case_name, "autosense") && strcmp(case_name, "underrun") &&
-        strcmp(case_name, "underrun-dma16")) {
+        strcmp(case_name, "underrun-dma16") && strcmp(case_name, "late-dma-started")) {
         fprintf(stderr, "srb-test: unknown case '%s'\n", case_name);
         return 2;
     }
@@ -610,6 +686,8 @@ int main(int argc, char **argv)
         case_timeout();
     else if (!strcmp(case_name, "autosense"))
         case_autosense();
+    else if (!strcmp(case_name, "late-dma-started"))
+        case_late_dma_started();
     else
         case_underrun();
 
