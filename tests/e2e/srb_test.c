@@ -18,6 +18,12 @@
  *   late-dma-started    the card's interrupt taken before HwDmaStarted (as
  *                       NT's DPC allows) for commands that fail before any
  *                       data; the next READ(10)s get all their bytes
+ *   routine-time-dma    a mixed workload on channel 1 (single mode): boot,
+ *   routine-time-pio    reads/writes of odd sizes, an INQUIRY underrun,
+ *                       HwResetBus and RESET_BUS with the commands after
+ *                       them held while the card reboots, an abort -- and
+ *                       no miniport routine call takes more than 1 ms of
+ *                       simulated time (-pio: the same moved by PIO)
  *
  * usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]]; exit 0 when it passes. */
 #include <errno.h>
@@ -141,13 +147,14 @@ static void boot(const char *firmware, int dma, int single)
         exit(126);
     sd_card_attach_cosim(sys.sd);
     pdc.pc = sys.pc;
-    pdc.argument_string = single ? "single" : NULL;
+    pdc.argument_string = !strcmp(case_name, "routine-time-pio") ? "pio" : single ? "single" : NULL;
     pdc.log = getenv("SRB_TEST_VERBOSE") ? stderr : NULL;
     if (portdrv_init(&pdc) != 0)
         exit(126);
     CHECK(portdrv_load(DriverEntry) == 0 && portdrv_adapter_count() == 1, "no adapter");
-    CHECK(portdrv_config_info(0)->DmaChannel == (ULONG)dma, "DMA channel %u",
-          (unsigned)portdrv_config_info(0)->DmaChannel);
+    CHECK(portdrv_config_info(0)->DmaChannel ==
+          (!strcmp(case_name, "routine-time-pio") ? SP_UNINITIALIZED_VALUE : (ULONG)dma),
+          "DMA channel %u", (unsigned)portdrv_config_info(0)->DmaChannel);
     CHECK(portdrv_config_info(0)->DemandMode == !single, "8237 mode");
     sys.t.adapter = 0;
     sys.t.target = 0;
@@ -601,6 +608,63 @@ static void case_late_dma_started(void)
     no_violations();
 }
 
+/* ---- time in each miniport routine ---------------------------------------- */
+
+#define ROUTINE_LIMIT_PS (1000 * 1000000ull)     /* 1 ms: docs/miniport.md */
+
+static void case_routine_time(int pio)
+{
+    static uint8_t buf[65536];
+    static const uint32_t sizes[] = { 1, 7, 33, 128 };
+    const uint32_t len = pio ? 32 : 128;           /* blocks per big transfer */
+    uint8_t inq[256];
+    SCSI_REQUEST_BLOCK io, rs;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct class_result r;
+    struct portdrv_routine_time t;
+    UCHAR status;
+
+    for (unsigned i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        uint32_t n = sizes[i] < len ? sizes[i] : len;
+        check_write_read(120 + 131 * i, n, "WRITE(10)/READ(10)");
+    }
+    {
+        const uint8_t cdb[6] = { SCSIOP_INQUIRY, 0, 0, 0, 255, 0 };
+        class_build_srb(&io, &sys.t, cdb, 6, inq, 255, SRB_FLAGS_DATA_IN, sense, sizeof sense, 4);
+        CHECK(portdrv_execute(0, &io) == SRB_STATUS_DATA_OVERRUN, "INQUIRY 255: 0x%02x",
+              io.SrbStatus);
+    }
+    /* HwResetBus with the card idle: the next command is held until the
+     * firmware is back, and gets the reset's unit attention. */
+    portdrv_reset_bus(0);
+    check_unit_attention_once();
+    check_disk_matches_file(600, len, "READ(10) after HwResetBus");
+    /* RESET_BUS in mid-READ(10), then the class layer's retry. */
+    rw_srb(&io, 0, 700, len, buf, sense, 10);
+    CHECK(portdrv_start(0, &io) == 0, "could not start READ(10)");
+    CHECK(!portdrv_wait(0, &io, 2 * PS_PER_MS), "READ(10) ended within 2 ms");
+    control_srb(&rs, SRB_FUNCTION_RESET_BUS, NULL);
+    CHECK(portdrv_start(0, &rs) == 0, "RESET_BUS not sent");
+    wait_done(&rs, 10 * PS_PER_MS, "RESET_BUS");
+    CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET, "READ(10) status 0x%02x", io.SrbStatus);
+    CHECK(class_read10(&sys.t, 700, len, buf, &r) == 0, "READ(10) after RESET_BUS: 0x%02x",
+          r.srb_status);
+    check_disk_matches_file(700, len, "READ(10) after RESET_BUS");
+    if (!pio) {
+        pc_reset_stats(sys.pc);       /* abort_mid_transfer counts this transfer's DMA */
+        (void)abort_mid_transfer(0, 800, buf, 20, &status);
+        CHECK(status == SRB_STATUS_ABORTED, "aborted READ(10) status 0x%02x", status);
+        check_write_read(800, 16, "WRITE(10) after the abort");
+    }
+    no_violations();
+    t = portdrv_longest_routine();
+    fprintf(stderr, "srb-test %s: longest miniport routine call %s, %.1f us (at %.3f ms)\n",
+            case_name, t.routine ? t.routine : "-", t.ps / 1e6, t.at_ps / 1e9);
+    CHECK(t.ps > 0, "no routine call measured");
+    CHECK(t.ps <= ROUTINE_LIMIT_PS, "%s took %.1f us at %.3f ms, more than 1 ms at DIRQL",
+          t.routine, t.ps / 1e6, t.at_ps / 1e9);
+}
+
 /* ---- underrun ------------------------------------------------------------ */
 
 static void case_underrun(void)
@@ -657,7 +721,8 @@ int main(int argc, char **argv)
         strcmp(case_name, "abort-read-demand") && strcmp(case_name, "reset-bus-srb") &&
         strcmp(case_name, "reset-bus-hw") && strcmp(case_name, "timeout") &&
         strcmp(case_name, "autosense") && strcmp(case_name, "underrun") &&
-        strcmp(case_name, "underrun-dma16") && strcmp(case_name, "late-dma-started")) {
+        strcmp(case_name, "underrun-dma16") && strcmp(case_name, "late-dma-started") &&
+        strcmp(case_name, "routine-time-dma") && strcmp(case_name, "routine-time-pio")) {
         fprintf(stderr, "srb-test: unknown case '%s'\n", case_name);
         return 2;
     }
@@ -688,11 +753,15 @@ int main(int argc, char **argv)
         case_autosense();
     else if (!strcmp(case_name, "late-dma-started"))
         case_late_dma_started();
+    else if (!strncmp(case_name, "routine-time-", 13))
+        case_routine_time(!strcmp(case_name, "routine-time-pio"));
     else
         case_underrun();
 
-    fprintf(stderr, "ok: srb-test %s (%.3f ms simulated, %.1f M cycles)\n", case_name,
-            cosim_now_ps() / 1e9, cosim_cycles() / 1e6);
+    fprintf(stderr, "ok: srb-test %s (%.3f ms simulated, %.1f M cycles; longest routine call "
+            "%s %.1f us)\n", case_name, cosim_now_ps() / 1e9, cosim_cycles() / 1e6,
+            portdrv_longest_routine().routine ? portdrv_longest_routine().routine : "-",
+            portdrv_longest_routine().ps / 1e6);
     close(sys.fd);
     portdrv_shutdown();
     cosim_shutdown();
