@@ -557,7 +557,11 @@ static ULONG NTAPI ShbaHwFindAdapter(PVOID HwDeviceExtension, PVOID HwContext,
         ConfigInfo->DmaChannel = SP_UNINITIALIZED_VALUE;
     }
     ConfigInfo->MaximumTransferLength = SHBA_MAX_TRANSFER;
-    ConfigInfo->NumberOfPhysicalBreaks = SHBA_MAX_TRANSFER / 0x1000u;
+    /* No scatter/gather: the card takes one contiguous range per segment.
+     * The documented value for that is 0; the port driver then limits the
+     * pages of a transfer by the map registers the HAL gives the system DMA
+     * channel (docs/miniport.md). */
+    ConfigInfo->NumberOfPhysicalBreaks = 0;
     ConfigInfo->ScatterGather = FALSE;
     ConfigInfo->Master = FALSE;
     ConfigInfo->CachesData = FALSE;
