@@ -42,7 +42,9 @@
 /* No routine waits at DIRQL: the port driver's documented budget is well
  * under 1 ms per call (docs/miniport.md).  Longer waits run from HwTimer. */
 #define SHBA_READY_WAIT_US   2000000u   /* firmware boot after power-on or reset */
-#define SHBA_TIMER_US        1000u      /* HwTimer period (NT rounds up to its tick) */
+#define SHBA_PIO_TIMER_US    1000u      /* HwTimer period with PIO data waiting */
+#define SHBA_WAIT_TIMER_US   10000u     /* otherwise: NT's clock tick, so that the
+                                         * periods counted are the time waited */
 #define SHBA_PIO_SPIN        8u         /* STATUS polls for one PIO unit */
 #define SHBA_PIO_BUDGET      512u       /* port accesses per PIO call (~0.4 ms of ISA cycles) */
 
@@ -61,7 +63,8 @@ typedef struct _SHBA_EXTENSION {
     BOOLEAN Waiting;              /* after power-on or a reset: READY not seen yet */
     BOOLEAN ResetTried;           /* the one reset for a silent card was made */
     BOOLEAN Dead;                 /* the card never became READY: no commands */
-    ULONG WaitedUs;               /* timer time spent Waiting (at least that long) */
+    ULONG WaitedUs;               /* timer periods spent Waiting (at least that long) */
+    ULONG TimerUs;                /* the period last asked for */
     PSCSI_REQUEST_BLOCK Held;     /* accepted, waiting for the card to take it */
     UCHAR Control;                /* level bits of every CONTROL write */
     UCHAR Id[SHBA_HOST_ID_LEN];
@@ -138,8 +141,10 @@ static BOOLEAN ShbaCardTakes(PSHBA_EXTENSION ext)
  * is booting.  One timer per adapter: a request replaces the last one. */
 static VOID ShbaScheduleTimer(PSHBA_EXTENSION ext)
 {
-    if (ext->PioRunning || ext->Held != NULL || ext->Waiting)
-        ScsiPortNotification(RequestTimerCall, ext, ShbaHwTimer, SHBA_TIMER_US);
+    if (ext->PioRunning || ext->Held != NULL || ext->Waiting) {
+        ext->TimerUs = ext->PioRunning ? SHBA_PIO_TIMER_US : SHBA_WAIT_TIMER_US;
+        ScsiPortNotification(RequestTimerCall, ext, ShbaHwTimer, ext->TimerUs);
+    }
 }
 
 static VOID ShbaComplete(PSHBA_EXTENSION ext, PSCSI_REQUEST_BLOCK srb, UCHAR status)
@@ -763,7 +768,7 @@ static VOID NTAPI ShbaHwTimer(PVOID HwDeviceExtension)
 
     ShbaPioPump(ext);
     if (ext->Waiting && !ShbaCardTakes(ext)) {
-        ext->WaitedUs += SHBA_TIMER_US;
+        ext->WaitedUs += ext->TimerUs;
         if (ext->WaitedUs >= SHBA_READY_WAIT_US) {
             UCHAR st = ShbaIn(ext, SHBA_HOST_STATUS);
             if (!ext->ResetTried) {
