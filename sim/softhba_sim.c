@@ -32,7 +32,7 @@ ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
 /* Exit statuses (docs/cosim.md). */
 #define EXIT_FAILED 1          /* a SCSI command failed, or verify found a mismatch */
 #define EXIT_USAGE 2           /* bad command line */
-#define EXIT_NO_CARD 3         /* HwFindAdapter / HwInitialize failed */
+#define EXIT_NO_CARD 3         /* HwFindAdapter failed, or the card never became ready */
 #define EXIT_TIME_LIMIT 4      /* --max-time-ms reached */
 #define EXIT_HARNESS 126       /* firmware, image or simulator set-up failed */
 
@@ -472,6 +472,14 @@ static void cmd_end(const char *what)
 
 static void report_failure(const char *what, uint32_t lba, const struct class_result *r)
 {
+    if (r->srb_status == SRB_STATUS_SELECTION_TIMEOUT) {
+        /* Target 0 is the card's own disk: the miniport answers it so only
+         * for a card that never became READY (docs/miniport.md). */
+        fprintf(stderr, "%s: no softhba card answered: %s got SELECTION_TIMEOUT, the card "
+                "never became ready (%.3f ms simulated)\n", prog, what, cosim_now_ps() / 1e9);
+        print_logged_errors();
+        exit(EXIT_NO_CARD);
+    }
     fprintf(stderr, "%s: %s at LBA %u failed: SRB status 0x%02x, SCSI status 0x%02x", prog, what,
             (unsigned)lba, r->srb_status, r->scsi_status);
     if (r->sense_valid)

@@ -151,7 +151,10 @@ module host_regs (
     wire [2:0] post_bits = post_wr ? hif_wdata[2:0] : 3'b000;
     wire [2:0] int_new = post_bits & ~int_status;
     wire xctrl_wr = wr_stb && reg_off == `SHBA_HOST_XFER_CTRL;
-    wire arm_wr = xctrl_wr && !xfer_armed && wr_data[`SHBA_HOST_XFER_CTRL_ARM];
+    // ARM is taken only inside a command (BUSY): an ARM that arrives after
+    // CMD_DONE (HwDmaStarted late, docs/protocol.md) would stay armed into
+    // the next command, which the firmware would see as an overrun.
+    wire arm_wr = xctrl_wr && busy_q && !xfer_armed && wr_data[`SHBA_HOST_XFER_CTRL_ARM];
     wire cancel_wr = xctrl_wr && xfer_armed && !wr_data[`SHBA_HOST_XFER_CTRL_ARM];
     // The engine never moves more than is left, so "the move used up the
     // rest" only needs the low bits (a small compare instead of a 24-bit one).
@@ -280,7 +283,7 @@ module host_regs (
                     xfer_dir_to_host <= wr_data[`SHBA_HOST_XFER_CTRL_DIR_TO_HOST];
                     xfer_width16 <= wr_data[`SHBA_HOST_XFER_CTRL_WIDTH16];
                     xfer_pio <= wr_data[`SHBA_HOST_XFER_CTRL_PIO];
-                    if (wr_data[`SHBA_HOST_XFER_CTRL_ARM]) begin
+                    if (arm_wr) begin
                         tc_end <= 1'b0;
                         // the segment is what XFER_COUNT0-2 hold now (written, or
                         // left over from the last segment)

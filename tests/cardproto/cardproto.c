@@ -1007,6 +1007,35 @@ static int bench(const char *out)
 /* ---------------- main ---------------- */
 
 static void t_rw8(void) { t_rw(1, DMA_DEMAND); }
+/* A late ARM (issue 11): NT may run the ISR between ScsiPortIoMapTransfer
+ * and HwDmaStarted, so a host can arm a segment after a command that failed
+ * before any data has already ended.  The card ignores an ARM while no
+ * command is busy; the next READ(10) then gets all its bytes. */
+static void t_late_arm(void)
+{
+    clear_unit_attention();
+    struct result r;
+    struct cmd past = cmd_rw10(0, IMG_BLOCKS, 1, 1);
+    past.no_arm = 1;                  /* the ISR took CMD_DONE before HwDmaStarted */
+    run(&past, &r);
+    expect_sense(&r, 0x5, 0x21, 0x00, "READ(10) past the end");
+    CHECK(r.resid == 512, "residual %u", r.resid);
+    /* HwDmaStarted, late: the 8237 programmed, XFER_COUNT, XFER_CTRL.ARM. */
+    uint32_t moved_before = dma_moved(1);
+    dma_program(1, DMA_DEMAND, 1, BUF_PHYS, 512);
+    wr(SHBA_HOST_XFER_COUNT0, 0x00);
+    wr(SHBA_HOST_XFER_COUNT1, 0x02);
+    wr(SHBA_HOST_XFER_COUNT2, 0x00);
+    wr(SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
+    pc_idle_ps(pc, 50 * US);
+    CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM), "a late ARM was taken (XFER_CTRL 0x%02x)",
+          rd(SHBA_HOST_XFER_CTRL));
+    CHECK(dma_moved(1) == moved_before, "DMA moved %u bytes with no command",
+          dma_moved(1) - moved_before);
+    dma_mask(1);
+    read_check(17, 8, 1, DMA_DEMAND, BUF_PHYS, 0, &r);
+    read_check(18, 2, 5, DMA_DEMAND, BUF_PHYS, 0, &r);
+}
 static void t_rw8_single(void) { t_rw(1, DMA_SINGLE); }
 static void t_rw16(void) { t_rw(5, DMA_DEMAND); }
 static void t_read_crc(void) { t_read_error("read-crc:3:0", 100, 8, 103); }
@@ -1031,6 +1060,7 @@ static const struct {
     { "write-error", t_write_error },
     { "malformed", t_malformed },
     { "unknown-opcode", t_unknown_opcode },
+    { "late-arm", t_late_arm },
 };
 
 int main(int argc, char **argv)

@@ -147,9 +147,24 @@ static uint8_t dma_status(int ch)
     return pc_inb(pc, ch < 4 ? 0x08 : 0xD0);
 }
 
+/* The card takes ARM only inside a command (STATUS.BUSY): start one, as
+ * the host does before it arms, when none runs.  CONTROL.INT_ENABLE is a
+ * level, so it is carried; the firmware stand-in consumes EVENTS.START. */
+static void host_start_if_idle(void)
+{
+    uint8_t st = rd(SHBA_HOST_STATUS);
+    if (st & SHBA_HOST_STATUS_BUSY)
+        return;
+    wr(SHBA_HOST_CONTROL, (uint8_t)(SHBA_HOST_CONTROL_START |
+                                    ((st & SHBA_HOST_STATUS_INT_ENABLED) ? SHBA_HOST_CONTROL_INT_ENABLE : 0)));
+    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_START);
+}
+
 /* HwDmaStarted: the card's transfer registers */
 static void card_arm(uint32_t count, uint8_t ctrl)
 {
+    if (ctrl & SHBA_HOST_XFER_CTRL_ARM)
+        host_start_if_idle();
     wr(SHBA_HOST_XFER_COUNT0, (uint8_t)count);
     wr(SHBA_HOST_XFER_COUNT1, (uint8_t)(count >> 8));
     wr(SHBA_HOST_XFER_COUNT2, (uint8_t)(count >> 16));
@@ -703,6 +718,43 @@ static void t_arm_zero(void)
     CHECK(!(cosim_pins()->isa_drq & 2), "DRQ after withdraw");
 }
 
+/* A late ARM: after CMD_DONE (the host's HwDmaStarted ran after the ISR had
+ * completed a command that failed before its data) the card is idle and
+ * ignores ARM: XFER_CTRL reads ARM 0, no event, no DRQ.  The next command
+ * arms and moves its data as usual. */
+static void t_late_arm(void)
+{
+    setup(0, CFG_DEFAULT, NULL);
+    static uint8_t data[64];
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START);
+    fw_post(SHBA_HOSTIF_POST_CMD_DONE);            /* failed before any data */
+    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), 0xF);
+    CHECK(!(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_BUSY), "BUSY after CMD_DONE");
+    fw_fifo(1, 1);
+    isatb_source(data, sizeof data, 0, 0);
+    dma_prog(1, DEMAND, 1, 0x20000, 64, 0);
+    wr(SHBA_HOST_XFER_COUNT0, 64);
+    wr(SHBA_HOST_XFER_COUNT1, 0);
+    wr(SHBA_HOST_XFER_COUNT2, 0);
+    wr(SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
+    pc_idle_ps(pc, 20 * US);
+    CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM), "late ARM taken: XFER_CTRL 0x%02x",
+          rd(SHBA_HOST_XFER_CTRL));
+    CHECK(!(isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_CTRL)) & SHBA_HOST_XFER_CTRL_ARM), "CPU sees ARM");
+    CHECK(fw_events() == 0, "late ARM raised events 0x%x", fw_events());
+    CHECK(!(cosim_pins()->isa_drq & 2), "DRQ without a command");
+    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_DONE)) == 0, "bytes moved without a command");
+    /* an empty segment is not taken either (it would post SEG_END) */
+    card_arm(0, 0);
+    wr(SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM);
+    CHECK(fw_events() == 0, "late empty ARM raised events 0x%x", fw_events());
+    pc_outb(pc, 0x0A, 0x04 | 1);
+    isatb_source(NULL, 0, 0, 0);
+    /* the next command's segment takes and moves every byte */
+    xfer(1, 1, DEMAND, 0x21000, 1024, 0, 0);
+    xfer(5, 0, DEMAND, 0x22000, 512, 0, 0);
+}
+
 static void t_pio(void)
 {
     setup(0, CFG_DEFAULT, NULL);
@@ -868,6 +920,8 @@ int main(int argc, char **argv)
         t_stray_dack();
     } else if (!strcmp(t, "arm_zero")) {
         t_arm_zero();
+    } else if (!strcmp(t, "late_arm")) {
+        t_late_arm();
     } else if (!strcmp(t, "pio")) {
         t_pio();
     } else if (!strcmp(t, "trace")) {
