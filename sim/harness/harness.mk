@@ -36,7 +36,7 @@ HARNESS_CORE_OBJS := $(HARNESS_DIR)/harness/cosim.o $(HARNESS_DIR)/harness/uart_
 C_LINT_SRCS += sim/harness/uart_sink.c sim/harness/card_run.c
 
 # Verilate: the generated C++ depends on every RTL file the top may pull in.
-$(HARNESS_MDIR)/Vsofthba_card.mk: $(HARNESS_RTL_SRCS) regmap/softhba_regs.vh sim/harness/harness.mk
+$(HARNESS_MDIR)/Vsofthba_card.mk: $(HARNESS_RTL_SRCS) regmap/softhba_regs.vh regmap/softhba_tables.vh sim/harness/harness.mk
 	@mkdir -p $(@D)
 	verilator $(HARNESS_VFLAGS) --Mdir $(HARNESS_MDIR) rtl/card/softhba_card.v
 

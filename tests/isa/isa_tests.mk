@@ -3,7 +3,7 @@
 # isatb_kernel.cpp), the real PC models (sim/pc) and the tests (isa_test.c).
 ISAT_DIR := $(BUILD)/isa
 ISAT_BIN := $(ISAT_DIR)/isa_test
-ISAT_RTL := $(wildcard rtl/isa/*.v rtl/fifo/*.v) regmap/softhba_regs.vh
+ISAT_RTL := $(wildcard rtl/isa/*.v rtl/fifo/*.v) regmap/softhba_regs.vh regmap/softhba_tables.vh
 ISAT_CSRCS := sim/pc/pc.c tests/isa/isa_test.c
 ISAT_COBJS := $(patsubst %.c,$(ISAT_DIR)/c/%.o,$(ISAT_CSRCS))
 ISAT_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Isim/harness -Isim/include -Isim/pc -Iregmap -Itests/isa
