@@ -289,6 +289,7 @@ def gen_vh(blocks):
         for c in b["consts"]:
             out.append(f"`define {p}_{c['name']} {c['value']}")
         for t in b["tables"]:
+            out.append(f"`define {p}_{t['name']}_COUNT {len(t['codes'])}")
             none = table_none(t)
             if none:
                 out.append(f"`define {p}_{t['name']}_NONE {t['cbits']}'d{none['code']}")
@@ -319,18 +320,16 @@ def gen_tables_vh(blocks):
             out.append("endfunction")
             none = table_none(t)
             if none:
-                # Later tests win, so the first listed line has priority.
                 out.append(f"// the code of the first listed value set in a one-hot vector ({none['code']}: none)")
                 out.append(f"function [{cb - 1}:0] {fn}_code;")
                 out.append("    /* verilator lint_off UNUSEDSIGNAL */  // lines no code selects")
                 out.append(f"    input [{(1 << vb) - 1}:0] onehot;")
                 out.append("    /* verilator lint_on UNUSEDSIGNAL */")
-                out.append("    begin")
-                out.append(f"        {fn}_code = {cb}'d{none['code']};")
-                for c in reversed(t["codes"]):
+                out.append(f"    {fn}_code =")
+                for c in t["codes"]:
                     if c["value"] is not None:
-                        out.append(f"        if (onehot[{c['value']}]) {fn}_code = {cb}'d{c['code']};")
-                out.append("    end")
+                        out.append(f"        onehot[{c['value']}] ? {cb}'d{c['code']} :")
+                out.append(f"        {cb}'d{none['code']};")
                 out.append("endfunction")
             out.append("")
     return "\n".join(out)
@@ -370,6 +369,13 @@ def gen_mk(blocks):
     return "\n".join(out) + "\n"
 
 
+def md_table(out, head, rows):
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|" + " --- |" * len(head))
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    out.append("")
+
+
 def gen_md(blocks):
     out = ["# Register reference", "",
            f"<!-- {HEADER_NOTE} -->", "",
@@ -399,38 +405,26 @@ def gen_md(blocks):
             out.append(t)
             out.append("")
         if b["regs"]:
-            out.append("| offset | register | access | description |")
-            out.append("| --- | --- | --- | --- |")
-            for r in b["regs"]:
-                out.append(f"| 0x{r['off']:x} | {r['name']} | {r['access']} | {r['desc']} |")
-            out.append("")
+            md_table(out, ["offset", "register", "access", "description"],
+                     [[f"0x{r['off']:x}", r["name"], r["access"], r["desc"]] for r in b["regs"]])
         for r in b["regs"]:
             if not r["fields"]:
                 continue
             out.append(f"**{r['name']}** (0x{r['off']:x})")
             out.append("")
-            out.append("| bits | field | description |")
-            out.append("| --- | --- | --- |")
-            for f in sorted(r["fields"], key=lambda f: -f["hi"]):
-                bits = str(f["hi"]) if f["hi"] == f["lo"] else f"{f['hi']}:{f['lo']}"
-                out.append(f"| {bits} | {f['name']} | {f['desc']} |")
-            out.append("")
+            md_table(out, ["bits", "field", "description"],
+                     [[str(f["hi"]) if f["hi"] == f["lo"] else f"{f['hi']}:{f['lo']}", f["name"], f["desc"]]
+                      for f in sorted(r["fields"], key=lambda f: -f["hi"])])
         if b["consts"]:
-            out.append("| constant | value | meaning |")
-            out.append("| --- | --- | --- |")
-            for c in b["consts"]:
-                out.append(f"| {c['name']} | 0x{c['value']:x} | {c['desc']} |")
-            out.append("")
+            md_table(out, ["constant", "value", "meaning"],
+                     [[c["name"], f"0x{c['value']:x}", c["desc"]] for c in b["consts"]])
         for t in b["tables"]:
             out.append(f"**Table {t['name']}**: {t['desc']} ({t['cbits']}-bit code, "
                        f"{t['vbits']}-bit value; the hardware decodes codes not listed, and 'none', as the default)")
             out.append("")
-            out.append("| code | value | meaning |")
-            out.append("| --- | --- | --- |")
-            for c in t["codes"]:
-                mark = " (default)" if c["default"] else ""
-                out.append(f"| {c['code']} | {c['text']} | {c['desc']}{mark} |")
-            out.append("")
+            md_table(out, ["code", "value", "meaning"],
+                     [[str(c["code"]), c["text"], c["desc"] + (" (default)" if c["default"] else "")]
+                      for c in t["codes"]])
     return "\n".join(out)
 
 

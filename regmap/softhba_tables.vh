@@ -31,16 +31,15 @@ function [2:0] shba_host_config_irq_sel_code;
     /* verilator lint_off UNUSEDSIGNAL */  // lines no code selects
     input [15:0] onehot;
     /* verilator lint_on UNUSEDSIGNAL */
-    begin
-        shba_host_config_irq_sel_code = 3'd0;
-        if (onehot[15]) shba_host_config_irq_sel_code = 3'd7;
-        if (onehot[11]) shba_host_config_irq_sel_code = 3'd6;
-        if (onehot[10]) shba_host_config_irq_sel_code = 3'd5;
-        if (onehot[9]) shba_host_config_irq_sel_code = 3'd4;
-        if (onehot[7]) shba_host_config_irq_sel_code = 3'd3;
-        if (onehot[5]) shba_host_config_irq_sel_code = 3'd2;
-        if (onehot[3]) shba_host_config_irq_sel_code = 3'd1;
-    end
+    shba_host_config_irq_sel_code =
+        onehot[3] ? 3'd1 :
+        onehot[5] ? 3'd2 :
+        onehot[7] ? 3'd3 :
+        onehot[9] ? 3'd4 :
+        onehot[10] ? 3'd5 :
+        onehot[11] ? 3'd6 :
+        onehot[15] ? 3'd7 :
+        3'd0;
 endfunction
 
 // CONFIG.DMA8_SEL: the 8-bit DMA channel
@@ -57,12 +56,11 @@ function [1:0] shba_host_config_dma8_sel_code;
     /* verilator lint_off UNUSEDSIGNAL */  // lines no code selects
     input [7:0] onehot;
     /* verilator lint_on UNUSEDSIGNAL */
-    begin
-        shba_host_config_dma8_sel_code = 2'd0;
-        if (onehot[0]) shba_host_config_dma8_sel_code = 2'd3;
-        if (onehot[3]) shba_host_config_dma8_sel_code = 2'd2;
-        if (onehot[1]) shba_host_config_dma8_sel_code = 2'd1;
-    end
+    shba_host_config_dma8_sel_code =
+        onehot[1] ? 2'd1 :
+        onehot[3] ? 2'd2 :
+        onehot[0] ? 2'd3 :
+        2'd0;
 endfunction
 
 // CONFIG.DMA16_SEL: the 16-bit DMA channel (used only with CONFIG.WIDE16)
@@ -79,12 +77,11 @@ function [1:0] shba_host_config_dma16_sel_code;
     /* verilator lint_off UNUSEDSIGNAL */  // lines no code selects
     input [7:0] onehot;
     /* verilator lint_on UNUSEDSIGNAL */
-    begin
-        shba_host_config_dma16_sel_code = 2'd0;
-        if (onehot[7]) shba_host_config_dma16_sel_code = 2'd3;
-        if (onehot[6]) shba_host_config_dma16_sel_code = 2'd2;
-        if (onehot[5]) shba_host_config_dma16_sel_code = 2'd1;
-    end
+    shba_host_config_dma16_sel_code =
+        onehot[5] ? 2'd1 :
+        onehot[6] ? 2'd2 :
+        onehot[7] ? 2'd3 :
+        2'd0;
 endfunction
 
 // isa_drq8_sel: the 8-bit DRQ line U7's first half enables and U10 passes the DACK# of
@@ -101,10 +98,9 @@ function [1:0] shba_board_drq8_sel_code;
     /* verilator lint_off UNUSEDSIGNAL */  // lines no code selects
     input [7:0] onehot;
     /* verilator lint_on UNUSEDSIGNAL */
-    begin
-        shba_board_drq8_sel_code = 2'd0;
-        if (onehot[3]) shba_board_drq8_sel_code = 2'd3;
-        if (onehot[1]) shba_board_drq8_sel_code = 2'd2;
-        if (onehot[0]) shba_board_drq8_sel_code = 2'd1;
-    end
+    shba_board_drq8_sel_code =
+        onehot[0] ? 2'd1 :
+        onehot[1] ? 2'd2 :
+        onehot[3] ? 2'd3 :
+        2'd0;
 endfunction

@@ -216,12 +216,16 @@ module hx8k_breakout_top #(
     end
 
     // The multiplexers pass the DACK# of the channel the selects point at.
+    // (The loops unroll into one compare per code with a constant channel.)
+    integer code;
     always @(*) begin
         dack_n = 8'hFF;
-        if (isa_drq8_sel != `SHBA_BOARD_DRQ8_SEL_NONE)
-            dack_n[shba_board_drq8_sel_value(isa_drq8_sel)] = isa_dack8_n;
-        if (isa_drq16_sel != `SHBA_HOST_CONFIG_DMA16_SEL_NONE)
-            dack_n[shba_host_config_dma16_sel_value(isa_drq16_sel)] = isa_dack16_n;
+        for (code = 0; code < `SHBA_BOARD_DRQ8_SEL_COUNT; code = code + 1)
+            if (code[1:0] != `SHBA_BOARD_DRQ8_SEL_NONE && isa_drq8_sel == code[1:0])
+                dack_n[shba_board_drq8_sel_value(code[1:0])] = isa_dack8_n;
+        for (code = 0; code < `SHBA_HOST_CONFIG_DMA16_SEL_COUNT; code = code + 1)
+            if (code[1:0] != `SHBA_HOST_CONFIG_DMA16_SEL_NONE && isa_drq16_sel == code[1:0])
+                dack_n[shba_host_config_dma16_sel_value(code[1:0])] = isa_dack16_n;
     end
 
     // ------------------------------------------------------------ LEDs
