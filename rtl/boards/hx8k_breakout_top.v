@@ -21,7 +21,11 @@
 `include "softhba_regs.vh"
 
 module hx8k_breakout_top #(
-    parameter [7:0] CFG_DEFAULT = 8'hAA   // WIDE16, DMA16 ch5, DMA8 ch1, IRQ5
+    // CONFIG with every jumper open: WIDE16, DMA16 channel 5, DMA8 channel 1,
+    // IRQ5 (codes from the regmap tables, softhba_tables.vh)
+    parameter [7:0] CFG_DEFAULT = {1'b1, shba_host_config_dma16_sel_code(8'd1 << 5),
+                                   shba_host_config_dma8_sel_code(8'd1 << 1),
+                                   shba_host_config_irq_sel_code(16'd1 << 5)}
 ) (
     input  wire       clk_12m,
 
