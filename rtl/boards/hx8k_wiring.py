@@ -300,9 +300,11 @@ def doc_text(current):
     return head + doc_tables() + tail
 
 
-def check_codes(root):
+def check_codes():
     """The decoders' select codes are the register map's tables (the board top
-    takes them from there): the wiring must put each line on its code's output."""
+    takes them from there): the wiring must put each line on its code's output.
+    The register map is this repository's (ROOT only says where outputs go)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     sys.path.insert(0, os.path.join(root, "regmap"))
     sys.dont_write_bytecode = True     # no __pycache__ in the source tree
     import gen_regmap  # pylint: disable=import-outside-toplevel
@@ -331,7 +333,7 @@ def main():
     dup = {b for b in balls if balls.count(b) > 1} | {p for p in ports if ports.count(p) > 1}
     if dup:
         sys.exit(f"hx8k_wiring: used twice: {sorted(dup)}")
-    check_codes(root)
+    check_codes()
     doc_path = os.path.join(root, DOC_PATH)
     with open(doc_path, encoding="utf-8") as f:
         doc_now = f.read()
