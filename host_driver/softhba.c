@@ -48,9 +48,7 @@
 #define SHBA_PIO_SPIN        8u         /* STATUS polls for one PIO unit */
 #define SHBA_PIO_BUDGET      512u       /* port accesses per PIO call (~0.4 ms of ISA cycles) */
 
-const ULONG ShbaCandidateBases[SHBA_NUM_CANDIDATE_BASES] = {
-    0x340, 0x330, 0x230, 0x140, 0x130
-};
+const ULONG ShbaCandidateBases[SHBA_NUM_CANDIDATE_BASES] = SHBA_HOST_IO_BASE_TABLE;
 
 typedef struct _SHBA_EXTENSION {
     PUCHAR Base;                  /* mapped I/O base */
@@ -166,50 +164,47 @@ static BOOLEAN ShbaProbe(PUCHAR base, UCHAR *id)
 
 /* ---- pure helpers (also unit-tested on the host) ------------------------ */
 
+/* The CONFIG encodings are the register map's tables (docs/registers.md);
+ * these adapt them to the driver's conventions: code 0 ("none") for a
+ * resource the card cannot select, SHBA_OPT_UNSET for a "none" code. */
+static UCHAR ShbaSelectCode(int code)
+{
+    return code < 0 ? 0 : (UCHAR)code;
+}
+
+static ULONG ShbaSelectValue(unsigned value)
+{
+    return value == SHBA_TABLE_NONE ? SHBA_OPT_UNSET : value;
+}
+
 UCHAR ShbaIrqSelect(ULONG irq)
 {
-    switch (irq) {
-    case 3: return 1;
-    case 5: return 2;
-    case 7: return 3;
-    case 9: return 4;
-    case 10: return 5;
-    case 11: return 6;
-    case 15: return 7;
-    default: return 0;
-    }
+    return ShbaSelectCode(SHBA_HOST_CONFIG_IRQ_SEL_CODE(irq));
 }
 
 ULONG ShbaIrqFromSelect(UCHAR sel)
 {
-    static const ULONG lines[8] = { SHBA_OPT_UNSET, 3, 5, 7, 9, 10, 11, 15 };
-    return lines[sel & 7u];
+    return ShbaSelectValue(SHBA_HOST_CONFIG_IRQ_SEL_VALUE(sel & 7u));
 }
 
 UCHAR ShbaDma8Select(ULONG channel)
 {
-    switch (channel) {
-    case 1: return 1;
-    case 3: return 2;
-    case 0: return 3;
-    default: return 0;
-    }
+    return ShbaSelectCode(SHBA_HOST_CONFIG_DMA8_SEL_CODE(channel));
 }
 
 ULONG ShbaDma8FromSelect(UCHAR sel)
 {
-    static const ULONG channels[4] = { SHBA_OPT_UNSET, 1, 3, 0 };
-    return channels[sel & 3u];
+    return ShbaSelectValue(SHBA_HOST_CONFIG_DMA8_SEL_VALUE(sel & 3u));
 }
 
 UCHAR ShbaDma16Select(ULONG channel)
 {
-    return (channel >= 5 && channel <= 7) ? (UCHAR)(channel - 4) : 0;
+    return ShbaSelectCode(SHBA_HOST_CONFIG_DMA16_SEL_CODE(channel));
 }
 
 ULONG ShbaDma16FromSelect(UCHAR sel)
 {
-    return (sel & 3u) ? 4u + (sel & 3u) : SHBA_OPT_UNSET;
+    return ShbaSelectValue(SHBA_HOST_CONFIG_DMA16_SEL_VALUE(sel & 3u));
 }
 
 static char ShbaLower(char c)

@@ -49,6 +49,8 @@ module host_regs (
     output wire        busy,
     output wire        fw_ready
 );
+`include "softhba_tables.vh"
+
     // HOSTIF register word indices (offset / 4) for the 4-bit decode.
     localparam [11:0] OFF_EVENTS = `SHBA_HOSTIF_EVENTS, OFF_EVENT_EN = `SHBA_HOSTIF_EVENT_EN,
                       OFF_HSTATUS = `SHBA_HOSTIF_HSTATUS, OFF_XFER_CTRL = `SHBA_HOSTIF_XFER_CTRL,
@@ -169,19 +171,9 @@ module host_regs (
                          ((wr_stb && reg_off == `SHBA_HOST_INT_STATUS) ? wr_data[2:0] : 3'b000);
     wire irq_level = int_enable && (int_status != 3'b000) && (irq_gap == 4'd0);
 
-    reg [3:0] irq_line;
-    always @(*) begin
-        case (config_q[`SHBA_HOST_CONFIG_IRQ_SEL_MSB:`SHBA_HOST_CONFIG_IRQ_SEL_LSB])
-            3'd1: irq_line = 4'd3;
-            3'd2: irq_line = 4'd5;
-            3'd3: irq_line = 4'd7;
-            3'd4: irq_line = 4'd9;
-            3'd5: irq_line = 4'd10;
-            3'd6: irq_line = 4'd11;
-            default: irq_line = 4'd15;
-        endcase
-    end
-    wire irq_sel_none = (config_q[`SHBA_HOST_CONFIG_IRQ_SEL_MSB:`SHBA_HOST_CONFIG_IRQ_SEL_LSB] == 3'd0);
+    wire [2:0] irq_sel = config_q[`SHBA_HOST_CONFIG_IRQ_SEL_MSB:`SHBA_HOST_CONFIG_IRQ_SEL_LSB];
+    wire [3:0] irq_line = shba_host_config_irq_sel_value(irq_sel);
+    wire irq_sel_none = (irq_sel == `SHBA_HOST_CONFIG_IRQ_SEL_NONE);
     // The line decode is a function of CONFIG (a register) alone, so only the
     // level needs a flop.
     assign isa_irq_oe = irq_sel_none ? 16'h0000 : (16'd1 << irq_line);

@@ -27,9 +27,11 @@
 #define MS (1000ull * US)
 #define IMG_BLOCKS 8192u            /* 4 MiB image */
 #define IRQ_LINE 5
-/* CONFIG: WIDE16, 16-bit DMA channel 5, 8-bit DMA channel 1, IRQ5 */
-#define CFG_RESOURCES (SHBA_HOST_CONFIG_WIDE16 | (1u << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT) | \
-                       (1u << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT) | (2u << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT))
+/* CONFIG: WIDE16, 16-bit DMA channel 5, 8-bit DMA channel 1, IRQ_LINE */
+#define CFG_RESOURCES \
+    (SHBA_HOST_CONFIG_WIDE16 | ((unsigned)SHBA_HOST_CONFIG_DMA16_SEL_CODE(5) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT) | \
+     ((unsigned)SHBA_HOST_CONFIG_DMA8_SEL_CODE(1) << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT) | \
+     ((unsigned)SHBA_HOST_CONFIG_IRQ_SEL_CODE(IRQ_LINE) << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT))
 #define CMD_TIMEOUT_PS (400 * MS)
 #define BUF_PHYS 0x100000u          /* host buffers from 1 MiB up */
 
@@ -39,7 +41,7 @@ enum { CH_NONE = -1, CH_PIO8 = -2, CH_PIO16 = -3 };
 static struct pc *pc;
 static struct sd_card *sd;
 static struct uart_sink *console;
-static const uint16_t base = SHBA_HOST_BASE_DEFAULT;
+static const uint16_t base = SHBA_HOST_IO_BASE_DEFAULT;
 static char img_path[256];
 static uint8_t *shadow;             /* what the image must hold */
 static int failures;
@@ -189,7 +191,7 @@ static void setup(const char *name)
     struct cosim_options opt;
     memset(&opt, 0, sizeof opt);
     opt.firmware_hex = getenv("CARDPROTO_FW") ? getenv("CARDPROTO_FW") : "build/fw/softhba_fw.hex";
-    opt.max_cycles = 40ull * 36000000ull;   /* 40 simulated seconds: a hang fails, never blocks */
+    opt.max_cycles = 40ull * SHBA_SOC_CLK_HZ;   /* 40 simulated seconds: a hang fails, never blocks */
     opt.cfg_resources = CFG_RESOURCES;
     if (cosim_init(&opt) != 0)
         exit(2);

@@ -115,11 +115,11 @@ static void file_blocks(uint32_t lba, uint32_t count, uint8_t *out)
 
 static uint8_t config_resources(int dma)
 {
-    uint8_t r = (uint8_t)(6u << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT);    /* IRQ 11 */
-    if (dma == 1)
-        r |= (uint8_t)(1u << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT);
-    else if (dma >= 5)
-        r |= (uint8_t)((unsigned)(dma - 4) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT);
+    uint8_t r = (uint8_t)((unsigned)SHBA_HOST_CONFIG_IRQ_SEL_CODE(11) << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT);
+    if (dma >= 0 && dma < 4)
+        r |= (uint8_t)((unsigned)SHBA_HOST_CONFIG_DMA8_SEL_CODE((unsigned)dma) << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT);
+    else if (dma >= 4)
+        r |= (uint8_t)((unsigned)SHBA_HOST_CONFIG_DMA16_SEL_CODE((unsigned)dma) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT);
     return (uint8_t)(r | SHBA_HOST_CONFIG_WIDE16);
 }
 
@@ -133,7 +133,7 @@ static void boot(const char *firmware, int dma, int single)
     struct class_result r;
 
     co.firmware_hex = firmware;
-    co.cfg_base_sel = 0;                          /* 0x340 */
+    co.cfg_base_sel = (uint8_t)SHBA_HOST_IO_BASE_CODE(SHBA_HOST_IO_BASE_DEFAULT);
     co.cfg_resources = config_resources(dma);
     if (cosim_init(&co) != 0)
         exit(126);
