@@ -161,7 +161,7 @@ static void host_start_if_idle(void)
         return;
     wr(SHBA_HOST_CONTROL, (uint8_t)(SHBA_HOST_CONTROL_START |
                                     ((st & SHBA_HOST_STATUS_INT_ENABLED) ? SHBA_HOST_CONTROL_INT_ENABLE : 0)));
-    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_START);
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_START);
 }
 
 /* HwDmaStarted: the card's transfer registers */
@@ -735,10 +735,10 @@ static void t_late_arm(void)
     static uint8_t data[64];
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START);
     fw_post(SHBA_HOSTIF_POST_CMD_DONE);            /* failed before any data */
-    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), 0xF);
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), 0xF);
     CHECK(!(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_BUSY), "BUSY after CMD_DONE");
     fw_fifo(1, 1);
-    isatb_source(data, sizeof data, 0, 0);
+    byte_stream_source(engine, data, sizeof data, 0, 0);
     dma_prog(1, DEMAND, 1, 0x20000, 64, 0);
     wr(SHBA_HOST_XFER_COUNT0, 64);
     wr(SHBA_HOST_XFER_COUNT1, 0);
@@ -747,16 +747,16 @@ static void t_late_arm(void)
     pc_idle_ps(pc, 20 * US);
     CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM), "late ARM taken: XFER_CTRL 0x%02x",
           rd(SHBA_HOST_XFER_CTRL));
-    CHECK(!(isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_CTRL)) & SHBA_HOST_XFER_CTRL_ARM), "CPU sees ARM");
+    CHECK(!(cpu_read(HIF(SHBA_HOSTIF_XFER_CTRL)) & SHBA_HOST_XFER_CTRL_ARM), "CPU sees ARM");
     CHECK(fw_events() == 0, "late ARM raised events 0x%x", fw_events());
     CHECK(!(cosim_pins()->isa_drq & 2), "DRQ without a command");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_DONE)) == 0, "bytes moved without a command");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_XFER_DONE)) == 0, "bytes moved without a command");
     /* an empty segment is not taken either (it would post SEG_END) */
     card_arm(0, 0);
     wr(SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM);
     CHECK(fw_events() == 0, "late empty ARM raised events 0x%x", fw_events());
     pc_outb(pc, 0x0A, 0x04 | 1);
-    isatb_source(NULL, 0, 0, 0);
+    byte_stream_source(engine, NULL, 0, 0, 0);
     /* the next command's segment takes and moves every byte */
     xfer(1, 1, DEMAND, 0x21000, 1024, 0, 0);
     xfer(5, 0, DEMAND, 0x22000, 512, 0, 0);
