@@ -47,6 +47,7 @@ const char *fs_err_text(int err)
     case FS_ERR_NOT_FOUND: return "not found";
     case FS_ERR_RANGE: return "block range outside the image";
     case FS_ERR_PARAM: return "bad call";
+    case FS_ERR_METADATA: return "shares clusters with the file system's own structures (corrupt FAT)";
     default: return "unknown error";
     }
 }
@@ -289,6 +290,7 @@ int fs_mount(struct fs_volume *v)
         return FS_ERR_PARAM;
     v->type = FS_TYPE_NONE;
     v->buf_lba = FS_NO_SECTOR;
+    v->bitmap_cluster = v->bitmap_bytes = v->upcase_cluster = v->upcase_bytes = 0;
     int err = read_sector(v, 0);
     if (err) {
         log_error(v, "reading LBA 0", err);
@@ -379,6 +381,7 @@ static int fat_next(struct fs_volume *v, uint32_t c, uint32_t *next)
 /* ---- root directory ---- */
 
 struct walk {
+    struct fs_volume *v;
     struct fs_dirent ent;
     unsigned name_len;          /* characters in the whole name */
     /* FAT long names (FAT 7) */
@@ -507,6 +510,16 @@ static int exfat_entry(struct walk *w, const uint8_t *p)
         w->ent.is_dir = (rd16(p + 4) & 0x10u) != 0;
         return ENTRY_SKIP;
     }
+    if (type == 0x81 || type == 0x82) { /* Allocation Bitmap, Up-case Table */
+        uint32_t first = rd32(p + 20), bytes = rd32(p + 24);
+        if (type == 0x81 && w->v->bitmap_cluster == 0) {
+            w->v->bitmap_cluster = first;
+            w->v->bitmap_bytes = bytes;
+        } else if (type == 0x82) {
+            w->v->upcase_cluster = first;
+            w->v->upcase_bytes = bytes;
+        }
+    }
     if (w->set_left == 0)
         return ENTRY_SKIP;              /* other primaries and stray secondaries */
     if (!(type & 0x80u) || !(type & 0x40u)) {
@@ -550,6 +563,7 @@ int fs_dir_walk(struct fs_volume *v, fs_visit_fn visit, void *ctx)
     v->buf_lba = FS_NO_SECTOR;
     struct walk w;
     memset(&w, 0, sizeof(w));
+    w.v = v;
     uint32_t cluster = v->root_cluster;
     uint32_t entries = 0;
     for (;;) {
@@ -708,6 +722,47 @@ int fs_map_file(struct fs_volume *v, const struct fs_dirent *f, struct fs_extent
         }
     }
     return FS_OK;
+}
+
+static int extents_hold(const struct fs_extent *ext, unsigned count, uint32_t lba, uint32_t sectors)
+{
+    for (unsigned i = 0; i < count; i++)
+        if (lba < ext[i].lba + ext[i].sectors && ext[i].lba < lba + sectors)
+            return 1;
+    return 0;
+}
+
+/* Whether a FAT chain of at most max clusters touches the extents (a chain
+ * that breaks off simply ends the check: it was read as far as it goes). */
+static int chain_touches(struct fs_volume *v, uint32_t c, uint32_t max, const struct fs_extent *ext,
+                         unsigned count, int *err)
+{
+    for (uint32_t i = 0; i < max && cluster_valid(v, c); i++) {
+        if (extents_hold(ext, count, cluster_lba(v, c), 1u << v->cluster_shift))
+            return 1;
+        *err = fat_next(v, c, &c);
+        if (*err)
+            return 0;
+    }
+    return 0;
+}
+
+int fs_check_metadata(struct fs_volume *v, const struct fs_extent *ext, unsigned count)
+{
+    if (!v || v->type == FS_TYPE_NONE || (!ext && count))
+        return FS_ERR_PARAM;
+    v->buf_lba = FS_NO_SECTOR;
+    uint32_t cluster_bytes = FS_SECTOR_BYTES << v->cluster_shift;
+    uint32_t root_max = (FS_DIR_MAX_ENTRIES * 32u + cluster_bytes - 1u) / cluster_bytes;
+    int err = FS_OK;
+    if (chain_touches(v, v->root_cluster, root_max, ext, count, &err))
+        return FS_ERR_METADATA;
+    if (!err && v->type == FS_TYPE_EXFAT) {
+        if (chain_touches(v, v->bitmap_cluster, v->bitmap_bytes / cluster_bytes + 1u, ext, count, &err) ||
+            (!err && chain_touches(v, v->upcase_cluster, v->upcase_bytes / cluster_bytes + 1u, ext, count, &err)))
+            return FS_ERR_METADATA;
+    }
+    return err;
 }
 
 int fs_read_file(struct fs_volume *v, const struct fs_dirent *f, uint32_t limit,

@@ -52,7 +52,8 @@ enum fs_err {
     FS_ERR_VALID_LENGTH = -26,    /* exFAT valid data length below the file size */
     FS_ERR_NOT_FOUND = -27,       /* no such file */
     FS_ERR_RANGE = -28,           /* block range outside the image */
-    FS_ERR_PARAM = -29            /* bad call */
+    FS_ERR_PARAM = -29,           /* bad call */
+    FS_ERR_METADATA = -30         /* file's clusters hold the root directory or exFAT bitmap/up-case table */
 };
 
 const char *fs_err_text(int err);
@@ -91,6 +92,10 @@ struct fs_volume {
     uint32_t data_lba;            /* first sector of cluster 2 */
     uint32_t cluster_count;       /* clusters 2 .. cluster_count + 1 exist */
     uint32_t root_cluster;
+    /* exFAT: the allocation bitmap's and up-case table's clusters, as the
+     * root directory walk found them (no image may share them) */
+    uint32_t bitmap_cluster, bitmap_bytes;
+    uint32_t upcase_cluster, upcase_bytes;
     uint32_t buf_lba;             /* sector now in buf (FS_NO_SECTOR: none) */
 };
 
@@ -134,6 +139,10 @@ int fs_find(struct fs_volume *v, const char *name, struct fs_dirent *out);
  * exactly after the clusters the file's size needs. */
 int fs_map_file(struct fs_volume *v, const struct fs_dirent *f, struct fs_extent *ext,
                 unsigned max, unsigned *count);
+
+/* FS_ERR_METADATA when an extent covers a cluster of the root directory or
+ * (exFAT) of the allocation bitmap or up-case table; FS_OK when none does. */
+int fs_check_metadata(struct fs_volume *v, const struct fs_extent *ext, unsigned count);
 
 /* Hands the file's bytes (at most limit) to sink, one sector at a time. */
 typedef int (*fs_sink_fn)(void *ctx, const uint8_t *data, unsigned len);

@@ -247,6 +247,8 @@ int fs_scan_images(struct fs_volume *v, const struct ini_config *cfg,
         err = map_target(v, t, &s.pending[id]);
         if (!err && cross_linked(targets, id))
             err = FS_ERR_CROSS_LINKED;
+        if (!err)
+            err = fs_check_metadata(v, t->extent, t->extent_count);
         if (err) {
             struct fs_line l;
             fs_line_start(&l, "fs: ");

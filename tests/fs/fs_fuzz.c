@@ -62,6 +62,7 @@ static void quiet(void *ctx, const char *line)
 }
 
 static uint32_t hot[MAX_HOT];
+static uint32_t clean_root_lba, clean_root_cluster;
 static unsigned nhot;
 
 static void add_hot(uint32_t lba)
@@ -105,7 +106,9 @@ static int find_hot(struct card *c, struct fs_volume *v, uint8_t *sector)
     for (uint32_t s = 0; s < (1u << v->cluster_shift) && s < 8u; s++)
         add_hot(v->data_lba + ((v->root_cluster - 2u) << v->cluster_shift) + s);
     add_hot(v->fat_lba + v->root_cluster / 128u);
-    struct fs_dirent ini;
+    clean_root_cluster = v->root_cluster;
+    clean_root_lba = v->data_lba + ((v->root_cluster - 2u) << v->cluster_shift);
+    struct fs_dirent ini = {0};
     if (fs_find(v, "softhba.ini", &ini) == FS_OK && ini.first_cluster >= 2u)
         add_hot(v->data_lba + ((ini.first_cluster - 2u) << v->cluster_shift));
     static struct fs_target targets[FS_MAX_TARGETS];
@@ -133,7 +136,7 @@ static int overlaps(const struct fs_target *a, const struct fs_target *b)
 }
 
 /* One corrupted card: returns 0, or -1 when a promise is broken. */
-static int round_trip(struct card *c, const struct fs_volume *clean, uint8_t *sector, unsigned *mounted,
+static int round_trip(struct card *c, uint8_t *sector, unsigned *mounted,
                       unsigned *served)
 {
     unsigned lines = 0;
@@ -152,7 +155,7 @@ static int round_trip(struct card *c, const struct fs_volume *clean, uint8_t *se
     (*mounted)++;
     struct ini_config cfg;
     struct ini_parser parser;
-    struct fs_dirent ini;
+    struct fs_dirent ini = {0};
     ini_begin(&parser, &cfg, v.log);
     if (fs_find(&v, "softhba.ini", &ini) == FS_OK)
         fs_read_file(&v, &ini, 4096, ini_feed, &parser);
@@ -161,7 +164,9 @@ static int round_trip(struct card *c, const struct fs_volume *clean, uint8_t *se
     if (fs_scan_images(&v, &cfg, targets) < 0)
         return 0;
     uint32_t data_end = v.data_lba + (v.cluster_count << v.cluster_shift);
-    (void)clean;
+    /* the clean card's root directory cluster: never part of an image */
+    uint32_t root_lba = clean_root_lba;
+    uint32_t root_sectors = v.root_cluster == clean_root_cluster ? 1u << v.cluster_shift : 0u;
     for (unsigned id = 0; id < FS_MAX_TARGETS; id++) {
         const struct fs_target *t = &targets[id];
         if (t->kind == FS_TARGET_NONE)
@@ -182,7 +187,8 @@ static int round_trip(struct card *c, const struct fs_volume *clean, uint8_t *se
                 fprintf(stderr, "fs_fuzz: target %u block %u does not map\n", id, block);
                 return -1;
             }
-            if (lba < v.data_lba || (uint64_t)lba + n > data_end || (uint64_t)lba + n > c->blocks) {
+            if (lba < v.data_lba || (uint64_t)lba + n > data_end || (uint64_t)lba + n > c->blocks ||
+                (lba < root_lba + root_sectors && root_lba < lba + n)) {
                 fprintf(stderr, "fs_fuzz: target %u block %u maps outside the data area: %u+%u\n", id,
                         block, lba, n);
                 return -1;
@@ -212,20 +218,24 @@ int main(int argc, char **argv)
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     fseek(f, 0, SEEK_SET);
-    uint8_t *image = malloc((size_t)size);
-    if (!image || fread(image, 1, (size_t)size, f) != (size_t)size) {
+    uint8_t *image = size > 0 ? malloc((size_t)size) : 0;
+    size_t got = image ? fread(image, 1, (size_t)size, f) : 0;
+    fclose(f);
+    if (!image || got != (size_t)size) {
         fprintf(stderr, "fs_fuzz: cannot read %s\n", argv[1]);
+        free(image);
         return 2;
     }
-    fclose(f);
     struct card c = {image, (uint32_t)(size / FS_SECTOR_BYTES), {{0, 0}}, 0};
     unsigned long rounds = strtoul(argv[2], 0, 10);
     rng_state = strtoull(argv[3], 0, 10) * 0x9E3779B97F4A7C15ull + 1u;
 
     static uint8_t sector[FS_SECTOR_BYTES];
     struct fs_volume clean;
-    if (find_hot(&c, &clean, sector) != 0)
+    if (find_hot(&c, &clean, sector) != 0) {
+        free(image);
         return 2;
+    }
     /* Values that steer chains to the edges: free, reserved, bad, end, last cluster, beyond. */
     const uint32_t cluster_values[] = {0, 1, 2, 3, clean.cluster_count, clean.cluster_count + 1u,
                                        clean.cluster_count + 2u, 0x0FFFFFF7u, 0x0FFFFFFFu,
@@ -250,11 +260,12 @@ int main(int argc, char **argv)
                 i++;
             }
         }
-        if (round_trip(&c, &clean, sector, &mounted, &served) != 0) {
+        if (round_trip(&c, sector, &mounted, &served) != 0) {
             fprintf(stderr, "fs_fuzz: round %lu failed; patches:", r);
             for (unsigned i = 0; i < c.npatches; i++)
                 fprintf(stderr, " %u=0x%02x", c.patches[i].offset, c.patches[i].value);
             fprintf(stderr, "\n");
+            free(image);
             return 1;
         }
     }

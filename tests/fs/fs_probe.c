@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 
     struct ini_config cfg;
     struct ini_parser parser;
-    struct fs_dirent ini_file;
+    struct fs_dirent ini_file = {0};
     ini_begin(&parser, &cfg, vol.log);
     err = fs_find(&vol, "softhba.ini", &ini_file);
     if (err == FS_OK) {

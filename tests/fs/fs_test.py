@@ -391,6 +391,12 @@ def fat32_corrupt_fat(work):
     set_fat_entry(card, first[5] + 4, 0x0FFFFFF0)
     p = Probe(card, work)
     p.log(r"^fs: HD5.img: refused: cluster chain points outside the data area \(corrupt FAT\)$")
+    # HD6's entry now names the root directory's cluster (2) as a one-cluster file.
+    patch(card, ent + 26, struct.pack("<H", 2))
+    patch(card, ent + 20, struct.pack("<H", 0))
+    patch(card, ent + 28, struct.pack("<I", 512))
+    p = Probe(card, work)
+    p.log(r"^fs: HD6.img: refused: shares clusters with the file system's own structures \(corrupt FAT\)$")
 
 
 @scenario
@@ -569,6 +575,27 @@ def exfat_corrupt(work):
     p.log(r"^fs: HD0.img: refused: cluster chain ends before the file \(corrupt FAT\)$")
     check(sorted(p.targets) == [1], "HD1 still served")
     p.expect(1, "HD1.img", "disk", 512, data("x1", 64 * 1024))
+    # HD0's chain ends in the allocation bitmap's (one) cluster instead.
+    sys.path.insert(0, os.path.dirname(EXFAT_ADD))
+    from exfat_add import Volume     # pylint: disable=import-outside-toplevel
+    vol = Volume(card)
+    bitmap, bitmap_bytes = vol.bitmap_cluster, vol.bitmap_len
+    vol.f.close()
+    check(bitmap_bytes <= 1 << (9 + spc.bit_length() - 1), "a one-cluster bitmap")
+    patch(card, fat_off * 512 + 4 * (c0 + 2), struct.pack("<I", c0 + 3))
+    patch(card, fat_off * 512 + 4 * (c0 + 14), struct.pack("<I", bitmap))
+    p = Probe(card, work)
+    p.log(r"^fs: HD0.img: refused: shares clusters with the file system's own structures \(corrupt FAT\)$")
+
+
+def fuzz(card, rounds, seed, images):
+    out = run([FUZZ, card, str(rounds), str(seed)])
+    print(out)
+    m = re.search(r"(\d+) mounted, (\d+) targets served", out)
+    mounted, served = int(m.group(1)), int(m.group(2))
+    # The corruption must reach both outcomes, or the test proves nothing.
+    check(0 < mounted < rounds, f"{mounted} of {rounds} corrupted cards mounted")
+    check(0 < served < mounted * images, f"{served} targets served on {mounted} cards of {images} images")
 
 
 @scenario
@@ -580,7 +607,7 @@ def fuzz_fat32(work):
         mcopy(card, write(os.path.join(work, "src"), data(i, 300000)), f"HD{i}_{bs}.img")
     mcopy(card, write(os.path.join(work, "src"), data(9, 100000)), "CD5.iso")
     mcopy(card, write(os.path.join(work, "src"), data(8, 50000)), "HD9.img")
-    print(run([FUZZ, card, "3000", "1"]))
+    fuzz(card, 3000, 1, 5)
 
 
 @scenario
@@ -592,7 +619,7 @@ def fuzz_exfat(work):
     exfat_add(card, [("HD1_1024.img", write(os.path.join(work, "b"), data(1, 300000)))], "--layout", "chain")
     exfat_add(card, [("CD2.iso", write(os.path.join(work, "c"), data(2, 200000)))],
               "--layout", "fragmented", "--runs", "6")
-    print(run([FUZZ, card, "3000", "2"]))
+    fuzz(card, 3000, 2, 3)
 
 
 def main():
