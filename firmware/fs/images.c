@@ -270,7 +270,7 @@ int fs_scan_images(struct fs_volume *v, const struct ini_config *cfg,
     return found;
 }
 
-int fs_target_map(const struct fs_target *t, uint32_t block, uint32_t count,
+int fs_target_map(const struct fs_target *t, uint32_t block, uint32_t count, uint32_t skip,
                   uint32_t *lba, uint32_t *sectors)
 {
     if (!t || t->kind == FS_TARGET_NONE || count == 0 || !lba || !sectors)
@@ -278,8 +278,11 @@ int fs_target_map(const struct fs_target *t, uint32_t block, uint32_t count,
     if (block >= t->blocks || count > t->blocks - block)
         return FS_ERR_RANGE;
     /* blocks << block_shift fits 32 bits: the extents hold them */
-    uint32_t offset = block << t->block_shift;
     uint32_t want = count << t->block_shift;
+    if (skip >= want)
+        return FS_ERR_RANGE;
+    uint32_t offset = (block << t->block_shift) + skip;
+    want -= skip;
     for (unsigned i = 0; i < t->extent_count; i++) {
         const struct fs_extent *e = &t->extent[i];
         if (offset < e->sectors) {

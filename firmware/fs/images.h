@@ -60,11 +60,14 @@ int fs_parse_image_name(const char *name, struct fs_image_name *out);
 int fs_scan_images(struct fs_volume *v, const struct ini_config *cfg,
                    struct fs_target targets[FS_MAX_TARGETS]);
 
-/* Card sectors for `count` blocks of target t from image block `block`: the
- * first run of consecutive sectors, at *lba, *sectors long (at most the
- * request, cut at an extent's end).  The caller moves that run, then asks
- * again for the rest.  FS_ERR_RANGE when the blocks are not all in the image. */
-int fs_target_map(const struct fs_target *t, uint32_t block, uint32_t count,
+/* Card sectors for blocks [block, block + count) of target t: the run of
+ * consecutive sectors that starts `skip` sectors into that range, at *lba,
+ * *sectors long (at most the rest of the range, cut at an extent's end, which
+ * may fall inside a block when clusters are smaller than blocks).  The caller
+ * moves that run, adds it to skip and asks again until skip reaches
+ * count * block_size / 512.  FS_ERR_RANGE when the blocks are not all in the
+ * image or skip is past the range. */
+int fs_target_map(const struct fs_target *t, uint32_t block, uint32_t count, uint32_t skip,
                   uint32_t *lba, uint32_t *sectors);
 
 #endif

@@ -181,20 +181,23 @@ static int round_trip(struct card *c, uint8_t *sector, unsigned *mounted,
         uint32_t block = 0;
         while (block < t->blocks) {
             uint32_t want = t->blocks - block < 37u ? t->blocks - block : 37u;
-            uint32_t lba, n;
-            if (fs_target_map(t, block, want, &lba, &n) != FS_OK || n == 0 ||
-                (n & ((1u << t->block_shift) - 1u)) != 0) {
-                fprintf(stderr, "fs_fuzz: target %u block %u does not map\n", id, block);
-                return -1;
+            for (uint32_t skip = 0; skip < want << t->block_shift;) {
+                uint32_t lba, n;
+                if (fs_target_map(t, block, want, skip, &lba, &n) != FS_OK || n == 0 ||
+                    n > (want << t->block_shift) - skip) {
+                    fprintf(stderr, "fs_fuzz: target %u block %u+%u does not map\n", id, block, skip);
+                    return -1;
+                }
+                if (lba < v.data_lba || (uint64_t)lba + n > data_end || (uint64_t)lba + n > c->blocks ||
+                    (lba < root_lba + root_sectors && root_lba < lba + n)) {
+                    fprintf(stderr, "fs_fuzz: target %u block %u maps outside the data area: %u+%u\n", id,
+                            block, lba, n);
+                    return -1;
+                }
+                total += n;
+                skip += n;
             }
-            if (lba < v.data_lba || (uint64_t)lba + n > data_end || (uint64_t)lba + n > c->blocks ||
-                (lba < root_lba + root_sectors && root_lba < lba + n)) {
-                fprintf(stderr, "fs_fuzz: target %u block %u maps outside the data area: %u+%u\n", id,
-                        block, lba, n);
-                return -1;
-            }
-            total += n;
-            block += n >> t->block_shift;
+            block += want;
         }
         if (total != (uint64_t)t->blocks << t->block_shift) {
             fprintf(stderr, "fs_fuzz: target %u: runs do not add up\n", id);

@@ -31,11 +31,13 @@ static const char *const kind_names[] = {"none", "disk", "removable", "cdrom"};
 static int check_map_limits(const struct fs_target *t, unsigned id)
 {
     uint32_t lba, n;
-    if (fs_target_map(t, t->blocks, 1, &lba, &n) != FS_ERR_RANGE ||
-        fs_target_map(t, t->blocks - 1u, 2, &lba, &n) != FS_ERR_RANGE ||
-        fs_target_map(t, 0, t->blocks + 1u, &lba, &n) != FS_ERR_RANGE ||
-        fs_target_map(t, 0xFFFFFFFFu, 2, &lba, &n) != FS_ERR_RANGE ||
-        fs_target_map(t, 0, 0, &lba, &n) != FS_ERR_PARAM) {
+    uint32_t per_block = (uint32_t)t->block_size / FS_SECTOR_BYTES;
+    if (fs_target_map(t, t->blocks, 1, 0, &lba, &n) != FS_ERR_RANGE ||
+        fs_target_map(t, t->blocks - 1u, 2, 0, &lba, &n) != FS_ERR_RANGE ||
+        fs_target_map(t, 0, t->blocks + 1u, 0, &lba, &n) != FS_ERR_RANGE ||
+        fs_target_map(t, 0xFFFFFFFFu, 2, 0, &lba, &n) != FS_ERR_RANGE ||
+        fs_target_map(t, t->blocks - 1u, 1, per_block, &lba, &n) != FS_ERR_RANGE ||
+        fs_target_map(t, 0, 0, 0, &lba, &n) != FS_ERR_PARAM) {
         fprintf(stderr, "fs_probe: target %u: a range past the image was not refused\n", id);
         return -1;
     }
@@ -64,10 +66,10 @@ static int dump_target(struct card_file *card, const struct fs_target *t, unsign
         uint32_t done = 0;     /* sectors of this request */
         while (done < count << t->block_shift) {
             uint32_t lba, n;
-            uint32_t first = block + (done >> t->block_shift);
-            int err = fs_target_map(t, first, count - (done >> t->block_shift), &lba, &n);
-            if (err || n == 0 || (n & ((1u << t->block_shift) - 1u)) != 0) {
-                fprintf(stderr, "fs_probe: target %u block %u: map failed (%d, %u sectors)\n", id, first, err, n);
+            int err = fs_target_map(t, block, count, done, &lba, &n);
+            if (err || n == 0 || n > (count << t->block_shift) - done) {
+                fprintf(stderr, "fs_probe: target %u block %u+%u: map failed (%d, %u sectors)\n", id, block,
+                        done, err, n);
                 rc = -1;
                 break;
             }

@@ -305,15 +305,19 @@ def fat32_fragmented(work):
     for i in range(0, 60, 2):
         run(["mdel", "-i", card, f"::F{i:02d}.BIN"])
     patch(card, 512 + 492, struct.pack("<I", 2))   # FSInfo next-free hint: mtools fills the holes
-    small = data("frag", 10 * 4096 + 2000)          # 5 holes' worth of 8 clusters
+    small = data("frag", 10 * 4096 + 1500)          # 5 holes of 8 clusters and 3 of the 6th
     mcopy(card, write(os.path.join(work, "src"), small), "HD1.img")
+    blocks = data("blocks", 8 * 2048)                # 5 clusters, then whole holes: splits inside blocks
+    mcopy(card, write(os.path.join(work, "src"), blocks), "HD3_2048.img")
     big = data("big", 25 * 4096)                     # needs more than 16 holes
     mcopy(card, write(os.path.join(work, "src"), big), "HD2.img")
-    runs1, runs2 = mshowfat_runs(card, "HD1.img"), mshowfat_runs(card, "HD2.img")
+    runs1, runs2, runs3 = (mshowfat_runs(card, n) for n in ("HD1.img", "HD2.img", "HD3_2048.img"))
     check(len(runs1) > 1 and len(runs2) > 16, f"mtools did not fragment: {runs1} {runs2}")
+    check(runs3[0][1] - runs3[0][0] + 1 == 5, f"HD3's first run is not 5 clusters: {runs3}")
     fsck_fat(card)
     p = Probe(card, work)
     p.expect(1, "HD1.img", "disk", 512, small, extents=len(runs1))
+    p.expect(3, "HD3_2048.img", "disk", 2048, blocks, extents=len(runs3))
     p.log(r"^fs: HD2.img: refused: too fragmented \(more than 16 extents\)$")
     check(2 not in p.targets, "HD2 refused")
 
