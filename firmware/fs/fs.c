@@ -1,6 +1,7 @@
 /* FAT32 / exFAT volume, root directory and cluster chains (see fs.h).
- * Section numbers below are those of the FAT spec 1.03 ("FAT") and the exFAT
- * specification ("exFAT"); docs/fs.md lists the facts used. */
+ * "FAT <name>" below is a section of the FAT spec 1.03 (its sections are not
+ * numbered), "exFAT <n>" a section of the exFAT specification; docs/fs.md
+ * lists the facts used. */
 #include "fs.h"
 
 #include <string.h>
@@ -90,7 +91,7 @@ static void log_error(struct fs_volume *v, const char *what, int err)
 enum boot_kind { BOOT_NONE, BOOT_FAT, BOOT_EXFAT };
 
 /* What sector 0 of a volume looks like.  A FAT boot sector is told from an
- * MBR by its jump instruction (FAT 3.1: EB xx 90 or E9 xx xx) together with a
+ * MBR by its jump instruction (FAT Boot Sector and BPB: EB xx 90 or E9 xx xx) together with a
  * plausible sector size or the "FAT32   " type string. */
 static enum boot_kind boot_kind(const uint8_t *b)
 {
@@ -115,7 +116,7 @@ static unsigned log2_pow2(uint32_t n)
     return s;
 }
 
-/* FAT 3.1-3.5, 4.1: the FAT32 BPB, checked field by field. */
+/* FAT Boot Sector and BPB, FAT Type Determination: the FAT32 BPB, field by field. */
 static int mount_fat32(struct fs_volume *v, uint32_t lba, uint32_t size)
 {
     const uint8_t *b = v->buf;
@@ -147,7 +148,7 @@ static int mount_fat32(struct fs_volume *v, uint32_t lba, uint32_t size)
         return FS_ERR_TOTAL_SECTORS;
     unsigned shift = log2_pow2(spc);
     uint32_t clusters = (total - (uint32_t)meta) >> shift;
-    /* FAT 3.5: the cluster count alone sets the type; FAT32 starts at 65525.
+    /* FAT Type Determination: the cluster count alone sets the type; FAT32 starts at 65525.
      * 0x0FFFFFF5 clusters is the most 28-bit entries can number. */
     if (clusters < 65525u || clusters > 0x0FFFFFF5u)
         return FS_ERR_CLUSTER_COUNT;
@@ -359,7 +360,7 @@ static uint32_t cluster_lba(const struct fs_volume *v, uint32_t c)
     return v->data_lba + ((c - 2u) << v->cluster_shift);
 }
 
-/* FAT 4: FAT32 entries are 28 bits, >= 0x0FFFFFF8 ends a chain.
+/* FAT Data Structure: FAT32 entries are 28 bits, >= 0x0FFFFFF8 ends a chain.
  * exFAT 4.1: 32-bit entries, 0xFFFFFFFF ends a chain. */
 static int fat_next(struct fs_volume *v, uint32_t c, uint32_t *next)
 {
@@ -384,7 +385,7 @@ struct walk {
     struct fs_volume *v;
     struct fs_dirent ent;
     unsigned name_len;          /* characters in the whole name */
-    /* FAT long names (FAT 7) */
+    /* FAT Long Directory Entries */
     uint8_t lfn_next;           /* order number expected next; 0 = complete */
     uint8_t lfn_sum;
     uint8_t lfn_active;
@@ -455,7 +456,8 @@ static int fat_entry(struct walk *w, const uint8_t *p)
     for (unsigned i = 0; i < 11; i++)
         sum = (uint8_t)(((sum & 1u) << 7) + (sum >> 1) + p[i]);
     if (!(w->lfn_active && w->lfn_next == 0 && sum == w->lfn_sum)) {
-        /* FAT 6.1: the 8.3 name; NTRes bits 3/4 ask for a lower-case base/extension */
+        /* FAT Directory Structure: the 8.3 name; NTRes bits 3/4 (a Windows NT
+         * convention) ask for a lower-case base/extension */
         unsigned n = 0;
         for (unsigned i = 0; i < 8 && p[i] != ' '; i++) {
             uint8_t c = (i == 0 && p[0] == 0x05) ? 0xE5 : p[i];

@@ -18,8 +18,8 @@
 /* Longest file name kept in a directory entry (ASCII; longer names are
  * marked too long and can never match an image or softhba.ini). */
 #define FS_NAME_MAX 32u
-/* Root directory entries read at most (FAT's own limit for a directory,
- * FAT spec section 6): also what ends a directory whose chain loops. */
+/* Root directory entries read at most (FAT's own limit for a directory, FAT
+ * spec "FAT Directory Structure"): also what ends a directory whose chain loops. */
 #define FS_DIR_MAX_ENTRIES 65536u
 
 enum fs_err {

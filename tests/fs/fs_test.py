@@ -197,7 +197,8 @@ def set_fat_entry(card, cluster, value):
         patch(card, lay["fat"] + i * lay["fatsz"] + 4 * cluster, struct.pack("<I", value))
 
 
-INI = b"""; softhba.ini written by the test
+INI = b"""vendor = EARLY
+; softhba.ini written by the test
 # both comment styles
 [target3]
 type = removable
@@ -216,20 +217,29 @@ vendor = NOPE
 [target0]
 readonly = maybe
 just words
+""" + b"x" * 90 + b"""
+[disk1]
+vendor = Y
 """
+# The same file as Notepad writes it: byte-order mark, CR LF.
+INI_DOS = b"\xef\xbb\xbf" + INI.replace(b"\n", b"\r\n")
 
 
 def check_ini(p):
-    check("ini: read ok, 5 bad lines" in p.out, "softhba.ini: expected 5 bad lines")
+    check("ini: read ok, 8 bad lines" in p.out, "softhba.ini: expected 8 bad lines")
     check("ini 3: vendor=[ACME] product=[Big Disk  ] revision=[2.1] type=removable" in p.out, "ini target3")
     check("ini 1: readonly=1 blocksize=512" in p.out, "ini target1")
     check("ini 5: blocksize=2048\n" in p.out, "ini target5")
-    p.log(r"^softhba.ini:13: product longer than 16 characters: 'This name is far too long for SCSI'$")
-    p.log(r"^softhba.ini:14: unknown key 'colour'$")
-    p.log(r"^softhba.ini:15: SCSI ID 7 is the card itself; targets are 0-6: 'target7'$")
-    p.log(r"^softhba.ini:18: readonly is yes or no, not 'maybe'$")
-    p.log(r"^softhba.ini:19: expected 'key = value', not 'just words'$")
-    check(not any(l.startswith("softhba.ini:16") for l in p.logs), "a key under a refused section was reported again")
+    check(not re.search(r"^ini [0246]", p.out, re.M), "settings only for targets 1, 3, 5")
+    p.log(r"^softhba.ini:1: key outside a \[targetN\] section: 'vendor'$")
+    p.log(r"^softhba.ini:14: product longer than 16 characters: 'This name is far too long for SCSI'$")
+    p.log(r"^softhba.ini:15: unknown key 'colour'$")
+    p.log(r"^softhba.ini:16: SCSI ID 7 is the card itself; targets are 0-6: 'target7'$")
+    p.log(r"^softhba.ini:19: readonly is yes or no, not 'maybe'$")
+    p.log(r"^softhba.ini:20: expected 'key = value', not 'just words'$")
+    p.log(r"^softhba.ini:21: line longer than 80 characters$")
+    p.log(r"^softhba.ini:22: unknown section \(target0 .. target6\): 'disk1'$")
+    check(not any(re.match(r"softhba.ini:(17|23):", l) for l in p.logs), "a key under a refused section was reported")
 
 
 # ---- scenarios ----
@@ -504,7 +514,7 @@ def exfat_images(work):
     }
     srcs = {n: write(os.path.join(work, f"src-{n}"), c) for n, c in files.items()}
     exfat_add(card, [("HD0_512.img", srcs["HD0_512.img"]), ("CD4.iso", srcs["CD4.iso"]),
-                     ("softhba.ini", write(os.path.join(work, "ini"), INI))])
+                     ("softhba.ini", write(os.path.join(work, "ini"), INI_DOS))])
     exfat_add(card, [("HD1_1024.hda", srcs["HD1_1024.hda"])], "--layout", "chain")
     exfat_add(card, [("hd2_2048.IMG", srcs["hd2_2048.IMG"])], "--layout", "fragmented", "--runs", "5")
     exfat_add(card, [("HD3_4096.img", srcs["HD3_4096.img"])], "--layout", "fragmented", "--runs", "40")

@@ -50,8 +50,9 @@ bench-fs: $(FS_DIR)/fs_rv32.o
 	@mkdir -p $(BUILD)/bench
 	@code=$$(riscv64-unknown-elf-size -A $< | awk '$$1 ~ /^\.(text|rodata|srodata)/ {s += $$2} END {print s + 0}'); \
 	  ram=$$(riscv64-unknown-elf-size -A $< | awk '$$1 ~ /^\.(data|sdata|bss|sbss)/ {s += $$2} END {print s + 0}'); \
-	  table=$$(printf '#include "images.h"\nchar fs_table_size[sizeof(struct fs_target) * FS_MAX_TARGETS];\n' | \
-	    riscv64-unknown-elf-gcc $(FS_RV_CFLAGS) -x c -c - -o $(FS_DIR)/table.o && \
-	    riscv64-unknown-elf-nm -S $(FS_DIR)/table.o | awk '$$4 == "fs_table_size" {print strtonum("0x" $$2)}'); \
+	  table_hex=$$(printf '#include "images.h"\nchar fs_table_size[sizeof(struct fs_target) * FS_MAX_TARGETS];\n' | \
+	    riscv64-unknown-elf-gcc $(FS_RV_CFLAGS) -fno-common -x c -c - -o $(FS_DIR)/table.o && \
+	    riscv64-unknown-elf-nm -S $(FS_DIR)/table.o | awk '$$4 == "fs_table_size" {print $$2}'); \
+	  table=$$((16#$$table_hex)); \
 	  echo "{\"fs_code_bytes\": $$code, \"fs_static_ram_bytes\": $$ram, \"fs_target_table_bytes\": $$table}" > $(BUILD)/bench/fs.json; \
 	  echo "fs: code + rodata for RV32 -Os: $$code bytes, static RAM $$ram bytes, target table $$table bytes"
