@@ -21,7 +21,8 @@ PROBE = os.environ.get("FS_PROBE", os.path.join(BUILD, "fs_probe_san"))
 FUZZ = os.path.join(BUILD, "fs_fuzz")
 EXFAT_ADD = os.path.join(ROOT, "tests", "fs", "exfat_add.py")
 MIB = 1 << 20
-ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", MTOOLS_NO_VFAT="0")
+# Fixed timestamps and serial numbers: the same card bytes on every run.
+ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", SOURCE_DATE_EPOCH="1796299200")
 
 SCENARIOS = {}
 
@@ -118,7 +119,7 @@ def fat32_card(work, size=64 * MIB, name="card.img", offset_sectors=0):
     with open(card, "wb") as f:
         f.truncate(size)
     opts = ["--offset", str(offset_sectors)] if offset_sectors else []
-    run(["mkfs.fat", "-F", "32", "-s", "1", "-n", "SOFTHBA"] + opts + [card] +
+    run(["mkfs.fat", "--invariant", "-F", "32", "-s", "1", "-n", "SOFTHBA"] + opts + [card] +
         ([str((size - offset_sectors * 512) // 1024)] if offset_sectors else []))
     return card
 
@@ -148,7 +149,7 @@ def fat_image(work, name, kib):
     img = os.path.join(work, name)
     if os.path.exists(img):
         os.remove(img)
-    run(["mkfs.fat", "-C", img, str(kib)])
+    run(["mkfs.fat", "--invariant", "-C", img, str(kib)])
     inner = write(os.path.join(work, name + ".inner"), data(name, 70000))
     run(["mcopy", "-i", img, inner, "::INNER.BIN"])
     return img
@@ -171,6 +172,16 @@ def exfat_card(work, size=64 * MIB):
     with open(card, "wb") as f:
         f.truncate(size)
     run(["mkfs.exfat", "-L", "SOFTHBA", card])
+    # mkfs.exfat picks the serial number from the clock: fix it, then the
+    # boot checksum (exFAT 3.4) and the backup boot region (sectors 12-23).
+    region = bytearray(read(card)[:12 * 512])
+    struct.pack_into("<I", region, 100, 0x50F7B0A5)
+    s = 0
+    for i, byte in enumerate(region[:11 * 512]):
+        if i not in (106, 107, 112):
+            s = ((s >> 1) | ((s & 1) << 31)) + byte & 0xFFFFFFFF
+    region[11 * 512:] = struct.pack("<I", s) * 128
+    patch(card, 0, bytes(region) * 2)
     return card
 
 
@@ -468,7 +479,7 @@ def fat32_bpb(work):
     os.remove(card)
     with open(card, "wb") as f:
         f.truncate(64 * MIB)
-    run(["mkfs.fat", "-F", "16", card])
+    run(["mkfs.fat", "--invariant", "-F", "16", card])
     p = Probe(card, work)
     check(p.mount == r"FAT12/FAT16 volume (not supported)", p.mount)
 
