@@ -13,6 +13,8 @@ usage: exfat_add.py IMAGE [options] NAME=SOURCE ...
                         left between them (default: one run per cluster)
   --bad-checksum        write a wrong SetChecksum (the set must be ignored)
   --valid-length N      ValidDataLength N instead of the size
+  --claim-size N        DataLength and ValidDataLength N, whatever the clusters hold
+                        (a corrupt entry: an image larger than the card can address)
 Prints each file's clusters as 'NAME first N clusters M runs' on stdout."""
 import argparse
 import struct
@@ -150,7 +152,7 @@ class Volume:
         self.root_chain.append(c)
         return self.free_slots(n)
 
-    def add(self, name, data, layout, runs=None, bad_checksum=False, valid_length=None):
+    def add(self, name, data, layout, runs=None, bad_checksum=False, valid_length=None, claim_size=None):
         n = max(1, -(-len(data) // self.cluster)) if data else 0
         clusters = self.allocate(n, layout, runs) if n else []
         for i, c in enumerate(clusters):
@@ -164,9 +166,10 @@ class Volume:
         entry = bytearray(struct.pack("<BBHHHIII", 0x85, 1 + name_entries, 0, 0x20, 0,
                                       stamp, stamp, stamp) + bytes(12))
         flags = 0x01 | (0x02 if contiguous else 0)
-        valid = len(data) if valid_length is None else valid_length
+        size = len(data) if claim_size is None else claim_size
+        valid = size if valid_length is None else valid_length
         stream = struct.pack("<BBBBHHQIIQ", 0xC0, flags, 0, len(name), self.name_hash(name), 0,
-                             valid, 0, clusters[0] if clusters else 0, len(data))
+                             valid, 0, clusters[0] if clusters else 0, size)
         names = []
         for i in range(name_entries):
             part = name[15 * i:15 * i + 15].encode("utf-16-le")
@@ -202,12 +205,14 @@ def main():
     ap.add_argument("--runs", type=int)
     ap.add_argument("--bad-checksum", action="store_true")
     ap.add_argument("--valid-length", type=int)
+    ap.add_argument("--claim-size", type=int)
     args = ap.parse_args()
     vol = Volume(args.image)
     for spec in args.files:
         name, _, src = spec.partition("=")
         with open(src, "rb") as f:
-            vol.add(name, f.read(), args.layout, args.runs, args.bad_checksum, args.valid_length)
+            vol.add(name, f.read(), args.layout, args.runs, args.bad_checksum, args.valid_length,
+                    args.claim_size)
     vol.close()
 
 

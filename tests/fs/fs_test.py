@@ -532,6 +532,9 @@ def exfat_images(work):
     exfat_add(card, [("HD6.img", srcs["HD6.img"])], "--valid-length", "4096")
     run(["fsck.exfat", "-n", card])
     exfat_add(card, [("HD5.img", srcs["HD5.img"])], "--bad-checksum")    # fsck.exfat rightly objects
+    # An entry claiming 2 TiB + 512 bytes: more 512-byte blocks than 32 bits number.
+    small = write(os.path.join(work, "small"), data(17, 4096))
+    exfat_add(card, [("HD5_512.img", small)], "--claim-size", str((1 << 41) + 512))
     p = Probe(card, work)
     check(p.mount == "ok" and p.volume["type"] == "exfat", "mount")
     check_ini(p)
@@ -542,6 +545,7 @@ def exfat_images(work):
     p.log(r"^fs: HD3_4096.img: refused: too fragmented \(more than 16 extents\)$")
     p.log(r"^fs: exFAT entry set with a bad checksum or layout skipped: HD5.img$")
     p.log(r"^fs: HD6.img: refused: valid data length below the file size$")
+    p.log(r"^fs: HD5_512.img: refused: too large for 32-bit block addresses$")
     check(sorted(p.targets) == [0, 1, 2, 4], f"targets {sorted(p.targets)}")
     inner_fs = write(os.path.join(work, "hd0.back"), p.bytes_of(0))
     fsck_fat(inner_fs)
@@ -555,6 +559,10 @@ def exfat_corrupt(work):
     card = exfat_card(work)
     exfat_add(card, [("HD0.img", write(os.path.join(work, "a"), data("x0", 64 * 1024)))], "--layout", "chain")
     exfat_add(card, [("HD1.img", write(os.path.join(work, "b"), data("x1", 64 * 1024)))])
+    run(["fsck.exfat", "-n", card])
+    # 2 TiB + 512 bytes in 4096-byte blocks: 2^29 blocks, but more sectors than 32 bits number.
+    exfat_add(card, [("HD2_4096.img", write(os.path.join(work, "c"), data("x2", 4096)))],
+              "--claim-size", str((1 << 41) + 512))
     os.replace(card, clean)
     cases = [
         (510, b"\x00\x00", "bad boot sector signature"),
@@ -590,6 +598,7 @@ def exfat_corrupt(work):
     shutil.copyfile(clean, card)
     p = Probe(card, work)
     check(sorted(p.targets) == [0, 1], "both images on the clean card")
+    p.log(r"^fs: HD2_4096.img: refused: too large for 32-bit block addresses$")
     boot = read(card)[:512]
     fat_off, _, heap_off = struct.unpack_from("<III", boot, 80)
     spc = 1 << boot[109]
