@@ -4,7 +4,7 @@
 ISAT_DIR := $(BUILD)/isa
 ISAT_BIN := $(ISAT_DIR)/isa_test
 ISAT_RTL := $(wildcard rtl/isa/*.v rtl/fifo/*.v) regmap/softhba_regs.vh
-ISAT_CSRCS := sim/pc/pc.c tests/isa/isa_test.c
+ISAT_CSRCS := sim/pc/pc.c sim/pc/isa_timing_check.c tests/isa/isa_test.c
 ISAT_COBJS := $(patsubst %.c,$(ISAT_DIR)/c/%.o,$(ISAT_CSRCS))
 ISAT_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Isim/harness -Isim/include -Isim/pc -Iregmap -Itests/isa
 ISAT_CXXFLAGS := -O2 -Wall -Wextra -Werror -I$(CURDIR)/sim/harness -I$(CURDIR)/sim/include \
@@ -19,6 +19,8 @@ $(ISAT_DIR)/c/%.o: %.c sim/pc/pc.h sim/harness/cosim.h sim/include/card_pins.h t
 
 $(ISAT_BIN): $(ISAT_RTL) tests/isa/isatb_kernel.cpp tests/isa/isatb.h $(ISAT_COBJS)
 	@mkdir -p $(ISAT_DIR)
+	@# Verilator's make finds the old binary through VPATH: relink always
+	rm -f $@ $(ISAT_DIR)/obj/isa_test
 	nice verilator --cc --exe --build -j 2 -O2 --Mdir $(ISAT_DIR)/obj --prefix Visa_interface \
 	  -Iregmap -y rtl/isa -y rtl/fifo --top-module isa_interface rtl/isa/isa_interface.v \
 	  $(CURDIR)/tests/isa/isatb_kernel.cpp $(addprefix $(CURDIR)/,$(ISAT_COBJS)) \
@@ -31,3 +33,13 @@ BENCH += bench-isa
 bench-isa: $(ISAT_BIN)
 	@mkdir -p $(BUILD)/bench
 	$(ISAT_BIN) bench $(BUILD)/bench/isa.json
+
+# The ISA timing checker on synthetic pin sequences (no card, no Verilator).
+ISACHK_BIN := $(ISAT_DIR)/isa_check_test
+ISACHK_SRCS := tests/isa/isa_check_test.c sim/pc/isa_timing_check.c
+ALL += $(ISACHK_BIN)
+C_LINT_SRCS += tests/isa/isa_check_test.c
+
+$(ISACHK_BIN): $(ISACHK_SRCS) sim/pc/isa_timing_check.h sim/include/card_pins.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ISAT_CFLAGS) $(ISACHK_SRCS) -o $@
