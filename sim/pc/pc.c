@@ -81,55 +81,55 @@ struct pc {
     struct card_pins *pins;
     FILE *trace;
     uint8_t *mem;
-    enum bus_owner owner;
+    struct isa_check *check;
     struct io_req io;
-
     struct dma_ctl dmac[2];
-    uint8_t page[16];
-    enum dma_state ds;
+    struct pc_stats stats;
+
+    /* 8237 pair */
     uint64_t dclk_ps;           /* 8237 clock period */
+    uint64_t d_next;            /* time of the next DMA state */
+    uint64_t t_s2;              /* start of the transfer's S2 */
+    uint64_t t_service;         /* HLDA: the service began */
+    uint64_t dclk_next;         /* next 8237 clock edge while idle */
+    uint64_t t_drq_fall[8];
+    enum bus_owner owner;
+    enum dma_state ds;
     int single_dreq_edge;
     int dch;                    /* channel in service */
     int dreq_at_s4;
     int tc_this;
     int tc_on;
+    uint8_t page[16];
     uint8_t last_hi;            /* address bits 8-15 the last S1 put out */
-    uint64_t d_next;            /* time of the next DMA state */
-    uint64_t t_s2;              /* start of the transfer's S2 */
-    uint64_t t_service;         /* HLDA: the service began */
-    uint64_t dclk_next;         /* next 8237 clock edge while idle */
     uint8_t drq_prev, dack_prev;
     uint8_t need_fall;          /* single_dreq_edge: DREQ must be seen low first */
     uint8_t drq_level;          /* DRQ lines as last sampled */
-    uint64_t t_drq_fall[8];
 
     /* the AT's other bus users */
-    int bus_users;
     uint64_t ref_next, ref_req_t, ref_end;
-    int ref_pending;
-    uint8_t ref_row;
     uint64_t away_since, away_end;   /* the bus away from the CPU (DMA or refresh) */
-    int away;
     uint64_t tick_next;
+    uint64_t fdc_next_byte, fdc_next_sector;
+    int bus_users;
+    int ref_pending;
+    int away;
     int fdc_drq, fdc_active;
     unsigned fdc_left;
-    uint64_t fdc_next_byte, fdc_next_sector;
+    uint8_t ref_row;
     uint8_t fdc_data;
 
-    struct isa_check *check;
-    int check_count_only;
-
-    uint8_t imr[2];
-    int icw_step[2];
-    uint16_t irr;
-    uint16_t irq_prev;
+    /* 8259 pair */
     uint64_t irq_count[16];
     pc_isr_fn isr[16];
     void *isr_ctx[16];
+    int icw_step[2];
     int if_enabled;
     int in_isr;
-
-    struct pc_stats stats;
+    int check_count_only;
+    uint16_t irr;
+    uint16_t irq_prev;
+    uint8_t imr[2];
 };
 
 static const uint8_t page_port_of[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
