@@ -821,11 +821,11 @@ static void check_step(struct pc *pc, uint64_t now)
  * and the single_dreq_edge variant's "seen low" condition. */
 static void drq_track(struct pc *pc, uint64_t now)
 {
-    uint8_t lvl = 0;
-    for (int n = 0; n < 8; n++)
-        lvl |= (uint8_t)(drq_line(pc, n) << n);
+    uint8_t lvl = (uint8_t)(pc->pins->isa_drq & pc->pins->isa_drq_oe);
+    if (pc->fdc_drq)
+        lvl |= 1u << FDC_CHANNEL;
     uint8_t fell = (uint8_t)(pc->drq_level & ~lvl);
-    for (int n = 0; n < 8; n++)
+    for (int n = 0; fell && n < 8; n++)
         if (fell & (1u << n))
             pc->t_drq_fall[n] = now;
     pc->need_fall &= lvl;
