@@ -6,6 +6,7 @@
  *
  * The card side (SD engine, firmware) is the simulation-only stand-in of
  * tests/isa/isatb.h. */
+#define _POSIX_C_SOURCE 200809L   /* fork, pipe: the check_ends_run test */
 #include "cosim.h"
 #include "isatb.h"
 #include "pc.h"
@@ -15,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define US 1000000ull
 #define MS (1000ull * US)
@@ -903,6 +906,68 @@ static void t_bus_users(void)
     pc_cfg.at_bus_users = 0;
 }
 
+/* A violation ends the run: a device ahead of the PC model puts a 55 ns
+ * pulse on the card's DRQ1 (as a card that raised DRQ and took it back
+ * before DACK would); the child process must end with PC_EXIT_ISA_TIMING
+ * and name the rule, the signal, the edge and the time. */
+static unsigned glitch_steps;
+static void drq_glitch(void *ctx, uint64_t now)
+{
+    (void)ctx;
+    (void)now;
+    if (glitch_steps > 0 && glitch_steps-- <= 2)
+        cosim_pins()->isa_drq |= 0x02;
+}
+
+static void t_check_ends_run(void)
+{
+    int fds[2];
+    if (pipe(fds) != 0) {
+        perror("pipe");
+        exit(2);
+    }
+    fflush(NULL);
+    pid_t child = fork();
+    if (child < 0) {
+        perror("fork");
+        exit(2);
+    }
+    if (child == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        struct cosim_options opt;
+        memset(&opt, 0, sizeof opt);
+        opt.max_cycles = 1000000ull;
+        opt.cfg_resources = CFG_DEFAULT;
+        if (cosim_init(&opt) != 0)
+            _exit(2);
+        cosim_add_device(drq_glitch, NULL);
+        struct pc_config pcfg;
+        memset(&pcfg, 0, sizeof pcfg);
+        pc = pc_create(&pcfg);
+        if (!pc)
+            _exit(2);
+        glitch_steps = 200;
+        pc_idle_ps(pc, 20 * US);
+        _exit(0);   /* the checker did not stop the run */
+    }
+    close(fds[1]);
+    char out[1024];
+    size_t len = 0;
+    ssize_t got;
+    while (len < sizeof out - 1 && (got = read(fds[0], out + len, sizeof out - 1 - len)) > 0)
+        len += (size_t)got;
+    out[len] = 0;
+    close(fds[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == PC_EXIT_ISA_TIMING, "child status 0x%x, stderr: %s",
+          status, out);
+    CHECK(strstr(out, "[DRQ pulse]") && strstr(out, "DRQ1 fell") && strstr(out, " us: "),
+          "message: %s", out);
+    printf("the run ended with: %s", out);
+}
+
 /* ---------------- benchmark ---------------- */
 
 static void bench(const char *out)
@@ -1002,6 +1067,8 @@ int main(int argc, char **argv)
         t_single_dreq();
     } else if (!strcmp(t, "bus_users")) {
         t_bus_users();
+    } else if (!strcmp(t, "check_ends_run")) {
+        t_check_ends_run();
     } else {
         fprintf(stderr, "isa_test: unknown test %s\n", t);
         return 2;
