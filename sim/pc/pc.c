@@ -22,8 +22,9 @@
 #define DCLK_MAX_HZ 8000000u
 #define MEM_CYCLE_CMD_BCLK 2u      /* AT 16-bit memory cycle: T1 + 2 BCLK (one wait) */
 /* DRAM refresh: 8254 channel 1 at 1.19318 MHz with count 18 = 15.0857 us
- * (IBM AT Technical Reference); the refresh cycle holds the bus for 5 BCLK
- * (REFRESH#, then a MEMR# with one wait state and recovery). */
+ * (the AT BIOS setting); the refresh cycle holds the bus for 5 BCLK
+ * (REFRESH#, then a MEMR# with one wait state and recovery; an estimate on
+ * the long side, docs/isa.md). */
 #define REFRESH_PERIOD_PS 15085700ull
 #define REFRESH_CYCLE_BCLK 5u
 /* Timer tick: 8254 channel 0, count 65536: 18.2065 Hz. */
