@@ -78,9 +78,9 @@ void outputs_from_model()
 void card_side()
 {
     Visa_interface *t = K.top;
-    if (t->cpu_valid && t->cpu_ready) {
-        K.cpu_rdata = t->cpu_rdata;
-        t->cpu_valid = 0;
+    if (t->bus_valid && t->bus_ready) {
+        K.cpu_rdata = t->bus_rdata;
+        t->bus_valid = 0;
         K.cpu_done = 1;
     }
     t->fifo_push = 0;
@@ -187,17 +187,17 @@ int cosim_run_ps(uint64_t ps)
 static uint32_t cpu_access(uint32_t addr, uint32_t data, unsigned wstrb)
 {
     Visa_interface *t = K.top;
-    t->cpu_addr = addr;
-    t->cpu_wdata = data;
-    t->cpu_wstrb = wstrb;
-    t->cpu_valid = 1;
+    t->bus_addr = addr;
+    t->bus_wdata = data;
+    t->bus_wstrb = wstrb;
+    t->bus_valid = 1;
     K.cpu_done = 0;
     for (int i = 0; i < 1000 && !K.cpu_done; i++)
         if (cosim_step() < 0)
             break;
     if (!K.cpu_done) {
         std::fprintf(stderr, "isatb: CPU bus access to 0x%08x never answered\n", addr);
-        t->cpu_valid = 0;
+        t->bus_valid = 0;
     }
     return K.cpu_rdata;
 }
