@@ -173,6 +173,11 @@ module rv32_cpu #(
     // fetch is dropped too, so no instruction sees them wrapped with the
     // word not yet moved on.
     reg  cyc_pend, ins_pend, cych_pend, insh_pend;
+    // A write of a high half made while the low word still has to move on
+    // for this instruction (or this cycle): that move's carry is dropped, the
+    // written value wins (privileged spec: the write comes after the
+    // instruction's own increment).
+    reg  cych_drop, insh_drop;
     reg  [CNT_BITS-1:0] cyc_ff, ins_ff;
     wire cyc_wrap = &cyc_ff;
     wire cnt_sel  = (cyc_pend || cyc_wrap || ins_pend || cych_pend || insh_pend) && !irq_pending;
@@ -646,8 +651,8 @@ module rv32_cpu #(
         if (state[S_CNT]) begin
             // the low word's carry out moves the high word on next
             case (cnt_slot_q[2:1])
-                2'b00: begin cyc_pend  <= 1'b0; cych_pend <= sum[32]; end
-                2'b10: begin ins_pend  <= 1'b0; insh_pend <= sum[32]; end
+                2'b00: begin cyc_pend <= 1'b0; cych_pend <= sum[32] && !cych_drop; cych_drop <= 1'b0; end
+                2'b10: begin ins_pend <= 1'b0; insh_pend <= sum[32] && !insh_drop; insh_drop <= 1'b0; end
                 2'b01: cych_pend <= 1'b0;
                 default: insh_pend <= 1'b0;
             endcase
@@ -663,6 +668,11 @@ module rv32_cpu #(
             cyc_pend <= 1'b0;
         if (csr_we && csr_addr == 12'hB02)
             ins_pend <= 1'b0;
+        // (S_CSRW retires: an 8-bit part all ones wraps at this very edge)
+        if (csr_we && csr_addr == 12'hB80)
+            cych_drop <= cyc_pend || cyc_wrap;
+        if (csr_we && csr_addr == 12'hB82)
+            insh_drop <= ins_pend || &ins_ff;
 
         if (rst) begin
             state        <= 1 << S_FETCH;
@@ -684,6 +694,8 @@ module rv32_cpu #(
             ins_pend     <= 1'b0;
             cych_pend    <= 1'b0;
             insh_pend    <= 1'b0;
+            cych_drop    <= 1'b0;
+            insh_drop    <= 1'b0;
             irq_timer_q    <= 1'b0;
             irq_external_q <= 1'b0;
         end else begin
