@@ -34,6 +34,7 @@ FW_RAM_BYTES_DEC := $(shell echo $$(( $(FW_RAM_BYTES) )))
 FW_STACK_RESERVE_DEC := $(shell echo $$(( $(FW_STACK_RESERVE) )))
 
 C_LINT_SRCS += firmware/common/runtime.c firmware/common/console.c
+C_LINT_INCLUDES += -Iregmap -Ifirmware/common
 
 # The C header's constants end in 'u', which ld does not read: strip it.
 $(FW_DIR)/link.ld: firmware/common/link.ld.S regmap/softhba_regs.h

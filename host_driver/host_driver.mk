@@ -23,7 +23,9 @@ DRV_LIBS := -lscsiport
 
 ALL += $(DRV_SYS)
 C_LINT_SRCS += $(DRV_SRCS)
-C_LINT_INCLUDES += -Ihost_driver
+# cppcheck reads the DDK stand-ins the host build of the miniport compiles
+# against (sim/portdrv/include), not mingw-w64's.
+C_LINT_INCLUDES += -Iregmap -Ihost_driver -Isim/portdrv/include
 
 .PHONY: driver
 driver: $(DRV_SYS)

@@ -34,6 +34,7 @@ HARNESS_LDLIBS := -lz -pthread
 HARNESS_CORE_OBJS := $(HARNESS_DIR)/harness/cosim.o $(HARNESS_DIR)/harness/uart_sink.o
 
 C_LINT_SRCS += sim/harness/uart_sink.c sim/harness/card_run.c
+C_LINT_INCLUDES += -Iregmap -Isim/include -Isim/harness
 
 # Verilate: the generated C++ depends on every RTL file the top may pull in.
 $(HARNESS_MDIR)/Vsofthba_card.mk: $(HARNESS_RTL_SRCS) regmap/softhba_regs.vh sim/harness/harness.mk

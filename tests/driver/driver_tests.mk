@@ -7,7 +7,7 @@ DRVT_BINS := $(DRVT_OUT)/test_miniport $(DRVT_OUT)/test_contract
 
 ALL += $(DRVT_BINS)
 C_LINT_SRCS += tests/driver/recording_pc.c tests/driver/test_miniport.c tests/driver/test_contract.c
-C_LINT_INCLUDES += -Itests/driver
+C_LINT_INCLUDES += $(PD_INCLUDES) -Itests/driver
 
 $(DRVT_OUT)/test_miniport: tests/driver/test_miniport.c tests/driver/recording_pc.c \
     tests/driver/recording_pc.h $(PD_MINIPORT) $(PD_LIB)

@@ -17,7 +17,7 @@
 
 #include "recording_pc.h"
 #include "portdrv.h"
-#include "scsi.h"
+#include "ddk/scsi.h"
 #include "softhba_regs.h"
 #include "softhba.h"
 

@@ -4,7 +4,7 @@
 ISAT_DIR := $(BUILD)/isa
 ISAT_BIN := $(ISAT_DIR)/isa_test
 ISAT_RTL := $(wildcard rtl/isa/*.v rtl/fifo/*.v) regmap/softhba_regs.vh
-ISAT_CSRCS := sim/pc/pc.c tests/isa/isa_test.c
+ISAT_CSRCS := sim/pc/pc.c sim/pc/dma8237_program.c tests/isa/isa_test.c
 ISAT_COBJS := $(patsubst %.c,$(ISAT_DIR)/c/%.o,$(ISAT_CSRCS))
 ISAT_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Isim/harness -Isim/include -Isim/pc -Iregmap -Itests/isa
 ISAT_CXXFLAGS := -O2 -Wall -Wextra -Werror -I$(CURDIR)/sim/harness -I$(CURDIR)/sim/include \
@@ -12,8 +12,9 @@ ISAT_CXXFLAGS := -O2 -Wall -Wextra -Werror -I$(CURDIR)/sim/harness -I$(CURDIR)/s
 
 ALL += $(ISAT_BIN)
 C_LINT_SRCS += $(ISAT_CSRCS)
+C_LINT_INCLUDES += -Isim/harness -Isim/include -Isim/pc -Iregmap -Itests/isa
 
-$(ISAT_DIR)/c/%.o: %.c sim/pc/pc.h sim/harness/cosim.h sim/include/card_pins.h tests/isa/isatb.h regmap/softhba_regs.h
+$(ISAT_DIR)/c/%.o: %.c sim/pc/pc.h sim/pc/dma8237_program.h sim/harness/cosim.h sim/include/card_pins.h tests/isa/isatb.h regmap/softhba_regs.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ISAT_CFLAGS) -c $< -o $@
 
