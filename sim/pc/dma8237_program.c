@@ -2,28 +2,26 @@
  * (dma8237_program.h). */
 #include "dma8237_program.h"
 
+/* Port of register reg of the chip that serves the channel. */
+static uint16_t chip_port(int channel, unsigned reg)
+{
+    return channel < 4 ? DMA1_PORT(reg) : DMA2_PORT(reg);
+}
+
 int dma8237_ports(int channel, struct dma8237_ports *out)
 {
     static const uint16_t page[8] = { DMA_PAGE_CH0, DMA_PAGE_CH1, DMA_PAGE_CH2, DMA_PAGE_CH3,
                                       DMA_PAGE_CH4, DMA_PAGE_CH5, DMA_PAGE_CH6, DMA_PAGE_CH7 };
-    if (channel >= 0 && channel <= 3) {
-        out->address = DMA1_ADDRESS((unsigned)channel);
-        out->count = DMA1_COUNT((unsigned)channel);
-        out->status = DMA1_STATUS;
-        out->single_mask = DMA1_SINGLE_MASK;
-        out->mode = DMA1_MODE;
-        out->clear_flipflop = DMA1_CLEAR_FLIPFLOP;
-    } else if (channel >= 5 && channel <= 7) {
-        out->address = DMA2_ADDRESS((unsigned)channel);
-        out->count = DMA2_COUNT((unsigned)channel);
-        out->status = DMA2_STATUS;
-        out->single_mask = DMA2_SINGLE_MASK;
-        out->mode = DMA2_MODE;
-        out->clear_flipflop = DMA2_CLEAR_FLIPFLOP;
-    } else {
+    if (channel < 0 || channel > 7 || channel == 4)
         return -1;
-    }
+    unsigned c = (unsigned)channel & 3u;
+    out->address = chip_port(channel, DMA_REG_ADDRESS(c));
+    out->count = chip_port(channel, DMA_REG_COUNT(c));
     out->page = page[channel];
+    out->status = chip_port(channel, DMA_REG_STATUS);
+    out->single_mask = chip_port(channel, DMA_REG_SINGLE_MASK);
+    out->mode = chip_port(channel, DMA_REG_MODE);
+    out->clear_flipflop = chip_port(channel, DMA_REG_CLEAR_FLIPFLOP);
     return 0;
 }
 
@@ -72,5 +70,5 @@ void dma8237_mask(struct pc *pc, int channel)
 
 uint8_t dma8237_status(struct pc *pc, int channel)
 {
-    return pc_inb(pc, channel < 4 ? DMA1_STATUS : DMA2_STATUS);
+    return pc_inb(pc, chip_port(channel, DMA_REG_STATUS));
 }

@@ -20,29 +20,32 @@
 extern "C" {
 #endif
 
-/* DMA1: 8-bit channels 0-3 */
-#define DMA1_ADDRESS(ch) ((uint16_t)(0x00u + 2u * (ch)))     /* current/base address */
-#define DMA1_COUNT(ch) ((uint16_t)(0x01u + 2u * (ch)))       /* current/base word count */
-#define DMA1_STATUS 0x08u           /* read: TC and request bits; write: command */
-#define DMA1_REQUEST 0x09u
-#define DMA1_SINGLE_MASK 0x0Au
-#define DMA1_MODE 0x0Bu
-#define DMA1_CLEAR_FLIPFLOP 0x0Cu
-#define DMA1_MASTER_CLEAR 0x0Du
-#define DMA1_CLEAR_MASK 0x0Eu
-#define DMA1_ALL_MASK 0x0Fu
+/* The registers of one 8237, by index: DMA1 decodes index n at port n,
+ * DMA2 (wired to address lines A4:A1) at port 0xC0 + 2n. */
+#define DMA_REG_ADDRESS(c) (2u * (c))     /* channel c (0-3 of its chip): base/current address */
+#define DMA_REG_COUNT(c) (2u * (c) + 1u)  /* base/current count */
+#define DMA_REG_STATUS 0x8u               /* read: TC and request bits; write: command */
+#define DMA_REG_REQUEST 0x9u
+#define DMA_REG_SINGLE_MASK 0xAu
+#define DMA_REG_MODE 0xBu
+#define DMA_REG_CLEAR_FLIPFLOP 0xCu
+#define DMA_REG_MASTER_CLEAR 0xDu
+#define DMA_REG_CLEAR_MASK 0xEu
+#define DMA_REG_ALL_MASK 0xFu
 
-/* DMA2: 16-bit channels 4-7, registers of channel ch - 4 */
-#define DMA2_ADDRESS(ch) ((uint16_t)(0xC0u + 4u * ((ch) - 4u)))
-#define DMA2_COUNT(ch) ((uint16_t)(0xC2u + 4u * ((ch) - 4u)))
-#define DMA2_STATUS 0xD0u
-#define DMA2_REQUEST 0xD2u
-#define DMA2_SINGLE_MASK 0xD4u
-#define DMA2_MODE 0xD6u
-#define DMA2_CLEAR_FLIPFLOP 0xD8u
-#define DMA2_MASTER_CLEAR 0xDAu
-#define DMA2_CLEAR_MASK 0xDCu
-#define DMA2_ALL_MASK 0xDEu
+#define DMA1_PORT(reg) ((uint16_t)(reg))                 /* channels 0-3, 8-bit */
+#define DMA2_PORT(reg) ((uint16_t)(0xC0u + 2u * (reg)))  /* channels 4-7, 16-bit */
+
+#define DMA1_STATUS DMA1_PORT(DMA_REG_STATUS)
+#define DMA1_REQUEST DMA1_PORT(DMA_REG_REQUEST)
+#define DMA1_SINGLE_MASK DMA1_PORT(DMA_REG_SINGLE_MASK)
+#define DMA1_MODE DMA1_PORT(DMA_REG_MODE)
+#define DMA1_CLEAR_FLIPFLOP DMA1_PORT(DMA_REG_CLEAR_FLIPFLOP)
+#define DMA2_STATUS DMA2_PORT(DMA_REG_STATUS)
+#define DMA2_REQUEST DMA2_PORT(DMA_REG_REQUEST)
+#define DMA2_SINGLE_MASK DMA2_PORT(DMA_REG_SINGLE_MASK)
+#define DMA2_MODE DMA2_PORT(DMA_REG_MODE)
+#define DMA2_CLEAR_FLIPFLOP DMA2_PORT(DMA_REG_CLEAR_FLIPFLOP)
 
 /* Page registers (74LS612): physical address bits 23:16 */
 #define DMA_PAGE_CH0 0x87u
