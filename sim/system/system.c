@@ -78,6 +78,10 @@ static int build_hardware(const struct system_config *cfg, struct system *sys)
         return -1;
     sys->console = uart_sink_create(SHBA_UART_BAUD,
                                     sys->console_file ? sys->console_file : cfg->console_echo);
+    if (!sys->console) {
+        fprintf(stderr, "%s: cannot create the console UART\n", cfg->name);
+        return -1;
+    }
     if (cfg->trace_path && !(sys->trace = open_output(cfg, cfg->trace_path)))
         return -1;
     struct pc_config pcc = { .trace = sys->trace };
@@ -86,6 +90,8 @@ static int build_hardware(const struct system_config *cfg, struct system *sys)
         fprintf(stderr, "%s: cannot create the PC model\n", cfg->name);
         return -1;
     }
+    if (cfg->io_observer)
+        pc_set_io_observer(sys->pc, cfg->io_observer, cfg->io_observer_ctx);
 
     struct sd_card_options so;
     sd_card_default_options(&so);

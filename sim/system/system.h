@@ -56,6 +56,11 @@ struct system_config {
     int sync_writes;             /* fdatasync every programmed block (slow) */
     const struct sd_fault *sd_fault;   /* armed before power-on, or NULL */
 
+    /* Sees every I/O cycle the PC runs from power-on (pc_set_io_observer),
+     * DriverEntry's probing included; NULL: none. */
+    pc_io_observer_fn io_observer;
+    void *io_observer_ctx;
+
     /* A device of the caller's, added to the kernel before any other: it
      * sees every cycle from power-on, DriverEntry's included.  NULL: none. */
     cosim_device_fn first_device;
