@@ -40,6 +40,10 @@ regmap:
 regmap-check:
 	@python3 regmap/gen_regmap.py --check
 
+# The register map's clock, memory map and constants as make variables
+# (SHBA_SOC_CLK_HZ, SHBA_SOC_RAM_SIZE, ...), generated like the headers.
+include regmap/softhba_regs.mk
+
 # cppcheck runs per area: every make fragment is one area, its C sources
 # (C_LINT_SRCS) read with its own include path (C_LINT_INCLUDES), as the
 # fragment sets both.  So a header name means the same file to cppcheck as

@@ -2,6 +2,7 @@
  * driver's SRBs), failures reported, and the running command's figures:
  * simulated time, bytes, the progress bar. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "softhba_sim.h"
@@ -39,6 +40,14 @@ void cmd_end(const char *what)
 
 void report_failure(const char *what, uint32_t lba, const struct class_result *r)
 {
+    if (r->srb_status == SRB_STATUS_SELECTION_TIMEOUT) {
+        /* Target 0 is the card's own disk: the miniport answers it so only
+         * for a card that never became READY (docs/miniport.md). */
+        fprintf(stderr, "%s: no softhba card answered: %s got SELECTION_TIMEOUT, the card "
+                "never became ready (%.3f ms simulated)\n", prog, what, cosim_now_ps() / 1e9);
+        print_logged_errors();
+        exit(EXIT_NO_CARD);
+    }
     fprintf(stderr, "%s: %s at LBA %u failed: SRB status 0x%02x, SCSI status 0x%02x", prog, what,
             (unsigned)lba, r->srb_status, r->scsi_status);
     if (r->sense_valid)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "softhba_regs.h"
 #include "softhba_sim.h"
 
 void die_usage(const char *fmt, ...)
@@ -37,9 +38,10 @@ void usage(FILE *to)
         "  --firmware HEX       card firmware image (default " DEFAULT_FIRMWARE ")\n"
         "  --dma CH             DMA channel: 1 or 3 (8-bit), 5, 6 or 7 (16-bit); default 5\n"
         "  --pio                no DMA: data through the DATA port\n"
-        "  --irq N              IRQ: 3 5 7 9 10 11 15; default 11\n"
-        "  --base PORT          I/O base: 0x340 0x330 0x230 0x140 0x130 (the miniport\n"
-        "                       probes only that one); default: the card at 0x340, scanned\n"
+        "  --irq N              IRQ: " SHBA_HOST_CONFIG_IRQ_SEL_LIST "; default 11\n"
+        "  --base PORT          I/O base: " SHBA_HOST_IO_BASE_LIST "\n"
+        "                       (the miniport probes only that one); default: the card\n"
+        "                       at the first (every jumper open), scanned\n"
         "  --card-base PORT     set the card's base jumper apart from --base (tests)\n"
         "  --narrow             an 8-bit slot (no 16-bit cycles, no 16-bit DMA)\n"
         "  --single             single-mode 8237 transfers (default demand mode)\n"
@@ -149,18 +151,16 @@ void parse_options(int argc, char **argv, const char **words, int *nwords)
         } else if (opt_is(a, "--irq")) {
             const char *v = take_value(argc, argv, &i);
             uint64_t irq;
-            if (parse_u64(v, &irq) != 0 ||
-                !(irq == 3 || irq == 5 || irq == 7 || irq == 9 || irq == 10 || irq == 11 ||
-                  irq == 15))
-                die_usage("bad IRQ '%s': the card can use 3, 5, 7, 9, 10, 11 or 15", v);
+            if (parse_u64(v, &irq) != 0 || irq >= SHBA_TABLE_NONE ||
+                SHBA_HOST_CONFIG_IRQ_SEL_CODE((unsigned)irq) < 0)
+                die_usage("bad IRQ '%s': the card can use " SHBA_HOST_CONFIG_IRQ_SEL_LIST, v);
             o->irq = (int)irq;
         } else if (opt_is(a, "--base") || opt_is(a, "--card-base")) {
             const char *v = take_value(argc, argv, &i);
             uint64_t port;
             if (parse_u64(v, &port) != 0 || port > 0xFFFF ||
                 system_io_base_code((unsigned)port) < 0)
-                die_usage("bad I/O base '%s': the card's jumpers select 0x340, 0x330, 0x230, "
-                          "0x140 or 0x130", v);
+                die_usage("bad I/O base '%s': the card's jumpers select " SHBA_HOST_IO_BASE_LIST, v);
             if (opt_is(a, "--base"))
                 o->base = (int)port;
             else

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "softhba_regs.h"
 #include "softhba_sim.h"
 
 static const char *default_firmware(void)
@@ -129,18 +130,17 @@ void print_logged_errors(void)
                 (unsigned)e[i].error_code, (unsigned)e[i].unique_id);
 }
 
-/* The card's jumpers: the base follows --card-base, else --base, else
- * 0x340; the IRQ and the channel of the options; a 16-bit slot unless
- * --narrow. */
+/* The card's jumpers: the base follows --card-base, else --base, else the
+ * default (every jumper open); the IRQ and the channel of the options; a
+ * 16-bit slot unless --narrow. */
 static struct system_jumpers jumpers(const struct options *o)
 {
-    struct system_jumpers j = { 0 };
-    j.io_base = (unsigned)(o->card_base >= 0 ? o->card_base : o->base >= 0 ? o->base : 0x340);
+    struct system_jumpers j;
+    j.io_base = o->card_base >= 0 ? (unsigned)o->card_base
+              : o->base >= 0 ? (unsigned)o->base : SHBA_HOST_IO_BASE_DEFAULT;
     j.irq = o->irq;
-    if (o->dma == 1 || o->dma == 3)
-        j.dma8 = o->dma;
-    else if (o->dma >= 5)
-        j.dma16 = o->dma;
+    j.dma8 = o->dma >= 0 && o->dma < 4 ? o->dma : SYSTEM_JUMPER_NONE;
+    j.dma16 = o->dma >= 4 ? o->dma : SYSTEM_JUMPER_NONE;
     j.wide16 = !o->narrow;
     return j;
 }
@@ -191,8 +191,8 @@ void cli_system_up(void)
         if (o->base >= 0)
             fprintf(stderr, "nothing at base 0x%x", (unsigned)o->base);
         else
-            fprintf(stderr, "HwFindAdapter found no card at 0x340 0x330 0x230 0x140 0x130, "
-                    "or HwInitialize failed");
+            fprintf(stderr, "HwFindAdapter found no card at " SHBA_HOST_IO_BASE_LIST
+                    ", or HwInitialize failed");
         fprintf(stderr, " after %.3f ms simulated\n", cosim_now_ps() / 1e9);
         print_logged_errors();
         dump_console_tail();

@@ -16,7 +16,7 @@
 /* Exit statuses (docs/cosim.md). */
 #define EXIT_FAILED 1          /* a SCSI command failed, or verify found a mismatch */
 #define EXIT_USAGE 2           /* bad command line */
-#define EXIT_NO_CARD 3         /* HwFindAdapter / HwInitialize failed */
+#define EXIT_NO_CARD 3         /* HwFindAdapter failed, or the card never became ready */
 #define EXIT_TIME_LIMIT 4      /* --max-time-ms reached */
 #define EXIT_HARNESS 126       /* firmware, image or simulator set-up failed */
 

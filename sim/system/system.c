@@ -8,36 +8,23 @@
 /* The miniport of host_driver/softhba.c, compiled for the host. */
 ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
 
-/* The base jumper's positions (rtl/isa/isa_slave.v decodes them). */
-static const unsigned io_bases[] = { 0x340, 0x330, 0x230, 0x140, 0x130 };
-/* CONFIG.IRQ_SEL codes 1-7 (0: no IRQ), CONFIG.DMA8_SEL 1-2, CONFIG.DMA16_SEL
- * 1-3 (0: no channel); rtl/isa/host_regs.v drives the lines from them. */
-static const int irq_lines[] = { 0, 3, 5, 7, 9, 10, 11, 15 };
-static const int dma8_channels[] = { 0, 1, 3 };
-static const int dma16_channels[] = { 0, 5, 6, 7 };
-
-static int code_of(const int *table, int n, int value)
-{
-    for (int i = 0; i < n; i++)
-        if (table[i] == value)
-            return i;
-    return -1;
-}
-
-#define CODE_OF(table, value) code_of(table, (int)(sizeof table / sizeof table[0]), value)
+/* A select field's code for a jumper value: the register map's table
+ * (softhba_regs.h) for a value, the field's 'none' code for
+ * SYSTEM_JUMPER_NONE, -1 for anything else. */
+#define SELECT_CODE(FIELD, value)                                                            \
+    ((value) == SYSTEM_JUMPER_NONE ? (int)SHBA_HOST_CONFIG_##FIELD##_NONE                   \
+     : (value) < 0 || (value) >= (int)SHBA_TABLE_NONE ? -1                                 \
+     : SHBA_HOST_CONFIG_##FIELD##_CODE((unsigned)(value)))
 
 int system_io_base_code(unsigned io_base)
 {
-    for (unsigned i = 0; i < sizeof io_bases / sizeof io_bases[0]; i++)
-        if (io_bases[i] == io_base)
-            return (int)i;
-    return -1;
+    return io_base >= SHBA_TABLE_NONE ? -1 : SHBA_HOST_IO_BASE_CODE(io_base);
 }
 
 int system_jumper_resources(const struct system_jumpers *j, uint8_t *cfg_resources)
 {
-    int irq = CODE_OF(irq_lines, j->irq), dma8 = CODE_OF(dma8_channels, j->dma8),
-        dma16 = CODE_OF(dma16_channels, j->dma16);
+    int irq = SELECT_CODE(IRQ_SEL, j->irq), dma8 = SELECT_CODE(DMA8_SEL, j->dma8),
+        dma16 = SELECT_CODE(DMA16_SEL, j->dma16);
     if (irq < 0 || dma8 < 0 || dma16 < 0)
         return -1;
     *cfg_resources = (uint8_t)(((unsigned)irq << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT) |
@@ -59,7 +46,8 @@ static FILE *open_output(const struct system_config *cfg, const char *path)
 static int build_hardware(const struct system_config *cfg, struct system *sys)
 {
     struct cosim_options co = { 0 };
-    int base = system_io_base_code(cfg->jumpers.io_base ? cfg->jumpers.io_base : 0x340);
+    int base = system_io_base_code(cfg->jumpers.io_base ? cfg->jumpers.io_base
+                                                          : SHBA_HOST_IO_BASE_DEFAULT);
     if (base < 0 || system_jumper_resources(&cfg->jumpers, &co.cfg_resources) != 0) {
         fprintf(stderr, "%s: the card has no jumper setting for this I/O base, IRQ or DMA "
                 "channel\n", cfg->name);

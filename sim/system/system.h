@@ -23,13 +23,15 @@
 extern "C" {
 #endif
 
-/* The card's jumpers, as a person sets them on the board (docs/registers.md,
- * CONFIG). */
+/* The card's jumpers, as a person sets them on the board: values, which
+ * the register map's tables (regmap/, docs/registers.md: the I/O base
+ * table, CONFIG's IRQ and DMA selects) turn into codes. */
+#define SYSTEM_JUMPER_NONE (-1)
 struct system_jumpers {
-    unsigned io_base;     /* 0x340 0x330 0x230 0x140 0x130; 0: 0x340 */
-    int irq;              /* 3 5 7 9 10 11 15; 0: none */
-    int dma8;             /* 8-bit channel 1 or 3; 0: none */
-    int dma16;            /* 16-bit channel 5, 6 or 7; 0: none */
+    unsigned io_base;     /* SHBA_HOST_IO_BASE_LIST; 0: SHBA_HOST_IO_BASE_DEFAULT */
+    int irq;              /* SHBA_HOST_CONFIG_IRQ_SEL_LIST, or SYSTEM_JUMPER_NONE */
+    int dma8;             /* SHBA_HOST_CONFIG_DMA8_SEL_LIST, or SYSTEM_JUMPER_NONE */
+    int dma16;            /* SHBA_HOST_CONFIG_DMA16_SEL_LIST, or SYSTEM_JUMPER_NONE */
     int wide16;           /* a 16-bit slot */
 };
 
@@ -37,7 +39,7 @@ struct system_jumpers {
  * when the card cannot sit there. */
 int system_io_base_code(unsigned io_base);
 /* The reset value of CONFIG for the jumpers; -1 for an IRQ or channel the
- * card cannot use. */
+ * card cannot use (0 for dma16 included: set SYSTEM_JUMPER_NONE). */
 int system_jumper_resources(const struct system_jumpers *j, uint8_t *cfg_resources);
 
 struct system_config {

@@ -15,6 +15,15 @@
  *   autosense           CHECK CONDITION with auto-sense, field by field
  *   underrun            INQUIRY with a 255-byte buffer: DATA_OVERRUN and
  *                       DataTransferLength from the residual
+ *   late-dma-started    the card's interrupt taken before HwDmaStarted (as
+ *                       NT's DPC allows) for commands that fail before any
+ *                       data; the next READ(10)s get all their bytes
+ *   routine-time-dma    a mixed workload on channel 1 (single mode): boot,
+ *   routine-time-pio    reads/writes of odd sizes, an INQUIRY underrun,
+ *                       HwResetBus and RESET_BUS with the commands after
+ *                       them held while the card reboots, an abort -- and
+ *                       no miniport routine call takes more than 1 ms of
+ *                       simulated time (-pio: the same moved by PIO)
  *
  * usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]]; exit 0 when it passes. */
 #include <errno.h>
@@ -29,6 +38,7 @@
 #include "class_layer.h"
 #include "ddk/scsi.h"
 #include "dma8237_program.h"
+#include "softhba_regs.h"
 #include "system.h"
 
 #define PS_PER_MS 1000000000ull
@@ -95,8 +105,8 @@ static void file_blocks(uint32_t lba, uint32_t count, uint8_t *out)
         fail("pread of the image failed");
 }
 
-/* Power on (the card at 0x340, IRQ 11, the channel of the case, a 16-bit
- * slot), load the miniport, clear the power-on unit attention. */
+/* Power on (the card at the default base, IRQ 11, the channel of the case,
+ * a 16-bit slot), load the miniport, clear the power-on unit attention. */
 static void boot(const char *firmware, int dma, int single)
 {
     struct system_config cfg = { 0 };
@@ -104,23 +114,22 @@ static void boot(const char *firmware, int dma, int single)
 
     cfg.name = "srb-test";
     cfg.firmware_hex = firmware;
-    cfg.jumpers.io_base = 0x340;
+    cfg.jumpers.io_base = SHBA_HOST_IO_BASE_DEFAULT;
     cfg.jumpers.irq = 11;
-    if (dma >= 5)
-        cfg.jumpers.dma16 = dma;
-    else
-        cfg.jumpers.dma8 = dma;
+    cfg.jumpers.dma8 = dma < 4 ? dma : SYSTEM_JUMPER_NONE;
+    cfg.jumpers.dma16 = dma >= 4 ? dma : SYSTEM_JUMPER_NONE;
     cfg.jumpers.wide16 = 1;
     cfg.disk_image = sys.image;
     cfg.port_driver = 1;
-    cfg.driver_args = single ? "single" : NULL;
+    cfg.driver_args = !strcmp(case_name, "routine-time-pio") ? "pio" : single ? "single" : NULL;
     cfg.driver_log = getenv("SRB_TEST_VERBOSE") ? stderr : NULL;
     enum system_status st = system_up(&cfg, &machine);
     if (st == SYSTEM_SETUP_FAILED)
         exit(126);
     CHECK(st == SYSTEM_UP && portdrv_adapter_count() == 1, "no adapter");
-    CHECK(portdrv_config_info(0)->DmaChannel == (ULONG)dma, "DMA channel %u",
-          (unsigned)portdrv_config_info(0)->DmaChannel);
+    CHECK(portdrv_config_info(0)->DmaChannel ==
+          (!strcmp(case_name, "routine-time-pio") ? SP_UNINITIALIZED_VALUE : (ULONG)dma),
+          "DMA channel %u", (unsigned)portdrv_config_info(0)->DmaChannel);
     CHECK(portdrv_config_info(0)->DemandMode == !single, "8237 mode");
     sys.t.adapter = 0;
     sys.t.target = 0;
@@ -501,6 +510,136 @@ static void case_autosense(void)
     no_violations();
 }
 
+/* ---- HwDmaStarted after the command ended ---------------------------------- */
+
+#define CARD_BASE SHBA_HOST_IO_BASE_DEFAULT   /* where boot() put the card */
+
+static uint32_t card_xfer_count(void)
+{
+    return pc_inb(machine.pc, CARD_BASE + SHBA_HOST_XFER_COUNT0) |
+           (uint32_t)pc_inb(machine.pc, CARD_BASE + SHBA_HOST_XFER_COUNT1) << 8 |
+           (uint32_t)pc_inb(machine.pc, CARD_BASE + SHBA_HOST_XFER_COUNT2) << 16;
+}
+
+/* Runs an SRB that the card fails before any data, with the interrupt
+ * taken between the DMA programming and HwDmaStarted: the SRB is complete
+ * when HwStartIo's DPC returns, and neither the miniport (XFER_COUNT left
+ * alone) nor the card (XFER_CTRL.ARM) holds a segment afterwards. */
+static void fail_before_data(PSCSI_REQUEST_BLOCK srb, UCHAR want, const char *what)
+{
+    uint32_t count_before = card_xfer_count();
+    uint64_t writes_before = portdrv_dma_started_port_writes();
+    int logged_before = portdrv_logged_errors(NULL, 0);
+    CHECK(portdrv_start(0, srb) == 0, "%s: not started", what);
+    CHECK(!portdrv_outstanding(0, srb),
+          "%s: still outstanding after the DPC window (the interleaving did not happen)", what);
+    CHECK(SRB_STATUS(srb->SrbStatus) == want, "%s: SRB status 0x%02x, want 0x%02x", what,
+          srb->SrbStatus, want);
+    CHECK(srb->DataTransferLength == 0, "%s: DataTransferLength %u", what,
+          (unsigned)srb->DataTransferLength);
+    CHECK(portdrv_dma_started_port_writes() == writes_before,
+          "%s: HwDmaStarted wrote to the card after the command ended", what);
+    CHECK(card_xfer_count() == count_before,
+          "%s: the miniport wrote XFER_COUNT %u after the command ended (was %u)", what,
+          card_xfer_count(), count_before);
+    CHECK(!(pc_inb(machine.pc, CARD_BASE + SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM),
+          "%s: a segment is armed with no command", what);
+    CHECK(portdrv_logged_errors(NULL, 0) == logged_before, "%s: the miniport logged an error", what);
+}
+
+static void case_late_dma_started(void)
+{
+    static uint8_t buf[65536];
+    const uint32_t end = sys.last_lba + 1;
+    const uint8_t read_end[10] = { SCSIOP_READ, 0, (uint8_t)(end >> 24), (uint8_t)(end >> 16),
+                                   (uint8_t)(end >> 8), (uint8_t)end, 0, 0, 1, 0 };
+    const uint8_t inquiry[6] = { SCSIOP_INQUIRY, 0, 0, 0, 36, 0 };
+    SCSI_REQUEST_BLOCK srb;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct class_target absent = sys.t;
+
+    /* Room for the firmware to reject a command (~50 us) before HwDmaStarted. */
+    portdrv_set_dma_started_delay(500 * 1000000ull);
+    uint64_t writes = portdrv_dma_started_port_writes();
+    check_disk_matches_file(20, 4, "READ(10) with HwDmaStarted late");
+    CHECK(portdrv_dma_started_port_writes() == writes + 4, "HwDmaStarted made %llu port writes "
+          "for one segment, want 4 (XFER_COUNT0-2, XFER_CTRL)",
+          (unsigned long long)(portdrv_dma_started_port_writes() - writes));
+    for (int round = 0; round < 2; round++) {
+        class_build_srb(&srb, &sys.t, read_end, 10, buf, BLOCK, SRB_FLAGS_DATA_IN, sense,
+                        sizeof sense, 10);
+        fail_before_data(&srb, SRB_STATUS_ERROR, "READ(10) past the end");
+        CHECK(srb.ScsiStatus == SCSISTAT_CHECK_CONDITION && (sense[2] & 0x0F) == 5 &&
+              sense[12] == 0x21, "READ(10) past the end: sense %x/%02x", sense[2] & 0x0F, sense[12]);
+        check_disk_matches_file(100 + 200 * (uint32_t)round, 128, "READ(10) after the failed READ");
+        /* The bus scan: INQUIRY of an absent target. */
+        absent.target = 3;
+        class_build_srb(&srb, &absent, inquiry, 6, buf, 36, SRB_FLAGS_DATA_IN, sense,
+                        sizeof sense, 4);
+        fail_before_data(&srb, SRB_STATUS_SELECTION_TIMEOUT, "INQUIRY of target 3");
+        check_disk_matches_file(7, 9, "READ(10) after the bus scan");
+        check_write_read(900 + 20 * (uint32_t)round, 8, "WRITE(10) after the bus scan");
+    }
+    no_violations();
+}
+
+/* ---- time in each miniport routine ---------------------------------------- */
+
+#define ROUTINE_LIMIT_PS (1000 * 1000000ull)     /* 1 ms: docs/miniport.md */
+
+static void case_routine_time(int pio)
+{
+    static uint8_t buf[65536];
+    static const uint32_t sizes[] = { 1, 7, 33, 128 };
+    const uint32_t len = pio ? 32 : 128;           /* blocks per big transfer */
+    uint8_t inq[256];
+    SCSI_REQUEST_BLOCK io, rs;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct class_result r;
+    struct portdrv_routine_time t;
+    UCHAR status;
+
+    for (unsigned i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        uint32_t n = sizes[i] < len ? sizes[i] : len;
+        check_write_read(120 + 131 * i, n, "WRITE(10)/READ(10)");
+    }
+    {
+        const uint8_t cdb[6] = { SCSIOP_INQUIRY, 0, 0, 0, 255, 0 };
+        class_build_srb(&io, &sys.t, cdb, 6, inq, 255, SRB_FLAGS_DATA_IN, sense, sizeof sense, 4);
+        CHECK(portdrv_execute(0, &io) == SRB_STATUS_DATA_OVERRUN, "INQUIRY 255: 0x%02x",
+              io.SrbStatus);
+    }
+    /* HwResetBus with the card idle: the next command is held until the
+     * firmware is back, and gets the reset's unit attention. */
+    portdrv_reset_bus(0);
+    check_unit_attention_once();
+    check_disk_matches_file(600, len, "READ(10) after HwResetBus");
+    /* RESET_BUS in mid-READ(10), then the class layer's retry. */
+    rw_srb(&io, 0, 700, len, buf, sense, 10);
+    CHECK(portdrv_start(0, &io) == 0, "could not start READ(10)");
+    CHECK(!portdrv_wait(0, &io, 2 * PS_PER_MS), "READ(10) ended within 2 ms");
+    control_srb(&rs, SRB_FUNCTION_RESET_BUS, NULL);
+    CHECK(portdrv_start(0, &rs) == 0, "RESET_BUS not sent");
+    wait_done(&rs, 10 * PS_PER_MS, "RESET_BUS");
+    CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET, "READ(10) status 0x%02x", io.SrbStatus);
+    CHECK(class_read10(&sys.t, 700, len, buf, &r) == 0, "READ(10) after RESET_BUS: 0x%02x",
+          r.srb_status);
+    check_disk_matches_file(700, len, "READ(10) after RESET_BUS");
+    if (!pio) {
+        pc_reset_stats(machine.pc);       /* abort_mid_transfer counts this transfer's DMA */
+        (void)abort_mid_transfer(0, 800, buf, 20, &status);
+        CHECK(status == SRB_STATUS_ABORTED, "aborted READ(10) status 0x%02x", status);
+        check_write_read(800, 16, "WRITE(10) after the abort");
+    }
+    no_violations();
+    t = portdrv_longest_routine();
+    fprintf(stderr, "srb-test %s: longest miniport routine call %s, %.1f us (at %.3f ms)\n",
+            case_name, t.routine ? t.routine : "-", t.ps / 1e6, t.at_ps / 1e9);
+    CHECK(t.ps > 0, "no routine call measured");
+    CHECK(t.ps <= ROUTINE_LIMIT_PS, "%s took %.1f us at %.3f ms, more than 1 ms at DIRQL",
+          t.routine, t.ps / 1e6, t.at_ps / 1e9);
+}
+
 /* ---- underrun ------------------------------------------------------------ */
 
 static void case_underrun(void)
@@ -557,7 +696,8 @@ int main(int argc, char **argv)
         strcmp(case_name, "abort-read-demand") && strcmp(case_name, "reset-bus-srb") &&
         strcmp(case_name, "reset-bus-hw") && strcmp(case_name, "timeout") &&
         strcmp(case_name, "autosense") && strcmp(case_name, "underrun") &&
-        strcmp(case_name, "underrun-dma16")) {
+        strcmp(case_name, "underrun-dma16") && strcmp(case_name, "late-dma-started") &&
+        strcmp(case_name, "routine-time-dma") && strcmp(case_name, "routine-time-pio")) {
         fprintf(stderr, "srb-test: unknown case '%s'\n", case_name);
         return 2;
     }
@@ -586,11 +726,17 @@ int main(int argc, char **argv)
         case_timeout();
     else if (!strcmp(case_name, "autosense"))
         case_autosense();
+    else if (!strcmp(case_name, "late-dma-started"))
+        case_late_dma_started();
+    else if (!strncmp(case_name, "routine-time-", 13))
+        case_routine_time(!strcmp(case_name, "routine-time-pio"));
     else
         case_underrun();
 
-    fprintf(stderr, "ok: srb-test %s (%.3f ms simulated, %.1f M cycles)\n", case_name,
-            cosim_now_ps() / 1e9, cosim_cycles() / 1e6);
+    fprintf(stderr, "ok: srb-test %s (%.3f ms simulated, %.1f M cycles; longest routine call "
+            "%s %.1f us)\n", case_name, cosim_now_ps() / 1e9, cosim_cycles() / 1e6,
+            portdrv_longest_routine().routine ? portdrv_longest_routine().routine : "-",
+            portdrv_longest_routine().ps / 1e6);
     close(sys.fd);
     system_down(&machine);
     unlink(sys.image);
