@@ -19,7 +19,7 @@ extern const ULONG ShbaCandidateBases[SHBA_NUM_CANDIDATE_BASES];
 #define SHBA_MAX_SEGMENT 0x10000u
 
 /* Overrides from the registry's DriverParameter (the ArgumentString), e.g.
- * "base=0x330 irq=11 dma=5 pio".  A field left at SHBA_OPT_UNSET takes the
+ * "base=0x330 irq=11 dma=5 pio busontime=8 busofftime=4".  A field left at SHBA_OPT_UNSET takes the
  * value the port driver or the card's CONFIG register gives. */
 #define SHBA_OPT_UNSET 0xFFFFFFFFu
 struct shba_options {
@@ -29,7 +29,15 @@ struct shba_options {
     ULONG pio;      /* 1: no DMA, data through the DATA port */
     ULONG demand;   /* 1: demand-mode DMA, 0: single-mode */
     ULONG wide;     /* 1: 16-bit slot, 0: 8-bit slot */
+    ULONG bus_on;   /* demand-mode bus-on time, us (SHBA_BUS_TIME_MIN-MAX) */
+    ULONG bus_off;  /* demand-mode bus-off time, us (SHBA_BUS_TIME_MIN-MAX) */
 };
+
+/* busontime=/busofftime= range in us: the 4-bit BUS_TIME fields, without
+ * the card's "0 = no limit" (the miniport never lets the card hold the bus
+ * unbounded) and without a zero off time (back-to-back services). */
+#define SHBA_BUS_TIME_MIN 1u
+#define SHBA_BUS_TIME_MAX 15u
 
 /* Parses an argument string (NULL or empty: nothing overridden).  Tokens
  * are separated by blanks, commas or semicolons; keys are case-insensitive;

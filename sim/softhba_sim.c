@@ -1012,6 +1012,14 @@ static int cmd_bench(void)
     double rd64 = kbps(b64, rd64_ps), wr64 = kbps(b64, wr64_ps), rd4 = kbps(b4, rd4_ps);
     double limit = dma_limit_kbps();
     const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(0);
+    /* Demand mode under the card's bus-on/bus-off time (what the miniport
+     * wrote to BUS_TIME): the limit of the same on/off times. */
+    uint8_t bus_time = pc_inb(sys.pc, (uint16_t)(ScsiPortConvertPhysicalAddressToUlong(
+                                      (*ci->AccessRanges)[0].RangeStart) + SHBA_HOST_BUS_TIME));
+    unsigned bus_on = bus_time & SHBA_HOST_BUS_TIME_ON_MASK;
+    unsigned bus_off = (bus_time & SHBA_HOST_BUS_TIME_OFF_MASK) >> SHBA_HOST_BUS_TIME_OFF_SHIFT;
+    double fair = (ci->DmaChannel != SP_UNINITIALIZED_VALUE && ci->DemandMode)
+                  ? pc_dma_fair_limit_kbps(sys.pc, ci->DmaWidth == Width16Bits, bus_on, bus_off) : 0.0;
     if (ci->DmaChannel == SP_UNINITIALIZED_VALUE)
         printf("bench: PIO (%s cycles)\n", sys.opt.narrow ? "8-bit" : "16-bit");
     else
@@ -1024,6 +1032,9 @@ static int cmd_bench(void)
     printf("\n  WRITE(10) 64 KiB x %u: %8.1f kB/s", reps64, wr64);
     if (limit > 0)
         printf("  (%.3f of the 8237 limit)", wr64 / limit);
+    if (fair > 0)
+        printf("\n  bus-on %u us, bus-off %u us: limit %.1f kB/s, READ %.3f of it", bus_on, bus_off, fair,
+               rd64 / fair);
     printf("\n  READ(10)   4 KiB x %u: %8.1f kB/s, %.3f ms per command\n", reps4, rd4,
            rd4_ps / 1e9 / reps4);
     fflush(stdout);
@@ -1038,14 +1049,15 @@ static int cmd_bench(void)
                 "\"read64k_kbps\": %.1f, \"write64k_kbps\": %.1f, \"read4k_kbps\": %.1f, "
                 "\"read64k_ratio\": %.4f, \"write64k_ratio\": %.4f, \"cosim_mcycles_per_s\": %.3f, "
                 "\"refresh_holdoff_max_us\": %.3f, \"refresh_missed\": %llu, \"cpu_holdoff_max_us\": %.3f, "
-                "\"floppy_overruns\": %llu, \"isa_timing_violations\": %llu, \"isa_timing_edges\": %llu}\n",
+                "\"floppy_overruns\": %llu, \"isa_timing_violations\": %llu, \"isa_timing_edges\": %llu, "
+                "\"bus_on_us\": %u, \"bus_off_us\": %u, \"fair_limit_kbps\": %.1f, \"read64k_ratio_fair\": %.4f}\n",
                 ci->DmaChannel == SP_UNINITIALIZED_VALUE ? -1 : (int)ci->DmaChannel,
                 ci->DemandMode ? 1 : 0, limit, rd64, wr64, rd4,
                 limit > 0 ? rd64 / limit : 0.0, limit > 0 ? wr64 / limit : 0.0,
                 wall > 0 ? cycles / 1e6 / wall : 0.0, st.refresh_holdoff_max_ps / 1e6,
                 (unsigned long long)st.refresh_missed, st.cpu_holdoff_max_ps / 1e6,
                 (unsigned long long)st.floppy_overruns, (unsigned long long)st.isa_timing_violations,
-                (unsigned long long)st.isa_timing_edges);
+                (unsigned long long)st.isa_timing_edges, bus_on, bus_off, fair, fair > 0 ? rd64 / fair : 0.0);
         fclose(j);
     }
     return 0;
