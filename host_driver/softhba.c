@@ -316,13 +316,14 @@ ULONG ShbaParseArguments(const char *arg, struct shba_options *opt)
             if (ShbaDma8Select(value) == 0 && ShbaDma16Select(value) == 0)
                 return start + 1;
             opt->dma = value;
-        } else if (ShbaTokenIs(tok, klen, "busontime") || ShbaTokenIs(tok, klen, "busofftime")) {
-            if (value < SHBA_BUS_TIME_MIN || value > SHBA_BUS_TIME_MAX)
+        } else if (ShbaTokenIs(tok, klen, "busontime")) {
+            if (value < SHBA_BUS_ON_MIN || value > SHBA_BUS_ON_MAX)
                 return start + 1;
-            if (ShbaTokenIs(tok, klen, "busontime"))
-                opt->bus_on = value;
-            else
-                opt->bus_off = value;
+            opt->bus_on = value;
+        } else if (ShbaTokenIs(tok, klen, "busofftime")) {
+            if (value < SHBA_BUS_OFF_MIN || value > SHBA_BUS_OFF_MAX)
+                return start + 1;
+            opt->bus_off = value;
         } else {
             return start + 1;
         }
