@@ -149,7 +149,9 @@ module isa_dma (
     wire off_done = !dack_s && (us_cnt == cfg_bus_off_us);
 
     always @(posedge clk) begin
-        if (rst || !(hold_on ? dack_s : hold_off) ||
+        // idle: us_div times how long DRQ has been up (DRQ minimum, below);
+        // the first DACK# of a service starts the on-window from 0
+        if (rst || (hold_on ? !dack_s : (hold_off ? 1'b0 : (!drq_q || dack_s))) ||
             (hold_on && us_tick && us_next == cfg_bus_on_us) || (hold_off && dack_s)) begin
             us_div <= 6'd0;
             us_cnt <= 4'd0;
@@ -295,7 +297,12 @@ module isa_dma (
                 pq_cnt <= pio_nb;
             end
 
-            drq_q <= dma_en && want && !tc_now && !hold_off;
+            // The 8237 needs DREQ held until DACK#: a DRQ withdrawn outside a
+            // service (ABORT, ARM=0 just after it rose) stays up 16 clocks
+            // (444 ns, over one DMA clock down to 2.25 MHz); a DACK# that
+            // then comes is a stray cycle, ignored.
+            drq_q <= (dma_en && want && !tc_now && !hold_off) ||
+                     (drq_q && !dack_s && !hold_on && !hold_off && us_div[5:4] == 2'b00);
             drive_q <= dma_en && xfer_dir_to_host && dack_s &&
                        (in_cmd ? cmd_ok : (pf_cnt >= first));
         end
