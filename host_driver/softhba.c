@@ -257,6 +257,7 @@ ULONG ShbaParseArguments(const char *arg, struct shba_options *opt)
     ULONG pos = 0;
     opt->base = opt->irq = opt->dma = SHBA_OPT_UNSET;
     opt->pio = opt->demand = opt->wide = SHBA_OPT_UNSET;
+    opt->bus_on = opt->bus_off = SHBA_OPT_UNSET;
     if (arg == NULL)
         return 0;
     for (;;) {
@@ -311,6 +312,14 @@ ULONG ShbaParseArguments(const char *arg, struct shba_options *opt)
             if (ShbaDma8Select(value) == 0 && ShbaDma16Select(value) == 0)
                 return start + 1;
             opt->dma = value;
+        } else if (ShbaTokenIs(tok, klen, "busontime")) {
+            if (value < SHBA_BUS_ON_MIN || value > SHBA_BUS_ON_MAX)
+                return start + 1;
+            opt->bus_on = value;
+        } else if (ShbaTokenIs(tok, klen, "busofftime")) {
+            if (value < SHBA_BUS_OFF_MIN || value > SHBA_BUS_OFF_MAX)
+                return start + 1;
+            opt->bus_off = value;
         } else {
             return start + 1;
         }
@@ -530,6 +539,21 @@ static ULONG NTAPI ShbaHwFindAdapter(PVOID HwDeviceExtension, PVOID HwContext,
         config |= SHBA_HOST_CONFIG_WIDE16;
     ShbaOut(ext, SHBA_HOST_CONFIG, config);
     readback = ShbaIn(ext, SHBA_HOST_CONFIG);
+    if (readback != config) {
+        ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR,
+                         SHBA_ERR_CONFIG_READBACK | readback);
+        ScsiPortFreeDeviceBase(ext, base);
+        return SP_RETURN_ERROR;
+    }
+    /* Demand-mode bus-on/bus-off time: always written, so a previous
+     * driver's setting cannot linger; the defaults keep every bus hold under
+     * the ISA's 15 us (docs/isa.md). */
+    config = (UCHAR)(((opt.bus_on != SHBA_OPT_UNSET ? opt.bus_on : SHBA_HOST_BUS_ON_DEFAULT)
+                      << SHBA_HOST_BUS_TIME_ON_SHIFT) |
+                     ((opt.bus_off != SHBA_OPT_UNSET ? opt.bus_off : SHBA_HOST_BUS_OFF_DEFAULT)
+                      << SHBA_HOST_BUS_TIME_OFF_SHIFT));
+    ShbaOut(ext, SHBA_HOST_BUS_TIME, config);
+    readback = ShbaIn(ext, SHBA_HOST_BUS_TIME);
     if (readback != config) {
         ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR,
                          SHBA_ERR_CONFIG_READBACK | readback);

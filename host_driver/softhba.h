@@ -19,7 +19,7 @@ extern const ULONG ShbaCandidateBases[SHBA_NUM_CANDIDATE_BASES];
 #define SHBA_MAX_SEGMENT 0x10000u
 
 /* Overrides from the registry's DriverParameter (the ArgumentString), e.g.
- * "base=0x330 irq=11 dma=5 pio".  A field left at SHBA_OPT_UNSET takes the
+ * "base=0x330 irq=11 dma=5 pio busontime=8 busofftime=4".  A field left at SHBA_OPT_UNSET takes the
  * value the port driver or the card's CONFIG register gives. */
 #define SHBA_OPT_UNSET 0xFFFFFFFFu
 struct shba_options {
@@ -29,7 +29,21 @@ struct shba_options {
     ULONG pio;      /* 1: no DMA, data through the DATA port */
     ULONG demand;   /* 1: demand-mode DMA, 0: single-mode */
     ULONG wide;     /* 1: 16-bit slot, 0: 8-bit slot */
+    ULONG bus_on;   /* demand-mode bus-on time, us (SHBA_BUS_ON_MIN-MAX) */
+    ULONG bus_off;  /* demand-mode bus-off time, us (SHBA_BUS_OFF_MIN-MAX) */
 };
+
+/* busontime= range in us: a bounded demand service lasts the on time plus
+ * the 8237's reaction (about 1 us at 4.17 MHz, 2 us at 3 MHz: the transfer
+ * in flight and the release), and a refresh request can wait about 1.7 us
+ * more (docs/isa.md), so 12 us is the most that keeps the ISA's 15 us.
+ * The card's "ON = 0: no limit" is not offered. */
+#define SHBA_BUS_ON_MIN 1u
+#define SHBA_BUS_ON_MAX 12u
+/* busofftime= range in us (the 4-bit BUS_TIME.OFF; 0 would let the card
+ * ask again at once and leave the CPU only refresh's gaps). */
+#define SHBA_BUS_OFF_MIN 1u
+#define SHBA_BUS_OFF_MAX 15u
 
 /* Parses an argument string (NULL or empty: nothing overridden).  Tokens
  * are separated by blanks, commas or semicolons; keys are case-insensitive;

@@ -118,6 +118,13 @@ static inline int shba_table_code(const uint16_t *table, unsigned count, unsigne
 #define SHBA_HOST_DATA_HI 0x9u /* rw: PIO data, high byte of a 16-bit access */
 #define SHBA_HOST_ID 0xau /* r: Identification sequence (ID_* below), then it repeats */
 #define SHBA_HOST_ID_RESET 0xau /* w: Any write restarts the ID sequence */
+#define SHBA_HOST_BUS_TIME 0xbu /* rw: Demand-mode bus-on/bus-off time in microseconds (reset: BUS_ON_DEFAULT/BUS_OFF_DEFAULT; like CONFIG, only a power-on or RESET DRV resets it). From the first DACK# of a DMA service the card keeps DRQ for at most ON us, then drops it and keeps it low until OFF us after that service's DACK# ends. A service that ends by itself sooner (single mode, TC, the card ran dry) needs no bus-off time */
+#define SHBA_HOST_BUS_TIME_ON_SHIFT 0u
+#define SHBA_HOST_BUS_TIME_ON_MASK 0xfu
+#define SHBA_HOST_BUS_TIME_OFF_SHIFT 4u
+#define SHBA_HOST_BUS_TIME_OFF_MASK 0xf0u
+#define SHBA_HOST_BUS_ON_DEFAULT 0xbu /* Reset bus-on time (us): with the 8237's reaction after DRQ falls (one more transfer and the release) every hold stays under the ISA's 15 us (docs/isa.md) */
+#define SHBA_HOST_BUS_OFF_DEFAULT 0x4u /* Reset bus-off time (us), as the AHA-1542's */
 #define SHBA_HOST_ID_LEN 0x8u /* Bytes in the ID sequence: 'S' 'H' 'B' 'A', firmware major, minor, RTL major, minor */
 #define SHBA_HOST_ID_SIG0 0x53u /* 'S' */
 #define SHBA_HOST_ID_SIG1 0x48u /* 'H' */

@@ -28,6 +28,7 @@ module host_regs (
     output wire        pio_wr,
     // state for the data engine and the card
     output reg  [7:0]  config_q,
+    output reg  [7:0]  bus_time_q,         // BUS_TIME: demand-mode bus-on/off (isa_dma)
     output reg         xfer_armed,
     output reg         xfer_dir_to_host,
     output reg         xfer_width16,
@@ -128,6 +129,7 @@ module host_regs (
             `SHBA_HOST_DATA: rd_data = reg_word ? pio_rd_data : {8'h00, pio_rd_data[7:0]};
             `SHBA_HOST_DATA_HI: rd_data = {8'h00, pio_rd_data[7:0]};
             `SHBA_HOST_ID: rd_data = {8'h00, id_byte};
+            `SHBA_HOST_BUS_TIME: rd_data = {8'h00, bus_time_q};
             default: rd_data = 16'h0000;   // reserved ports
         endcase
     end
@@ -183,6 +185,7 @@ module host_regs (
     always @(posedge clk) begin
         if (rst) begin
             config_q <= cfg_resources;
+            bus_time_q <= {4'd`SHBA_HOST_BUS_OFF_DEFAULT, 4'd`SHBA_HOST_BUS_ON_DEFAULT};
             int_enable <= 1'b0;
             reset_cause <= isa_reset_sync ? (3'd1 << `SHBA_HOSTIF_RESET_CAUSE_ISA_RESET)
                                           : (3'd1 << `SHBA_HOSTIF_RESET_CAUSE_POWER_ON);
@@ -195,6 +198,8 @@ module host_regs (
                 int_enable <= wr_data[`SHBA_HOST_CONTROL_INT_ENABLE];
             if (wr_stb && reg_off == `SHBA_HOST_CONFIG)
                 config_q <= wr_data[7:0];
+            if (wr_stb && reg_off == `SHBA_HOST_BUS_TIME)
+                bus_time_q <= wr_data[7:0];
             if (ctl_reset) begin
                 reset_cause <= 3'd1 << `SHBA_HOSTIF_RESET_CAUSE_HOST_RESET;
                 host_reset_cnt <= 5'd16;
@@ -203,7 +208,7 @@ module host_regs (
         end
     end
 
-    // Everything the card reset clears (CONFIG and the interrupt enable survive).
+    // Everything the card reset clears (CONFIG, BUS_TIME and the interrupt enable survive).
     wire card_clear = rst || ctl_reset;
 
     always @(posedge clk) begin

@@ -14,6 +14,13 @@
 // after DACK#, so DRQ has settled long before; it never runs a cycle the card
 // did not want.  Cycles the card did not want (stray DACK#) are not driven,
 // not counted and reported through the stray pulse.
+//
+// Bus-on/bus-off (HOST BUS_TIME, docs/isa.md): in a demand service DACK# stays
+// low while DRQ does, so the card bounds its own hold: ON us after the first
+// DACK# of a service it drops DRQ and keeps it low until OFF us after that
+// service's DACK# ends, letting refresh, the CPU and other channels in.  A
+// service that ends sooner by itself (every single-mode transfer) restarts
+// the count and costs nothing.
 `include "softhba_regs.vh"
 module isa_dma (
     input  wire        clk,
@@ -22,6 +29,8 @@ module isa_dma (
     input  wire [1:0]  cfg_dma8_sel,
     input  wire [1:0]  cfg_dma16_sel,
     input  wire        cfg_wide16,
+    input  wire [3:0]  cfg_bus_on_us,      // 0 = no limit
+    input  wire [3:0]  cfg_bus_off_us,
     input  wire        xfer_armed,
     input  wire        xfer_dir_to_host,
     input  wire        xfer_width16,
@@ -129,6 +138,47 @@ module isa_dma (
         (xfer_dir_to_host ? (avail >= {1'b0, two_units}) : (room >= two_units));
     wire want = in_service ? want_two : want_one;
     wire tc_now = (dack_s && tc_sync) || (in_cmd && tc_seen);
+
+    // ---- bus-on/bus-off ----
+    localparam [31:0] US_LAST = `SHBA_SOC_CLK_HZ / 1000000 - 1;   // 6 bits up to 64 MHz
+    reg [5:0] us_div;
+    reg [3:0] us_cnt;
+    reg hold_on, hold_off;                   // on-window running; DRQ held low
+    wire us_tick = (us_div == US_LAST[5:0]);
+    wire [3:0] us_next = us_cnt + 4'd1;
+    // off-window: wait for the service to end, then count OFF us from there
+    wire off_done = !dack_s && (us_cnt == cfg_bus_off_us);
+
+    always @(posedge clk) begin
+        // idle: us_div times how long DRQ has been up (DRQ minimum, below);
+        // the first DACK# of a service starts the on-window from 0
+        if (rst || (hold_on ? !dack_s : (hold_off ? 1'b0 : (!drq_q || dack_s))) ||
+            (hold_on && us_tick && us_next == cfg_bus_on_us) || (hold_off && dack_s)) begin
+            us_div <= 6'd0;
+            us_cnt <= 4'd0;
+        end else if (us_tick) begin
+            us_div <= 6'd0;
+            us_cnt <= us_next;
+        end else begin
+            us_div <= us_div + 6'd1;
+        end
+        if (rst) begin
+            hold_on <= 1'b0;
+            hold_off <= 1'b0;
+        end else if (hold_on) begin
+            if (!dack_s) begin
+                hold_on <= 1'b0;             // ended by itself: no off time owed
+            end else if (us_tick && us_next == cfg_bus_on_us) begin
+                hold_on <= 1'b0;
+                hold_off <= 1'b1;
+            end
+        end else if (hold_off) begin
+            if (off_done)
+                hold_off <= 1'b0;
+        end else if (dack_s && cfg_bus_on_us != 4'd0) begin
+            hold_on <= 1'b1;
+        end
+    end
 
     // ---- PIO ----
     wire [1:0] pio_unit = (pio_word ? 2'd2 : 2'd1);
@@ -250,7 +300,12 @@ module isa_dma (
                 pq_cnt <= pio_nb;
             end
 
-            drq_q <= dma_en && want && !tc_now;
+            // The 8237 needs DREQ held until DACK#: a DRQ withdrawn outside a
+            // service (ABORT, ARM=0 just after it rose) stays up 16 clocks
+            // (444 ns, over one DMA clock down to 2.25 MHz); a DACK# that
+            // then comes is a stray cycle, ignored.
+            drq_q <= (dma_en && want && !tc_now && !hold_off) ||
+                     (drq_q && !dack_s && !hold_on && !hold_off && us_div[5:4] == 2'b00);
             drive_q <= dma_en && xfer_dir_to_host && dack_s &&
                        (in_cmd ? cmd_ok : (pf_cnt >= first));
         end

@@ -74,6 +74,7 @@ module isa_interface (
     wire [1:0] io_sd_oe;
     wire io_active;
     wire [7:0] config_q;
+    wire [7:0] bus_time_q;
     isa_slave u_slave (
         .clk(clk), .rst(rst),
         .isa_sa(isa_sa), .isa_sbhe_n(isa_sbhe_n), .isa_sd_in(isa_sd_in),
@@ -112,7 +113,7 @@ module isa_interface (
         .pio_rd_data(pio_rd_data), .pio_ready(pio_ready), .moved(moved),
         .moved_bytes(moved_bytes), .tc_hit(tc_hit), .stray(stray),
         .pio_rd_start(pio_rd_start), .pio_rd_end(pio_rd_end), .pio_wr(pio_wr),
-        .config_q(config_q), .xfer_armed(xfer_armed), .xfer_dir_to_host(xfer_dir_to_host),
+        .config_q(config_q), .bus_time_q(bus_time_q), .xfer_armed(xfer_armed), .xfer_dir_to_host(xfer_dir_to_host),
         .xfer_width16(xfer_width16), .xfer_pio(xfer_pio), .xfer_remaining(xfer_remaining),
         .xfer_rem_small(xfer_rem_small), .xfer_flush(xfer_flush), .isa_irq(isa_irq), .isa_irq_oe(isa_irq_oe),
         .bus_valid(bus_valid && sel_hif), .bus_addr(bus_addr[11:0]), .bus_wdata(bus_wdata),
@@ -139,6 +140,7 @@ module isa_interface (
     isa_dma u_dma (
         .clk(clk), .rst(soft_rst),
         .cfg_dma8_sel(config_q[4:3]), .cfg_dma16_sel(config_q[6:5]), .cfg_wide16(config_q[7]),
+        .cfg_bus_on_us(bus_time_q[3:0]), .cfg_bus_off_us(bus_time_q[7:4]),
         .xfer_armed(xfer_armed), .xfer_dir_to_host(xfer_dir_to_host),
         .xfer_width16(xfer_width16), .xfer_pio(xfer_pio), .xfer_remaining(xfer_remaining[2:0]),
         .xfer_rem_small(xfer_rem_small), .flush(xfer_flush || fifo_clear), .fifo_dir_to_host(fifo_dir_to_host),

@@ -1120,6 +1120,21 @@ double pc_dma_limit_kbps(const struct pc *pc, int wide, int demand)
     return (wide ? 2.0 : 1.0) * hz / clocks / 1000.0;
 }
 
+double pc_dma_fair_limit_kbps(const struct pc *pc, int wide, unsigned on_us, unsigned off_us)
+{
+    if (on_us == 0)
+        return pc_dma_limit_kbps(pc, wide, 1);
+    uint64_t t = pc->dclk_ps, on = (uint64_t)on_us * 1000000ull, off = (uint64_t)off_us * 1000000ull;
+    /* transfer k's S4 sample is 4k+3 clocks after DACK#; DREQ still high
+     * there means transfer k+1 follows */
+    uint64_t transfers = 1;
+    if (on > 3 * t)
+        transfers += (on - 3 * t + 4 * t - 1) / (4 * t);
+    uint64_t gap = off > 3 * t / 2 ? off : 3 * t / 2;
+    uint64_t period_ps = 7 * t / 2 + 4 * t * transfers + gap;
+    return (wide ? 2.0 : 1.0) * (double)transfers / ((double)period_ps * 1e-12) / 1000.0;
+}
+
 const char *pc_isa_check_message(const struct pc *pc)
 {
     return pc->check ? isa_check_last_message(pc->check) : "";

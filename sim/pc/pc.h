@@ -113,6 +113,14 @@ void pc_reset_stats(struct pc *pc);
  * every 256 transfers, single 9 clocks (docs/isa.md). */
 double pc_dma_limit_kbps(const struct pc *pc, int wide, int demand);
 
+/* The same limit for demand mode under a card's bus-on/bus-off time (HOST
+ * BUS_TIME, docs/isa.md): a card that drops DREQ exactly on_us after its
+ * DACK# and raises it exactly off_us after DACK# ends.  Per service: S0 and
+ * S1 (3.5 clocks), the transfers whose S4 DREQ sample falls inside the
+ * on-window plus the one in flight, then the off time (at least the 1.5-clock
+ * release).  on_us = 0 is the unbounded demand limit. */
+double pc_dma_fair_limit_kbps(const struct pc *pc, int wide, unsigned on_us, unsigned off_us);
+
 /* The ISA timing checker's last message ("" when none). */
 const char *pc_isa_check_message(const struct pc *pc);
 

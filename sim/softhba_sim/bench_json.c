@@ -35,13 +35,16 @@ void json_write_bench(const struct bench_figures *f)
             "\"read64k_kbps\": %.1f, \"write64k_kbps\": %.1f, \"read4k_kbps\": %.1f, "
             "\"read64k_ratio\": %.4f, \"write64k_ratio\": %.4f, \"cosim_mcycles_per_s\": %.3f, "
             "\"refresh_holdoff_max_us\": %.3f, \"refresh_missed\": %llu, \"cpu_holdoff_max_us\": %.3f, "
-            "\"floppy_overruns\": %llu, \"isa_timing_violations\": %llu, \"isa_timing_edges\": %llu}\n",
+            "\"floppy_overruns\": %llu, \"isa_timing_violations\": %llu, \"isa_timing_edges\": %llu, "
+            "\"bus_on_us\": %u, \"bus_off_us\": %u, \"fair_limit_kbps\": %.1f, \"read64k_ratio_fair\": %.4f}\n",
             f->channel, f->demand, f->limit_kbps, f->read64k_kbps, f->write64k_kbps,
             f->read4k_kbps, f->limit_kbps > 0 ? f->read64k_kbps / f->limit_kbps : 0.0,
             f->limit_kbps > 0 ? f->write64k_kbps / f->limit_kbps : 0.0, mcycles_per_s(),
             st.refresh_holdoff_max_ps / 1e6, (unsigned long long)st.refresh_missed,
             st.cpu_holdoff_max_ps / 1e6, (unsigned long long)st.floppy_overruns,
-            (unsigned long long)st.isa_timing_violations, (unsigned long long)st.isa_timing_edges);
+            (unsigned long long)st.isa_timing_violations, (unsigned long long)st.isa_timing_edges,
+            f->bus_on_us, f->bus_off_us, f->fair_limit_kbps,
+            f->fair_limit_kbps > 0 ? f->read64k_kbps / f->fair_limit_kbps : 0.0);
     fclose(j);
 }
 

@@ -2,6 +2,7 @@
  * throughput in simulated time, against the modelled 8237's limit. */
 #include <stdlib.h>
 
+#include "softhba_regs.h"
 #include "softhba_sim.h"
 
 /* The datasheet 8237's limit for the channel and mode in use (docs/isa.md). */
@@ -55,6 +56,14 @@ int cmd_bench(void)
     double rd64 = kbps(b64, rd64_ps), wr64 = kbps(b64, wr64_ps), rd4 = kbps(b4, rd4_ps);
     double limit = dma_limit_kbps();
     const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(0);
+    /* Demand mode under the card's bus-on/bus-off time (what the miniport
+     * wrote to BUS_TIME): the limit of the same on/off times. */
+    uint8_t bus_time = pc_inb(cli.sys.pc, (uint16_t)(ScsiPortConvertPhysicalAddressToUlong(
+                                      (*ci->AccessRanges)[0].RangeStart) + SHBA_HOST_BUS_TIME));
+    unsigned bus_on = bus_time & SHBA_HOST_BUS_TIME_ON_MASK;
+    unsigned bus_off = (bus_time & SHBA_HOST_BUS_TIME_OFF_MASK) >> SHBA_HOST_BUS_TIME_OFF_SHIFT;
+    double fair = (ci->DmaChannel != SP_UNINITIALIZED_VALUE && ci->DemandMode)
+                  ? pc_dma_fair_limit_kbps(cli.sys.pc, ci->DmaWidth == Width16Bits, bus_on, bus_off) : 0.0;
     if (ci->DmaChannel == SP_UNINITIALIZED_VALUE)
         printf("bench: PIO (%s cycles)\n", cli.opt.narrow ? "8-bit" : "16-bit");
     else
@@ -67,6 +76,9 @@ int cmd_bench(void)
     printf("\n  WRITE(10) 64 KiB x %u: %8.1f kB/s", reps64, wr64);
     if (limit > 0)
         printf("  (%.3f of the 8237 limit)", wr64 / limit);
+    if (fair > 0)
+        printf("\n  bus-on %u us, bus-off %u us: limit %.1f kB/s, READ %.3f of it", bus_on, bus_off, fair,
+               rd64 / fair);
     printf("\n  READ(10)   4 KiB x %u: %8.1f kB/s, %.3f ms per command\n", reps4, rd4,
            rd4_ps / 1e9 / reps4);
     fflush(stdout);
@@ -78,6 +90,9 @@ int cmd_bench(void)
         .read64k_kbps = rd64,
         .write64k_kbps = wr64,
         .read4k_kbps = rd4,
+        .bus_on_us = bus_on,
+        .bus_off_us = bus_off,
+        .fair_limit_kbps = fair,
     };
     json_write_bench(&f);
     return 0;

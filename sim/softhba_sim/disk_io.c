@@ -36,6 +36,13 @@ void cmd_end(const char *what)
             " bytes, %.1f kB/s; %.1f M core cycles in %.2f s wall (%.2f M cycles/s)\n",
             prog, what, ps / 1e9, cosim_now_ps() / 1e9, cli.bytes, kbps(cli.bytes, ps),
             cycles / 1e6, wall, wall > 0 ? cycles / 1e6 / wall : 0.0);
+    /* The AT's bus users since power-on: what the card's bus holds cost them. */
+    struct pc_stats st;
+    pc_get_stats(cli.sys.pc, &st);
+    fprintf(stderr, "%s: %s: bus: refresh wait max %.3f us (%llu missed), CPU wait max %.3f us, "
+            "longest DMA service %.3f us, floppy overruns %llu\n", prog, what,
+            st.refresh_holdoff_max_ps / 1e6, (unsigned long long)st.refresh_missed,
+            st.cpu_holdoff_max_ps / 1e6, st.dma_hold_max_ps / 1e6, (unsigned long long)st.floppy_overruns);
 }
 
 void report_failure(const char *what, uint32_t lba, const struct class_result *r)

@@ -104,6 +104,8 @@ struct bench_figures {
     int channel;               /* -1: PIO */
     int demand;
     double limit_kbps, read64k_kbps, write64k_kbps, read4k_kbps;
+    unsigned bus_on_us, bus_off_us;   /* the card's BUS_TIME as the miniport set it */
+    double fair_limit_kbps;           /* the 8237's limit under those on/off times (0: not demand) */
 };
 void json_write_bench(const struct bench_figures *f);
 void json_write_copy(void);

@@ -180,6 +180,17 @@ static void test_arguments(void)
     CHECK(ShbaParseArguments("irq=1x", &o) == 1);
     CHECK(ShbaParseArguments("fast", &o) == 1);
     CHECK(ShbaParseArguments("irq=99999999999", &o) == 1);
+    /* bus-on/bus-off time (us): unset by default, range-checked */
+    CHECK(ShbaParseArguments("dma=5", &o) == 0 && o.bus_on == SHBA_OPT_UNSET && o.bus_off == SHBA_OPT_UNSET);
+    CHECK(ShbaParseArguments("BusOnTime=8 busofftime=0xF", &o) == 0 && o.bus_on == 8 && o.bus_off == 15);
+    CHECK(ShbaParseArguments("busontime=1 busofftime=1", &o) == 0 && o.bus_on == 1 && o.bus_off == 1);
+    CHECK(ShbaParseArguments("busontime=12", &o) == 0 && o.bus_on == 12);
+    CHECK(ShbaParseArguments("busontime=13", &o) == 1);     /* would hold the bus over 15 us */
+    CHECK(ShbaParseArguments("busontime=0", &o) == 1);      /* the card's "no limit" is not offered */
+    CHECK(ShbaParseArguments("dma=5 busofftime=0", &o) == 7);
+    CHECK(ShbaParseArguments("busofftime=16", &o) == 1);
+    CHECK(ShbaParseArguments("busontime=", &o) == 1);
+    CHECK(ShbaParseArguments("busontime", &o) == 1);
 }
 
 static void test_translate(void)
@@ -216,6 +227,8 @@ static void test_translate(void)
 /* CONFIG's reset value: WIDE16, 16-bit DMA channel 5, 8-bit channel 1, IRQ 11 */
 static const struct system_jumpers CONFIG_PINS = { .irq = 11, .dma8 = 1, .dma16 = 5, .wide16 = 1 };
 
+static int next_write(int from, uint16_t port);
+
 static void test_probe(void)
 {
     const PORT_CONFIGURATION_INFORMATION *ci;
@@ -235,11 +248,16 @@ static void test_probe(void)
      * card's interrupt enabled. */
     CHECK(pc_inb(pc, 0x330 + SHBA_HOST_CONFIG) == (SHBA_HOST_CONFIG_WIDE16 | (1u << 5) | 6u));
     CHECK(pc_inb(pc, 0x330 + SHBA_HOST_STATUS) & SHBA_HOST_STATUS_INT_ENABLED);
+    /* BUS_TIME: the defaults, written even though they equal the reset value */
+    CHECK(next_write(0, 0x330 + SHBA_HOST_BUS_TIME) >= 0);
+    CHECK(pc_inb(pc, 0x330 + SHBA_HOST_BUS_TIME) ==
+          ((SHBA_HOST_BUS_OFF_DEFAULT << SHBA_HOST_BUS_TIME_OFF_SHIFT) | SHBA_HOST_BUS_ON_DEFAULT));
 
-    setup(0x340, CONFIG_PINS, "dma=1 irq=5 narrow");
+    setup(0x340, CONFIG_PINS, "dma=1 irq=5 narrow busontime=6 busofftime=9");
     ci = portdrv_config_info(0);
     CHECK(ci->DmaChannel == 1 && ci->DmaWidth == Width8Bits && ci->BusInterruptLevel == 5);
     CHECK(pc_inb(pc, 0x340 + SHBA_HOST_CONFIG) == ((1u << 3) | 2u));
+    CHECK(pc_inb(pc, 0x340 + SHBA_HOST_BUS_TIME) == ((9u << SHBA_HOST_BUS_TIME_OFF_SHIFT) | 6u));
 
     /* A bad argument: the adapter is not taken, the error is logged. */
     {
@@ -251,6 +269,15 @@ static void test_probe(void)
         CHECK(portdrv_init(&cfg) == 0);
         CHECK(portdrv_load(DriverEntry) != 0);
         CHECK(portdrv_logged_errors(e, PORTDRV_MAX_LOGGED) >= 1);
+        /* an out-of-range bus-on time: refused and logged, the card untouched */
+        portdrv_shutdown();
+        cfg.argument_string = "dma=5 busontime=20";
+        CHECK(portdrv_init(&cfg) == 0);
+        CHECK(portdrv_load(DriverEntry) != 0);
+        int n = portdrv_logged_errors(e, PORTDRV_MAX_LOGGED);
+        /* SHBA_ERR_BAD_ARGUMENT | position of the bad token (7) */
+        CHECK(n >= 1 && e[n - 1].unique_id == 0x53480107u);
+        CHECK(pc_inb(pc, 0x340 + SHBA_HOST_BUS_TIME) == ((9u << SHBA_HOST_BUS_TIME_OFF_SHIFT) | 6u));
     }
 }
 

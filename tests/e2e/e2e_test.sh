@@ -64,6 +64,13 @@ case_verify() {  # case_verify ROUNDS SEED OPTIONS...
     disk "$WORK/d.img" 2
     run 0 "$SIM" --disk "$WORK/d.img" --seed "$seed" "$@" "${LIMIT[@]}" verify "$rounds"
     expect_in "$WORK/out" "^verify: $rounds rounds of write \+ read back, all data matches$"
+    # with the driver's defaults (bus-on/bus-off time in demand mode) the
+    # card never keeps refresh or the CPU off the bus over 15 us
+    expect_in "$WORK/err" 'verify: bus: refresh wait max'
+    awk '/verify: bus: refresh wait max/ {
+            r = $7; m = $9; c = $14; d = $19; gsub(/\(/, "", m)
+            if (r > 15 || m != 0 || c > 15 || d > 15) { print "bus held too long: " $0; bad = 1 }
+         } END { exit bad }' "$WORK/err" || fail "the card held the AT's bus too long"
 }
 
 case_read_write() {

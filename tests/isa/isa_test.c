@@ -44,6 +44,7 @@ static struct bus_master *cpu;        /* the firmware's accesses */
 static struct byte_stream *engine;    /* the SD engine's end of the FIFO */
 static uint16_t base = SHBA_HOST_IO_BASE_DEFAULT;
 static struct pc_config pc_cfg;   /* model options for the next setup() */
+static int bus_time_setting = 0;  /* BUS_TIME written by setup(); -1: keep the reset value */
 static int failures;
 static const char *wave_file;
 
@@ -82,6 +83,10 @@ static void setup(uint8_t base_sel, uint8_t resources, FILE *trace)
     if (!pc || !cpu || !engine)
         exit(2);
     base = base_sel < SHBA_HOST_IO_BASE_COUNT ? bases[base_sel] : SHBA_HOST_IO_BASE_DEFAULT;
+    /* Most tests measure the card against the 8237 alone: no bus-on limit
+     * (BUS_TIME.ON = 0) unless the test asks for a setting. */
+    if (bus_time_setting >= 0)
+        pc_outb(pc, (uint16_t)(base + SHBA_HOST_BUS_TIME), (uint8_t)bus_time_setting);
 }
 
 static void teardown(void)
@@ -241,8 +246,15 @@ static struct xfer_result xfer(int ch, int to_host, int mode, uint32_t phys, uin
 
 static void t_regs(void)
 {
+    bus_time_setting = -1;
     setup(0, CFG_DEFAULT, NULL);
+    bus_time_setting = 0;
     CHECK(rd(SHBA_HOST_STATUS) == 0, "STATUS after reset 0x%02x", rd(SHBA_HOST_STATUS));
+    CHECK(rd(SHBA_HOST_BUS_TIME) == ((SHBA_HOST_BUS_OFF_DEFAULT << SHBA_HOST_BUS_TIME_OFF_SHIFT) |
+                                     SHBA_HOST_BUS_ON_DEFAULT), "BUS_TIME reset value 0x%02x",
+          rd(SHBA_HOST_BUS_TIME));
+    wr(SHBA_HOST_BUS_TIME, 0xA5);
+    CHECK(rd(SHBA_HOST_BUS_TIME) == 0xA5, "BUS_TIME write");
     CHECK(rd(SHBA_HOST_CONFIG) == CFG_DEFAULT, "CONFIG reset value");
     wr(SHBA_HOST_CONFIG, 0x5B);
     CHECK(rd(SHBA_HOST_CONFIG) == 0x5B, "CONFIG write");
@@ -253,11 +265,13 @@ static void t_regs(void)
           rd(SHBA_HOST_XFER_COUNT2) == 0x12, "XFER_COUNT read-back");
     CHECK(cpu_read(HIF(SHBA_HOSTIF_XFER_COUNT)) == 0x123456, "CPU sees XFER_COUNT");
     /* reserved ports read 0, writes change nothing */
-    for (unsigned off = 0xB; off <= 0xF; off++) {
+    for (unsigned off = 0xC; off <= 0xF; off++) {
         wr(off, 0xFF);
         CHECK(rd(off) == 0x00, "reserved port 0x%x", off);
     }
-    CHECK(rd(SHBA_HOST_CONFIG) == CFG_DEFAULT && rd(SHBA_HOST_STATUS) == 0, "reserved writes had effects");
+    CHECK(rd(SHBA_HOST_CONFIG) == CFG_DEFAULT && rd(SHBA_HOST_STATUS) == 0 && rd(SHBA_HOST_BUS_TIME) == 0xA5,
+          "reserved writes had effects");
+
     /* HSTATUS bits shown in STATUS */
     cpu_write(HIF(SHBA_HOSTIF_HSTATUS), 0xFF);
     CHECK(rd(SHBA_HOST_STATUS) == 0x3C, "STATUS from HSTATUS 0x%02x", rd(SHBA_HOST_STATUS));
@@ -308,6 +322,10 @@ static void t_regs(void)
     CHECK(cpu_read(HIF(SHBA_HOSTIF_RESET_CAUSE)) == SHBA_HOSTIF_RESET_CAUSE_POWER_ON, "RESET_CAUSE");
     /* unmapped CPU addresses answer 0 */
     CHECK(cpu_read(SHBA_HOSTIF_BASE + 0x8000) == 0, "unmapped read");
+    /* a card reset (CONTROL.RESET) keeps BUS_TIME, like CONFIG */
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_RESET);
+    pc_idle_ps(pc, 5 * US);
+    CHECK(rd(SHBA_HOST_BUS_TIME) == 0xA5, "BUS_TIME after a card reset 0x%02x", rd(SHBA_HOST_BUS_TIME));
 }
 
 static void t_start_busy(void)
@@ -965,6 +983,66 @@ static void t_bus_users(void)
     pc_cfg.at_bus_users = 0;
 }
 
+/* Bus-on/bus-off (BUS_TIME) with the AT's bus users: demand-mode segments
+ * on an 8-bit and a 16-bit channel, both ways, with the card's reset value
+ * (11 us on, 4 us off).  Every DMA service, every refresh wait and every
+ * stretch the CPU waited stay within the ISA's 15 us, the data is right
+ * (xfer() checks each byte, the count and DMA_STRAY), and the throughput is
+ * close to the limit of the same on/off times.  Then the edge settings:
+ * ON = 1 with OFF = 15 (the shortest window, the longest pause), OFF = 0, and
+ * ON = 0 (no limit: one service for the segment) move everything and end. */
+static void t_bus_time(void)
+{
+    static const struct { int ch, to_host; uint32_t n; } runs[] = {
+        { 1, 1, 16384 }, { 1, 0, 16384 }, { 5, 1, 32768 }, { 5, 0, 32768 },
+    };
+    pc_cfg.at_bus_users = 1;
+    bus_time_setting = -1;
+    setup(0, CFG_DEFAULT, NULL);
+    bus_time_setting = 0;
+    CHECK(rd(SHBA_HOST_BUS_TIME) == ((SHBA_HOST_BUS_OFF_DEFAULT << SHBA_HOST_BUS_TIME_OFF_SHIFT) |
+                                     SHBA_HOST_BUS_ON_DEFAULT), "BUS_TIME reset value");
+    pc_idle_ps(pc, 9 * MS);
+    struct pc_stats s;
+    for (unsigned i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        int ch = runs[i].ch, wide = ch >= 4;
+        struct xfer_result r = xfer(ch, runs[i].to_host, DEMAND, 0x40000, runs[i].n, 0, 0);
+        pc_get_stats(pc, &s);
+        double fair = pc_dma_fair_limit_kbps(pc, wide, SHBA_HOST_BUS_ON_DEFAULT, SHBA_HOST_BUS_OFF_DEFAULT);
+        printf("ch%d %s %u bytes: %.1f kB/s, %.4f of the %u/%u us limit %.1f; longest service %.3f us, "
+               "refresh wait %.3f us (%llu missed), CPU wait %.3f us, floppy overruns %llu\n",
+               ch, runs[i].to_host ? "read" : "write", runs[i].n, r.kbps, r.kbps / fair,
+               SHBA_HOST_BUS_ON_DEFAULT, SHBA_HOST_BUS_OFF_DEFAULT, fair, s.dma_hold_max_ps / 1e6,
+               s.refresh_holdoff_max_ps / 1e6, (unsigned long long)s.refresh_missed,
+               s.cpu_holdoff_max_ps / 1e6, (unsigned long long)s.floppy_overruns);
+        CHECK(s.dma_hold_max_ps <= 15 * US, "ch%d: a DMA service held the bus %.3f us",
+              ch, s.dma_hold_max_ps / 1e6);
+        CHECK(s.refresh_holdoff_max_ps <= 15 * US && s.refresh_missed == 0, "ch%d: refresh waited %.3f us",
+              ch, s.refresh_holdoff_max_ps / 1e6);
+        CHECK(s.cpu_holdoff_max_ps <= 15 * US, "ch%d: the CPU waited %.3f us", ch, s.cpu_holdoff_max_ps / 1e6);
+        CHECK(r.kbps >= 0.95 * fair, "ch%d: %.1f kB/s, under 0.95 of the bounded limit %.1f", ch, r.kbps, fair);
+    }
+    static const struct { uint8_t bus_time; int bounded; } edges[] = {
+        { 0xF1, 1 },     /* 1 us on, 15 us off */
+        { 0x0F, 0 },     /* 15 us on, no off time: holds can exceed 15 us by the 8237's reaction */
+        { 0x40, 0 },     /* ON = 0: no limit */
+    };
+    for (unsigned i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        wr(SHBA_HOST_BUS_TIME, edges[i].bus_time);
+        struct xfer_result r = xfer(5, 1, DEMAND, 0x40000, 16384, 0, 0);
+        pc_get_stats(pc, &s);
+        printf("BUS_TIME 0x%02x: %.1f kB/s, longest service %.3f us\n", edges[i].bus_time, r.kbps,
+               s.dma_hold_max_ps / 1e6);
+        if (edges[i].bounded)
+            CHECK(s.dma_hold_max_ps <= 5 * US, "BUS_TIME 0x%02x: service %.3f us", edges[i].bus_time,
+                  s.dma_hold_max_ps / 1e6);
+        if (edges[i].bus_time == 0x40)
+            CHECK(s.dma_hold_max_ps > 1000 * US, "no limit: longest service only %.3f us",
+                  s.dma_hold_max_ps / 1e6);
+    }
+    pc_cfg.at_bus_users = 0;
+}
+
 /* A violation ends the run: a device ahead of the PC model puts a 55 ns
  * pulse on the card's DRQ1 (as a card that raised DRQ and took it back
  * before DACK would); the child process must end with PC_EXIT_ISA_TIMING
@@ -1130,6 +1208,8 @@ int main(int argc, char **argv)
         t_single_dreq();
     } else if (!strcmp(t, "bus_users")) {
         t_bus_users();
+    } else if (!strcmp(t, "bus_time")) {
+        t_bus_time();
     } else if (!strcmp(t, "check_ends_run")) {
         t_check_ends_run();
     } else {
