@@ -11,10 +11,12 @@
 // +firmware=PATH plusarg (one binary runs any firmware); for synthesis, the
 // placeholder INIT_FILE (distinctive pseudo-random words, see docs/soc.md) that
 // icebram later replaces with a real firmware image in the bitstream.  Both
-// banks read the same WORDS-line file: the tail bank is declared over
-// [-MAIN : TAIL-1], so the file's first MAIN lines fall below index 0 (never
-// addressed; Yosys keeps only the TAIL addressed words) and line MAIN lands
-// at index 0.
+// banks read the same WORDS-line file: the tail bank is declared over all
+// WORDS indices and addressed at MAIN and up, so the file's line MAIN lands
+// at its first addressed word (Yosys keeps only the TAIL addressed words).
+// (A tail bank declared over [-MAIN : TAIL-1] to the same end lost its write
+// port in Yosys 0.23's synthesis: a read-only stack on the FPGA, found by the
+// gate-level co-simulation, docs/cosim.md.)
 module soc_ram #(
     parameter WORDS = 3072,
     // Used only for synthesis (the Verilator build loads +firmware=PATH).
@@ -38,12 +40,14 @@ module soc_ram #(
     localparam TW = (TAIL > 1) ? $clog2(TAIL) : 1;
     localparam [31:0] WORDS_32 = WORDS;
     localparam [AW:0] WORDS_N = WORDS_32[AW:0];
+    localparam [31:0] MAIN_32 = MAIN;
+    localparam [AW-1:0] MAIN_N = MAIN_32[AW-1:0];
 
     // The read data of a write cycle is never used: no collision bypass.
     (* no_rw_check *)
     reg [31:0] main_bank [0:MAIN-1];
     (* no_rw_check *)
-    reg [31:0] tail_bank [-MAIN:TAIL-1];
+    reg [31:0] tail_bank [0:WORDS-1];
     reg [31:0] main_word, tail_word;
     reg        tail_sel;
     reg        read_in_range;
@@ -51,8 +55,8 @@ module soc_ram #(
     // Byte addresses past the RAM's end (within the region) read 0, ignore writes.
     wire [AW-1:0] word_index = word_addr[AW-1:0];
     wire [AW-2:0] main_index = word_index[AW-2:0];
-    // (as wide as the tail bank's declared range, which spans WORDS indices)
-    wire [AW:0]   tail_index = {{(AW+1-TW){1'b0}}, word_index[TW-1:0]};
+    // (the tail bank's words sit at MAIN and up; an OR, as MAIN is a power of two)
+    wire [AW-1:0] tail_index = MAIN_N | {{(AW-TW){1'b0}}, word_index[TW-1:0]};
     wire          in_tail    = word_index[AW-1];
     // (high bits zero, then a compare on the index bits only: no 30-bit chain)
     wire          in_range   = (word_addr[29:AW] == {(30-AW){1'b0}}) && ({1'b0, word_index} < WORDS_N);
@@ -67,8 +71,7 @@ module soc_ram #(
 `define SHBA_SOC_RAM_FROM_PLUSARG
 `endif
 `ifdef SHBA_SOC_RAM_FROM_PLUSARG
-    // The image is read whole and dealt to the banks (a simulator's $readmemh
-    // will not load a file into an index range that starts below 0).
+    // The image is read whole and dealt to the banks.
     reg [8*1024-1:0] firmware_path;
     reg [31:0] image [0:WORDS-1];
     integer i;
@@ -78,7 +81,7 @@ module soc_ram #(
             for (i = 0; i < MAIN; i = i + 1)
                 main_bank[i] = image[i];
             for (i = 0; i < TAIL; i = i + 1)
-                tail_bank[i] = image[MAIN + i];
+                tail_bank[MAIN + i] = image[MAIN + i];
         end
     end
 `else

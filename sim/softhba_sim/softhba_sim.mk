@@ -22,3 +22,6 @@ sim: $(SIM_PROGRAM)
 bench-e2e: $(SIM_PROGRAM) $(BUILD)/fw/softhba_fw.hex
 	@mkdir -p $(BUILD)/bench
 	@tests/e2e/bench_e2e.sh $(BUILD)/bench/e2e.json
+
+# The same program against the synthesized board top (sim/gate/gate.mk).
+$(eval $(call HARNESS_PROGRAM,$(GATE_SIM_PROGRAM),$(SIM_CLI_SRCS) $(SYSTEM_SRCS),-Isim/softhba_sim $(SYSTEM_CFLAGS),gate_board))

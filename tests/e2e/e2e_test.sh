@@ -8,8 +8,9 @@ SIM=${SIM:-build/sim/softhba-sim}
 FW=${FW:-build/fw/softhba_fw.hex}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/softhba-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-# A generous simulated-time limit: a hang fails instead of running forever.
-LIMIT=(--max-time-ms 60000)
+# A generous simulated-time limit: a hang fails instead of running forever
+# (E2E_MAX_TIME_MS: a slower simulator, e.g. tests/gate, sets its own).
+LIMIT=(--max-time-ms "${E2E_MAX_TIME_MS:-60000}")
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
