@@ -1,8 +1,9 @@
 /* softhba-sim: the whole system in one program.  The Verilated card (CPU,
  * firmware, ISA side, FIFO, SD engine) sits in a co-simulated PC (ISA bus
  * master, 8237 pair, PIC, 16 MiB of memory) with an SD card model backed by
- * a disk image; the NT miniport (host_driver/softhba.c) runs under the port
- * driver emulation, and a small disk class layer sends it the SRBs NT's disk
+ * a disk image; the NT miniport -- the shipped softhba.sys in an i386
+ * emulator (sim/ntsys), or host_driver/softhba.c built for the host with
+ * --driver=native -- runs under the port driver emulation, and a small disk class layer sends it the SRBs NT's disk
  * class driver would.  Every command runs in simulated time and reports it.
  *
  * Flow: cosim_init (firmware) -> pc_create -> SD card model open + attach ->
@@ -21,6 +22,7 @@
 
 #include "class_layer.h"
 #include "cosim.h"
+#include "ntsys.h"
 #include "pc.h"
 #include "portdrv.h"
 #include "sd_card_model.h"
@@ -63,6 +65,7 @@ struct options {
     const char *in;
     const char *json;
     const char *driver_args;
+    const char *driver;        /* "sys", "native" or a .sys path; NULL: sys */
     int dma;                   /* channel, -1 PIO */
     int irq;
     int base;                  /* -1: not given (the miniport scans) */
@@ -117,6 +120,9 @@ static void usage(FILE *to)
         "  --narrow             an 8-bit slot (no 16-bit cycles, no 16-bit DMA)\n"
         "  --single             single-mode 8237 transfers (default demand mode)\n"
         "  --driver-args STR    extra miniport DriverParameter tokens\n"
+        "  --driver=sys|native|PATH.sys  the miniport: the shipped softhba.sys in the\n"
+        "                       i386 emulator (default: build/driver/softhba.sys), or the\n"
+        "                       host build of host_driver/softhba.c (ASan/UBSan, debugging)\n"
         "  --trace FILE         decoded ISA bus trace (I/O, DMA, IRQ, notes)\n"
         "  --wave FILE          FST waveform of the card\n"
         "  --console FILE       the card firmware's UART console\n"
@@ -129,7 +135,7 @@ static void usage(FILE *to)
         "  --seed N             random seed for verify (default 1)\n"
         "  -v, --verbose        port driver log and firmware console on stderr\n"
         "Exit status: 0 ok, 1 command failed, 2 bad command line, 3 no card answered,\n"
-        "4 simulated time limit, 126 set-up error.\n");
+        "4 simulated time limit, 5 the binary driver faulted, 126 set-up error.\n");
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -398,10 +404,18 @@ static void system_up(void)
         .log = o->verbose ? stderr : sys.trace,
         .map_buffer = 0,
     };
+    /* The miniport: the shipped binary in the i386 emulator, or the host build. */
+    portdrv_driver_entry_fn entry = DriverEntry;
+    if (!o->driver || strcmp(o->driver, "native") != 0) {
+        const char *path = !o->driver || !strcmp(o->driver, "sys") ? ntsys_default_path() : o->driver;
+        if (ntsys_load(path) != 0)
+            exit(EXIT_HARNESS);
+        entry = ntsys_driver_entry;
+    }
     if (portdrv_init(&pdc) != 0)
         exit(EXIT_HARNESS);
     pc_trace_note(sys.pc, "softhba-sim: DriverEntry (argument string \"%s\")", args);
-    ULONG st = portdrv_load(DriverEntry);
+    ULONG st = portdrv_load(entry);
     if (st != 0 || portdrv_adapter_count() < 1) {
         fprintf(stderr, "%s: no softhba card answered (DriverEntry status 0x%08x): ", prog,
                 (unsigned)st);
@@ -435,6 +449,7 @@ static void system_up(void)
 static void system_down(void)
 {
     portdrv_shutdown();
+    ntsys_unload();
     cosim_shutdown();
     if (sys.sd)
         sd_card_close(sys.sd);
@@ -1144,6 +1159,11 @@ int main(int argc, char **argv)
             o->single = 1;
         } else if (opt_is(a, "--driver-args")) {
             o->driver_args = take_value(argc, argv, &i);
+        } else if (opt_is(a, "--driver")) {
+            o->driver = take_value(argc, argv, &i);
+            if (strcmp(o->driver, "sys") != 0 && strcmp(o->driver, "native") != 0 &&
+                (strlen(o->driver) < 5 || strcmp(o->driver + strlen(o->driver) - 4, ".sys") != 0))
+                die_usage("bad --driver '%s': sys, native or a PATH.sys", o->driver);
         } else if (opt_is(a, "--trace")) {
             o->trace = take_value(argc, argv, &i);
         } else if (opt_is(a, "--wave")) {

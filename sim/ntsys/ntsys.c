@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <unicorn/unicorn.h>
 
@@ -121,6 +122,7 @@ static struct {
     uc_engine *uc;
     int loaded;
     struct region regions[N_REGIONS];
+    char name[64];                /* the file's name, for messages */
     struct pe_file pe;
     struct pe_load_report report;
     uint32_t image_size;
@@ -184,7 +186,7 @@ __attribute__((noreturn, format(printf, 1, 2))) static void fatal(const char *fm
     va_list ap;
     fflush(stdout);
     describe_address(eip, sizeof eip, reg_read(UC_X86_REG_EIP));
-    fprintf(stderr, "ntsys: softhba.sys FAULT in %s: ", ns.routine ? ns.routine : "the loader");
+    fprintf(stderr, "ntsys: %s FAULT in %s: ", ns.name, ns.routine ? ns.routine : "the loader");
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -464,9 +466,10 @@ static void after_routine(void)
 {
     for (int i = 0; i < MAX_SLOTS; i++) {
         struct slot *s = &ns.slots[i];
-        const uint8_t *g = ns.regions[R_SLOTS].host + (s->guest - SLOT_BASE);
+        const uint8_t *g;
         if (!s->used)
             continue;
+        g = ns.regions[R_SLOTS].host + (s->guest - SLOT_BASE);
         if (s->completed) {
             if (memcmp(g, s->snapshot, NT32_SRB_SIZEOF) != 0)
                 srb_fields_to_native(s);   /* the port driver's check reports it */
@@ -1193,6 +1196,24 @@ static uint32_t section_perms(uint32_t characteristics)
     return p ? p : UC_PROT_READ;
 }
 
+const char *ntsys_default_path(void)
+{
+    static char path[4096];
+    ssize_t n;
+    char *slash;
+    if (access(NTSYS_DEFAULT_PATH, R_OK) == 0)
+        return NTSYS_DEFAULT_PATH;
+    n = readlink("/proc/self/exe", path, sizeof path - 32);
+    if (n <= 0)
+        return NTSYS_DEFAULT_PATH;
+    path[n] = 0;
+    slash = strrchr(path, '/');
+    if (!slash)
+        return NTSYS_DEFAULT_PATH;
+    strcpy(slash, "/../driver/softhba.sys");
+    return access(path, R_OK) == 0 ? path : NTSYS_DEFAULT_PATH;
+}
+
 int ntsys_load(const char *path)
 {
     char err[PE_ERR_LEN];
@@ -1203,6 +1224,7 @@ int ntsys_load(const char *path)
         return -1;
     }
     memset(&ns, 0, sizeof ns);
+    snprintf(ns.name, sizeof ns.name, "%s", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
     if (pe_open(path, &ns.pe, err) != 0) {
         fprintf(stderr, "ntsys: %s\n", err);
         pe_close(&ns.pe, NULL);

@@ -33,6 +33,10 @@ extern "C" {
 /* The file `make driver` ships. */
 #define NTSYS_DEFAULT_PATH "build/driver/softhba.sys"
 
+/* NTSYS_DEFAULT_PATH if it exists from the working directory, else the
+ * same file found from the running program (PROGRAM_DIR/../driver/
+ * softhba.sys, as build/sim/PROGRAM sits beside build/driver/). */
+const char *ntsys_default_path(void);
 /* Loads and relocates path and binds its imports.  0, or -1 after printing
  * "ntsys: PATH: why" on stderr.  One driver per process. */
 int ntsys_load(const char *path);

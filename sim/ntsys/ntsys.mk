@@ -8,7 +8,8 @@
 # A program that runs the binary driver adds $(NTSYS_SRCS) to its sources,
 # $(NTSYS_CFLAGS) to its flags, and:
 #   $(call NTSYS_PROGRAM,PROGRAM,SOURCES_WITH_NTSYS)
-# (the generated header before its objects, -lunicorn when linking).
+# (the generated header before its objects, -lunicorn when linking, and
+# the driver `make driver` ships built with the program).
 NTSYS_OUT := $(BUILD)/ntsys
 NTSYS_LAYOUT := $(NTSYS_OUT)/nt32_layout.h
 NTSYS_SRCS := sim/ntsys/ntsys.c sim/ntsys/pe_loader.c
@@ -28,4 +29,5 @@ C_LINT_INCLUDES += -Isim/ntsys -I$(NTSYS_OUT)
 define NTSYS_PROGRAM
 $$(filter %/ntsys.o,$$(HARNESS_OBJS_$(notdir $(1)))): $(NTSYS_LAYOUT)
 $(1): HARNESS_LDLIBS += -lunicorn
+$(1): | $(DRV_SYS)
 endef

@@ -16,7 +16,12 @@
  *   underrun            INQUIRY with a 255-byte buffer: DATA_OVERRUN and
  *                       DataTransferLength from the residual
  *
- * usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]]; exit 0 when it passes. */
+ * The miniport is the shipped build/driver/softhba.sys in the i386 emulator
+ * (sim/ntsys); --driver=native runs host_driver/softhba.c built for the
+ * host instead, --driver=PATH.sys another binary.
+ *
+ * usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]] [--driver=sys|native|PATH.sys];
+ * exit 0 when it passes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -28,6 +33,7 @@
 
 #include "class_layer.h"
 #include "cosim.h"
+#include "ntsys.h"
 #include "pc.h"
 #include "portdrv.h"
 #include "scsi.h"
@@ -43,6 +49,7 @@ ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
 #define DMA8_MASK_PORT 0x0A
 
 static const char *case_name = "?";
+static const char *driver = "sys";
 
 static struct {
     struct pc *pc;
@@ -142,7 +149,13 @@ static void boot(const char *firmware, int dma, int single)
     pdc.log = getenv("SRB_TEST_VERBOSE") ? stderr : NULL;
     if (portdrv_init(&pdc) != 0)
         exit(126);
-    CHECK(portdrv_load(DriverEntry) == 0 && portdrv_adapter_count() == 1, "no adapter");
+    portdrv_driver_entry_fn entry = DriverEntry;
+    if (strcmp(driver, "native") != 0) {
+        if (ntsys_load(strcmp(driver, "sys") ? driver : ntsys_default_path()) != 0)
+            exit(126);
+        entry = ntsys_driver_entry;
+    }
+    CHECK(portdrv_load(entry) == 0 && portdrv_adapter_count() == 1, "no adapter");
     CHECK(portdrv_config_info(0)->DmaChannel == (ULONG)dma, "DMA channel %u",
           (unsigned)portdrv_config_info(0)->DmaChannel);
     CHECK(portdrv_config_info(0)->DemandMode == !single, "8237 mode");
@@ -562,6 +575,15 @@ static void case_underrun(void)
 
 int main(int argc, char **argv)
 {
+    /* --driver=... may stand anywhere; the rest are positional. */
+    int kept = 1;
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--driver=", 9) == 0)
+            driver = argv[i] + 9;
+        else
+            argv[kept++] = argv[i];
+    }
+    argc = kept;
     const char *firmware = argc > 2 ? argv[2] : "build/fw/softhba_fw.hex";
     const char *dir = argc > 3 ? argv[3] : "build/e2e-srb";
     int dma = 1, single = 1;
