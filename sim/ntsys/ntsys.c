@@ -109,12 +109,12 @@ typedef void (*thunk_fn)(const uint32_t *args, uint32_t *eax, uint32_t *edx);
 
 struct import {
     const char *name;
+    thunk_fn fn;                  /* K_INT: the native side */
     int cdecl_call;
     unsigned arg_bytes;           /* stdcall: what the callee pops */
     unsigned nargs;               /* dwords the thunk reads */
     enum import_kind kind;
     unsigned io_size;             /* K_IN / K_OUT: 1, 2 or 4 */
-    thunk_fn fn;
     int outside;                  /* runs with the emulation stopped (calls back) */
 };
 
@@ -963,7 +963,9 @@ static void t_initialize(const uint32_t *a, uint32_t *eax, uint32_t *edx)
 }
 
 #define STDCALL(NAME, NARGS, KIND, IO, FN, OUTSIDE)                                        \
-    { #NAME, NT32_CDECL_##NAME, NT32_ARGBYTES_##NAME, NARGS, KIND, IO, FN, OUTSIDE },
+    { .name = #NAME, .fn = FN, .cdecl_call = NT32_CDECL_##NAME,                            \
+      .arg_bytes = NT32_ARGBYTES_##NAME, .nargs = NARGS, .kind = KIND, .io_size = IO,        \
+      .outside = OUTSIDE },
 /* Argument dwords as the thunks read them; checked against the DDK
  * prototypes' decorated sizes below. */
 static const struct import imports[] = {

@@ -117,9 +117,12 @@ static int check_headers(struct pe_file *pe, char err[PE_ERR_LEN])
     if (pe->size_of_image == 0 || pe->size_of_image > MAX_IMAGE || (pe->size_of_image & 0xFFFu))
         return fail(err, "SizeOfImage (offset 0x%x) = 0x%x: not a page multiple up to 16 MiB",
                     opt + 56, pe->size_of_image);
-    if (pe->size_of_headers > pe->size_of_image || !in_file(pe, 0, pe->size_of_headers))
-        return fail(err, "SizeOfHeaders (offset 0x%x) = 0x%x is beyond SizeOfImage 0x%x or the "
-                    "file (%zu bytes)", opt + 60, pe->size_of_headers, pe->size_of_image, pe->size);
+    if (pe->size_of_headers > pe->size_of_image)
+        return fail(err, "SizeOfHeaders (offset 0x%x) = 0x%x is beyond SizeOfImage 0x%x", opt + 60,
+                    pe->size_of_headers, pe->size_of_image);
+    if (!in_file(pe, 0, pe->size_of_headers))
+        return fail(err, "truncated: the headers (SizeOfHeaders at offset 0x%x = 0x%x) end past "
+                    "the end of the file (%zu bytes)", opt + 60, pe->size_of_headers, pe->size);
     if (ndirs > (opt_size - PE32_OPT_MIN) / 8u)
         return fail(err, "NumberOfRvaAndSizes (offset 0x%x) = %u does not fit in the optional "
                     "header (%u bytes)", opt + 92, ndirs, opt_size);
