@@ -17,3 +17,9 @@ C_LINT_SRCS += tests/ntsys/ntsys_test.c
 $(NTSYS_FAULT_SYS): tests/ntsys/fault_driver.c tests/ntsys/ntsys_tests.mk
 	@mkdir -p $(@D)
 	$(DRV_CC) $(DRV_CFLAGS) $(filter-out -Wl$(NTSYS_COMMA)-Map%,$(DRV_LDFLAGS)) -o $@ $< $(DRV_LIBS)
+
+BENCH += bench-ntsys
+.PHONY: bench-ntsys
+bench-ntsys: $(SIM_PROGRAM) $(BUILD)/fw/softhba_fw.hex $(DRV_SYS)
+	@mkdir -p $(BUILD)/bench
+	@tests/ntsys/bench_ntsys.sh $(BUILD)/bench/ntsys.json
