@@ -17,12 +17,14 @@
  * An import's entry either runs guest code the HAL would run (the port
  * reads and writes are IN/OUT instructions, which Unicorn hands to
  * hook_in/hook_out without leaving the translated code), or "INT 2Eh; RET
- * n": hook_intr marshals the arguments from the guest stack, calls the
- * native ScsiPort* routine and the guest's RET pops the stdcall arguments
- * (a plain RET for the cdecl ScsiPortNotification).  ScsiPortInitialize
- * calls back into the driver (HwFindAdapter, HwInitialize), so it stops
- * the emulation instead, runs natively with the guest context saved, and
- * resumes. */
+ * n": hook_intr takes the arguments from the guest stack, the native side
+ * marshals them and calls the native ScsiPort* routine, and the guest's RET
+ * pops the stdcall arguments (a plain RET for the cdecl
+ * ScsiPortNotification).  The hook only stops the
+ * emulation; the native routine runs after uc_emu_start returns, so that
+ * it may call back into the driver (ScsiPortInitialize calls HwFindAdapter
+ * and HwInitialize): the nested call saves the suspended context, runs on
+ * the stack below it, restores it, and the guest resumes at the RET. */
 /* mmap's MAP_ANONYMOUS and MAP_NORESERVE are not POSIX. */
 #define _DEFAULT_SOURCE
 #include <stdarg.h>
@@ -115,7 +117,6 @@ struct import {
     unsigned nargs;               /* dwords the thunk reads */
     enum import_kind kind;
     unsigned io_size;             /* K_IN / K_OUT: 1, 2 or 4 */
-    int outside;                  /* runs with the emulation stopped (calls back) */
 };
 
 static struct {
@@ -144,7 +145,7 @@ static struct {
     const char *routine;
     int depth;
     uint32_t stack_top;           /* where the next (nested) call's frame starts */
-    int in_thunk;                 /* a native routine runs inside hook_intr */
+    int in_thunk;                 /* an IN/OUT hook runs (inside uc_emu_start) */
     const struct import *pending; /* an "outside" import waiting to run */
     uint32_t pending_args[8];
     /* the last bad memory access */
@@ -504,9 +505,10 @@ static uint32_t guest_call(const char *routine, uint32_t fn, const uint32_t *arg
     const char *outer_routine = ns.routine;
     uint32_t esp, expected, eax;
     uint8_t *stack;
+    uc_context *outer = NULL;
     if (ns.in_thunk)
-        fatal("the port driver called %s from inside an import: the emulation does not nest there",
-              routine);
+        fatal("the port driver called %s from inside an IN/OUT instruction: the emulation does "
+              "not nest there", routine);
     if (!fn)
         fatal("%s is NULL in the driver's HW_INITIALIZATION_DATA", routine);
     ns.routine = routine;
@@ -518,6 +520,11 @@ static uint32_t guest_call(const char *routine, uint32_t fn, const uint32_t *arg
     for (unsigned i = 0; i < nargs; i++)
         wr32(stack + 4 + 4 * i, args[i]);
     expected = esp + 4u * (nargs + 1);
+    /* A call from inside an import (ScsiPortInitialize -> HwFindAdapter):
+     * the suspended caller's registers come back afterwards. */
+    if (ns.depth > 0 &&
+        (uc_context_alloc(ns.uc, &outer) != UC_ERR_OK || uc_context_save(ns.uc, outer) != UC_ERR_OK))
+        fatal("cannot save the CPU context around %s", routine);
     reg_write(UC_X86_REG_ESP, esp);
     reg_write(UC_X86_REG_EBX, CANARY_EBX);
     reg_write(UC_X86_REG_ESI, CANARY_ESI);
@@ -564,6 +571,10 @@ static uint32_t guest_call(const char *routine, uint32_t fn, const uint32_t *arg
         fatal("%s did not preserve EBX/ESI/EDI/EBP (stdcall callee-saved registers)", routine);
     eax = reg_read(UC_X86_REG_EAX);
     ns.routine = outer_routine;
+    if (outer) {
+        uc_context_restore(ns.uc, outer);
+        uc_context_free(outer);
+    }
     after_routine();
     return eax;
 }
@@ -962,35 +973,35 @@ static void t_initialize(const uint32_t *a, uint32_t *eax, uint32_t *edx)
                               (PVOID)(uintptr_t)a[3]);
 }
 
-#define STDCALL(NAME, NARGS, KIND, IO, FN, OUTSIDE)                                        \
+#define STDCALL(NAME, NARGS, KIND, IO, FN)                                        \
     { .name = #NAME, .fn = FN, .cdecl_call = NT32_CDECL_##NAME,                            \
-      .arg_bytes = NT32_ARGBYTES_##NAME, .nargs = NARGS, .kind = KIND, .io_size = IO,        \
-      .outside = OUTSIDE },
+      .arg_bytes = NT32_ARGBYTES_##NAME, .nargs = NARGS, .kind = KIND, .io_size = IO         \
+    },
 /* Argument dwords as the thunks read them; checked against the DDK
  * prototypes' decorated sizes below. */
 static const struct import imports[] = {
-    STDCALL(ScsiPortCompleteRequest, 5, K_INT, 0, t_complete_request, 0)
-    STDCALL(ScsiPortConvertUlongToPhysicalAddress, 1, K_INT, 0, t_convert_ulong, 0)
-    STDCALL(ScsiPortFlushDma, 1, K_INT, 0, t_flush_dma, 0)
-    STDCALL(ScsiPortFreeDeviceBase, 2, K_INT, 0, t_free_device_base, 0)
-    STDCALL(ScsiPortGetDeviceBase, 7, K_INT, 0, t_get_device_base, 0)
-    STDCALL(ScsiPortInitialize, 4, K_INT, 0, t_initialize, 1)
-    STDCALL(ScsiPortIoMapTransfer, 4, K_INT, 0, t_io_map_transfer, 0)
-    STDCALL(ScsiPortLogError, 7, K_INT, 0, t_log_error, 0)
-    STDCALL(ScsiPortMoveMemory, 3, K_INT, 0, t_move_memory, 0)
-    STDCALL(ScsiPortNotification, 5, K_INT, 0, t_notification, 0)
-    STDCALL(ScsiPortReadPortUchar, 1, K_IN, 1, NULL, 0)
-    STDCALL(ScsiPortReadPortUshort, 1, K_IN, 2, NULL, 0)
-    STDCALL(ScsiPortReadPortUlong, 1, K_IN, 4, NULL, 0)
-    STDCALL(ScsiPortReadPortBufferUchar, 3, K_INT, 0, t_read_buffer_uchar, 0)
-    STDCALL(ScsiPortReadPortBufferUshort, 3, K_INT, 0, t_read_buffer_ushort, 0)
-    STDCALL(ScsiPortStallExecution, 1, K_INT, 0, t_stall, 0)
-    STDCALL(ScsiPortValidateRange, 7, K_INT, 0, t_validate_range, 0)
-    STDCALL(ScsiPortWritePortUchar, 2, K_OUT, 1, NULL, 0)
-    STDCALL(ScsiPortWritePortUshort, 2, K_OUT, 2, NULL, 0)
-    STDCALL(ScsiPortWritePortUlong, 2, K_OUT, 4, NULL, 0)
-    STDCALL(ScsiPortWritePortBufferUchar, 3, K_INT, 0, t_write_buffer_uchar, 0)
-    STDCALL(ScsiPortWritePortBufferUshort, 3, K_INT, 0, t_write_buffer_ushort, 0)
+    STDCALL(ScsiPortCompleteRequest, 5, K_INT, 0, t_complete_request)
+    STDCALL(ScsiPortConvertUlongToPhysicalAddress, 1, K_INT, 0, t_convert_ulong)
+    STDCALL(ScsiPortFlushDma, 1, K_INT, 0, t_flush_dma)
+    STDCALL(ScsiPortFreeDeviceBase, 2, K_INT, 0, t_free_device_base)
+    STDCALL(ScsiPortGetDeviceBase, 7, K_INT, 0, t_get_device_base)
+    STDCALL(ScsiPortInitialize, 4, K_INT, 0, t_initialize)
+    STDCALL(ScsiPortIoMapTransfer, 4, K_INT, 0, t_io_map_transfer)
+    STDCALL(ScsiPortLogError, 7, K_INT, 0, t_log_error)
+    STDCALL(ScsiPortMoveMemory, 3, K_INT, 0, t_move_memory)
+    STDCALL(ScsiPortNotification, 5, K_INT, 0, t_notification)
+    STDCALL(ScsiPortReadPortUchar, 1, K_IN, 1, NULL)
+    STDCALL(ScsiPortReadPortUshort, 1, K_IN, 2, NULL)
+    STDCALL(ScsiPortReadPortUlong, 1, K_IN, 4, NULL)
+    STDCALL(ScsiPortReadPortBufferUchar, 3, K_INT, 0, t_read_buffer_uchar)
+    STDCALL(ScsiPortReadPortBufferUshort, 3, K_INT, 0, t_read_buffer_ushort)
+    STDCALL(ScsiPortStallExecution, 1, K_INT, 0, t_stall)
+    STDCALL(ScsiPortValidateRange, 7, K_INT, 0, t_validate_range)
+    STDCALL(ScsiPortWritePortUchar, 2, K_OUT, 1, NULL)
+    STDCALL(ScsiPortWritePortUshort, 2, K_OUT, 2, NULL)
+    STDCALL(ScsiPortWritePortUlong, 2, K_OUT, 4, NULL)
+    STDCALL(ScsiPortWritePortBufferUchar, 3, K_INT, 0, t_write_buffer_uchar)
+    STDCALL(ScsiPortWritePortBufferUshort, 3, K_INT, 0, t_write_buffer_ushort)
 };
 #define N_IMPORTS (sizeof imports / sizeof imports[0])
 
@@ -1034,20 +1045,19 @@ static uint8_t *native_port(uint32_t port, const char *who)
     fatal("%s: I/O port 0x%x before any ScsiPortGetDeviceBase", who, port);
 }
 
+/* An import's native side, with the guest stopped at the thunk's RET. */
 static void run_outside_import(void)
 {
     const struct import *imp = ns.pending;
+    const char *routine = ns.routine;
     uint32_t args[8], eax = 0, edx = reg_read(UC_X86_REG_EDX), top = ns.stack_top;
-    uc_context *ctx = NULL;
     memcpy(args, ns.pending_args, sizeof args);
     ns.pending = NULL;
-    if (uc_context_alloc(ns.uc, &ctx) != UC_ERR_OK || uc_context_save(ns.uc, ctx) != UC_ERR_OK)
-        fatal("cannot save the CPU context around %s", imp->name);
     ns.stack_top = reg_read(UC_X86_REG_ESP) - 16u;   /* nested calls run below this frame */
+    ns.routine = imp->name;
     imp->fn(args, &eax, &edx);
+    ns.routine = routine;
     ns.stack_top = top;
-    uc_context_restore(ns.uc, ctx);
-    uc_context_free(ctx);
     reg_write(UC_X86_REG_EAX, eax);
     reg_write(UC_X86_REG_EDX, edx);
 }
@@ -1076,35 +1086,27 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
     for (unsigned i = 0; i < imp->nargs; i++)
         args[i] = rd32(stack + 4 + 4 * i);
     ns.thunk_calls++;
-    if (imp->outside) {
-        ns.pending = imp;
-        memcpy(ns.pending_args, args, sizeof args);
-        uc_emu_stop(ns.uc);
-        return;
-    }
-    {
-        uint32_t eax = 0, edx = reg_read(UC_X86_REG_EDX);
-        const char *routine = ns.routine;
-        ns.in_thunk = 1;
-        ns.routine = imp->name;
-        imp->fn(args, &eax, &edx);
-        ns.routine = routine;
-        ns.in_thunk = 0;
-        reg_write(UC_X86_REG_EAX, eax);
-        reg_write(UC_X86_REG_EDX, edx);
-    }
+    /* The native routine runs once uc_emu_start has returned, so that it
+     * may call back into the driver (nested calls get a fresh emulation). */
+    ns.pending = imp;
+    memcpy(ns.pending_args, args, sizeof args);
+    uc_emu_stop(ns.uc);
 }
 
 static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)
 {
     (void)uc;
     (void)user;
+    uint32_t v;
     ns.thunk_calls++;
+    ns.in_thunk = 1;
     switch (size) {
-    case 1: return ScsiPortReadPortUchar(native_port(port, "IN"));
-    case 2: return ScsiPortReadPortUshort((PUSHORT)(void *)native_port(port, "IN"));
-    default: return ScsiPortReadPortUlong((PULONG)(void *)native_port(port, "IN"));
+    case 1: v = ScsiPortReadPortUchar(native_port(port, "IN")); break;
+    case 2: v = ScsiPortReadPortUshort((PUSHORT)(void *)native_port(port, "IN")); break;
+    default: v = ScsiPortReadPortUlong((PULONG)(void *)native_port(port, "IN")); break;
     }
+    ns.in_thunk = 0;
+    return v;
 }
 
 static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, void *user)
@@ -1112,11 +1114,13 @@ static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, voi
     (void)uc;
     (void)user;
     ns.thunk_calls++;
+    ns.in_thunk = 1;
     switch (size) {
     case 1: ScsiPortWritePortUchar(native_port(port, "OUT"), (UCHAR)value); break;
     case 2: ScsiPortWritePortUshort((PUSHORT)(void *)native_port(port, "OUT"), (USHORT)value); break;
     default: ScsiPortWritePortUlong((PULONG)(void *)native_port(port, "OUT"), value); break;
     }
+    ns.in_thunk = 0;
 }
 
 static bool hook_bad_memory(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
