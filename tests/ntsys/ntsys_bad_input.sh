@@ -2,6 +2,8 @@
 # Bad binary drivers given to softhba-sim --driver=PATH.sys: each must end
 # the run with a clear message (naming the field, the import, the
 # relocation or the address) and a non-zero exit status, never a hang.
+#   bad-option       --driver=softhba (neither sys, native nor a .sys)
+#   missing-file     --driver=PATH.sys that does not exist
 #   truncated        the first 700 bytes of softhba.sys
 #   truncated-data   the headers whole, the sections cut off
 #   corrupt-header   the PE signature overwritten
@@ -57,6 +59,10 @@ PY
 
 c=${1:-}
 case "$c" in
+    bad-option)
+        expect 2 "bad --driver 'softhba': sys, native or a PATH.sys" --driver=softhba ;;
+    missing-file)
+        expect 126 "ntsys: $WORK/none.sys: No such file or directory" --driver="$WORK/none.sys" ;;
     truncated)
         head -c 700 "$SYS" >"$WORK/t.sys"
         expect 126 'truncated: the headers \(SizeOfHeaders at offset 0x[0-9a-f]+ = 0x400\) end past the end of the file \(700 bytes\)' --driver="$WORK/t.sys" ;;
