@@ -197,6 +197,21 @@ int pe_open(const char *path, struct pe_file *pe, char err[PE_ERR_LEN])
     return 0;
 }
 
+/* Appends rva to the report list *v (*n entries, room for *cap). */
+static int push_rva(uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t rva, char err[PE_ERR_LEN])
+{
+    if (*n == *cap) {
+        uint32_t *grown;
+        *cap = *cap ? *cap * 2 : 64;
+        grown = realloc(*v, *cap * sizeof *grown);
+        if (!grown)
+            return fail(err, "out of memory");
+        *v = grown;
+    }
+    (*v)[(*n)++] = rva;
+    return 0;
+}
+
 static int apply_relocations(const struct pe_file *pe, uint8_t *image, uint32_t load_base,
                              struct pe_load_report *rep, char err[PE_ERR_LEN])
 {
@@ -223,15 +238,8 @@ static int apply_relocations(const struct pe_file *pe, uint8_t *image, uint32_t 
             if ((uint64_t)rva + 4 > pe->size_of_image)
                 return fail(err, "HIGHLOW relocation at RVA 0x%x lies outside the image", rva);
             wr32(image + rva, rd32(image + rva) + delta);
-            if (rep->relocations == cap) {
-                uint32_t *grown;
-                cap = cap ? cap * 2 : 64;
-                grown = realloc(rep->reloc_rvas, cap * sizeof *grown);
-                if (!grown)
-                    return fail(err, "out of memory");
-                rep->reloc_rvas = grown;
-            }
-            rep->reloc_rvas[rep->relocations++] = rva;
+            if (push_rva(&rep->reloc_rvas, &rep->relocations, &cap, rva, err) != 0)
+                return -1;
         }
         at += block;
     }
@@ -290,15 +298,8 @@ static int bind_imports(const struct pe_file *pe, uint8_t *image, pe_import_reso
                 return fail(err, "import %s!%s is not provided by the port driver emulation", dll,
                             name);
             wr32(image + iat + k, addr);
-            if (rep->imports == cap) {
-                uint32_t *grown;
-                cap = cap ? cap * 2 : 32;
-                grown = realloc(rep->iat_rvas, cap * sizeof *grown);
-                if (!grown)
-                    return fail(err, "out of memory");
-                rep->iat_rvas = grown;
-            }
-            rep->iat_rvas[rep->imports++] = iat + k;
+            if (push_rva(&rep->iat_rvas, &rep->imports, &cap, iat + k, err) != 0)
+                return -1;
         }
     }
     return 0;
