@@ -7,6 +7,8 @@
  *   runaway  spins forever
  *   call     calls an address where nothing is mapped
  *   int      raises a software interrupt (INT 21h)
+ *   thunk    calls 8 bytes past ScsiPortInitialize's entry (the IAT's
+ *            address): inside the import thunks, but no import
  *   stack    reports an adapter whose HwInitialize pops no arguments
  *            (a stdcall routine that leaves the stack unbalanced) */
 #include <ntdef.h>
@@ -54,6 +56,8 @@ static ULONG NTAPI FaultFindAdapter(PVOID DeviceExtension, PVOID HwContext, PVOI
         ((void (*)(void))(ULONG_PTR)0x12345678u)();
     else if (Is(ArgumentString, "int"))
         __asm__ volatile("int $0x21");
+    else if (Is(ArgumentString, "thunk"))
+        ((void (*)(void))((ULONG_PTR)&ScsiPortInitialize + 8))();
     else if (Is(ArgumentString, "stack")) {
         ConfigInfo->BusInterruptLevel = 11;
         ConfigInfo->MaximumTransferLength = 0x10000;

@@ -11,7 +11,8 @@
 #   missing-import   an import renamed (ScsiPortMoveMemory -> ...Memorx)
 #   other-dll        the import names NTOSKRNL.EXE instead of SCSIPORT.SYS
 #   bad-relocation   a HIGHLOW relocation turned into DIR64
-#   fault-null fault-invalid fault-runaway fault-call fault-int fault-stack
+#   fault-null fault-invalid fault-runaway fault-call fault-int fault-thunk
+#   fault-stack
 #                    build/ntsys/fault.sys (tests/ntsys/fault_driver.c)
 #                    misbehaving inside HwFindAdapter / HwInitialize
 # Usage: tests/ntsys/ntsys_bad_input.sh CASE (from the repository root).
@@ -102,6 +103,9 @@ struct.pack_into("<H", d, o, 0xA000 | (u16(o) & 0xFFF))'
     fault-int)
         expect 5 'FAULT in HwFindAdapter: the driver raised interrupt 0x21' \
             --driver="$FAULT_SYS" --driver-args=int ;;
+    fault-thunk)
+        expect 5 'FAULT in HwFindAdapter: the driver called 0x[0-9a-f]+, inside the import thunks but no import.s entry' \
+            --driver="$FAULT_SYS" --driver-args=thunk ;;
     fault-stack)
         expect 5 'FAULT in HwInitialize: stack imbalance: HwInitialize \(stdcall, 4 bytes of arguments\) returned with ESP 0x[0-9a-f]+, expected 0x[0-9a-f]+' \
             --driver="$FAULT_SYS" --driver-args=stack ;;
