@@ -82,6 +82,7 @@ struct options {
 /* ---- small helpers ------------------------------------------------------ */
 
 static const char *prog = "softhba-sim";
+static const char *miniport_sys;   /* the .sys in the emulator; NULL: the host build */
 
 static void die_usage(const char *fmt, ...)
 {
@@ -411,6 +412,7 @@ static void system_up(void)
         if (ntsys_load(path) != 0)
             exit(EXIT_HARNESS);
         entry = ntsys_driver_entry;
+        miniport_sys = path;
     }
     if (portdrv_init(&pdc) != 0)
         exit(EXIT_HARNESS);
@@ -623,6 +625,14 @@ static int cmd_info(void)
     else
         printf("DMA channel %u (%s-bit, %s mode)\n", (unsigned)ci->DmaChannel,
                ci->DmaWidth == Width16Bits ? "16" : "8", ci->DemandMode ? "demand" : "single");
+    if (miniport_sys) {
+        const struct pe_load_report *lr = ntsys_report();
+        printf("miniport:   %s (%zu bytes) in the i386 emulator, at 0x%08x (ImageBase 0x%08x, "
+               "%u relocations), %u imports\n", miniport_sys, lr->file_size, lr->load_base,
+               lr->preferred_base, lr->relocations, lr->imports);
+    } else {
+        printf("miniport:   host_driver/softhba.c built for the host (--driver=native)\n");
+    }
     /* INQUIRY VERSION: 3 = SPC, 4 = SPC-2, 5 = SPC-3, 6 = SPC-4. */
     static const char *const versions[8] = { "no standard", "SCSI-1", "SCSI-2", "SPC",
                                               "SPC-2", "SPC-3", "SPC-4", "SPC-5" };

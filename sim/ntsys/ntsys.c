@@ -506,6 +506,7 @@ static uint32_t guest_call(const char *routine, uint32_t fn, const uint32_t *arg
     uint32_t esp, expected, eax;
     uint8_t *stack;
     uc_context *outer = NULL;
+    uint32_t imports = 0;
     if (ns.in_thunk)
         fatal("the port driver called %s from inside an IN/OUT instruction: the emulation does "
               "not nest there", routine);
@@ -555,12 +556,16 @@ static uint32_t guest_call(const char *routine, uint32_t fn, const uint32_t *arg
             fatal("the CPU emulator stopped: %s", uc_strerror(e));
         }
         if (ns.pending) {
+            if (++imports > NTSYS_IMPORT_BUDGET)
+                fatal("runaway: more than %u imports called without returning (the last %s)",
+                      NTSYS_IMPORT_BUDGET, ns.pending->name);
             run_outside_import();
             continue;
         }
         if (pc == RET_MAGIC)
             break;
-        fatal("runaway: more than %u instructions without returning", NTSYS_INSN_BUDGET);
+        fatal("runaway: more than %u instructions without returning or calling an import",
+              NTSYS_INSN_BUDGET);
     }
     ns.depth--;
     if (reg_read(UC_X86_REG_ESP) != expected)

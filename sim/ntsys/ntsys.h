@@ -8,7 +8,8 @@
  * docs/cosim.md ("The binary driver").
  *
  * A fault inside the driver (bad memory access, invalid instruction, more
- * than NTSYS_INSN_BUDGET instructions in one call), a stack or register
+ * than NTSYS_INSN_BUDGET instructions between two imports, or more than
+ * NTSYS_IMPORT_BUDGET imports in one call), a stack or register
  * imbalance across a stdcall routine or a call to an unknown address ends
  * the process: a message naming the routine, the address and the import,
  * and exit status NTSYS_EXIT_FAULT. */
@@ -28,6 +29,9 @@ extern "C" {
 /* Instructions one call into the driver may run (a routine that spins
  * longer is a runaway: NT routines run at raised IRQL and must return). */
 #define NTSYS_INSN_BUDGET 50000000u
+/* ... and imports it may call (the instruction budget restarts after
+ * each): a poll loop around ScsiPortStallExecution that never ends. */
+#define NTSYS_IMPORT_BUDGET 1000000u
 /* Where the image goes: a system-space address, not its ImageBase. */
 #define NTSYS_LOAD_BASE 0x80400000u
 /* The file `make driver` ships. */

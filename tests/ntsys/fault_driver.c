@@ -5,6 +5,7 @@
  *   null     writes through a NULL pointer
  *   invalid  executes an invalid instruction (UD2)
  *   runaway  spins forever
+ *   poll     calls ScsiPortStallExecution(0) forever
  *   call     calls an address where nothing is mapped
  *   int      raises a software interrupt (INT 21h)
  *   thunk    calls 8 bytes past ScsiPortInitialize's entry (the IAT's
@@ -52,6 +53,9 @@ static ULONG NTAPI FaultFindAdapter(PVOID DeviceExtension, PVOID HwContext, PVOI
     else if (Is(ArgumentString, "runaway"))
         for (volatile ULONG spin = 0;; spin++)
             ;
+    else if (Is(ArgumentString, "poll"))
+        for (;;)
+            ScsiPortStallExecution(0);
     else if (Is(ArgumentString, "call"))
         ((void (*)(void))(ULONG_PTR)0x12345678u)();
     else if (Is(ArgumentString, "int"))

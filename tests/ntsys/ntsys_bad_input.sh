@@ -11,7 +11,7 @@
 #   missing-import   an import renamed (ScsiPortMoveMemory -> ...Memorx)
 #   other-dll        the import names NTOSKRNL.EXE instead of SCSIPORT.SYS
 #   bad-relocation   a HIGHLOW relocation turned into DIR64
-#   fault-null fault-invalid fault-runaway fault-call fault-int fault-thunk
+#   fault-null fault-invalid fault-runaway fault-poll fault-call fault-int fault-thunk
 #   fault-stack
 #                    build/ntsys/fault.sys (tests/ntsys/fault_driver.c)
 #                    misbehaving inside HwFindAdapter / HwInitialize
@@ -97,6 +97,9 @@ struct.pack_into("<H", d, o, 0xA000 | (u16(o) & 0xFFF))'
     fault-runaway)
         expect 5 'FAULT in HwFindAdapter: runaway: more than [0-9]+ instructions' \
             --driver="$FAULT_SYS" --driver-args=runaway ;;
+    fault-poll)
+        expect 5 'FAULT in HwFindAdapter: runaway: more than [0-9]+ imports called without returning \(the last ScsiPortStallExecution\)' \
+            --driver="$FAULT_SYS" --driver-args=poll ;;
     fault-call)
         expect 5 'FAULT in HwFindAdapter: jump or call to unmapped address 0x12345678 \(return address on the stack: 0x[0-9a-f]+ \(image RVA' \
             --driver="$FAULT_SYS" --driver-args=call ;;
