@@ -1,15 +1,14 @@
-// The co-simulation kernel (cosim.h) on the Verilated softhba_card.
+// The co-simulation kernel (cosim.h): time, devices, reset, exit, cycle
+// limit and waveform, for whichever Verilated top the program links
+// (cosim_model.h: the model and its pin adapter).
 #include "cosim.h"
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <string>
 #include <vector>
 
-#include "Vsofthba_card.h"
-#include "Vsofthba_card__Dpi.h"
+#include "cosim_model.h"
 #include "softhba_regs.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
@@ -23,7 +22,7 @@ struct device {
 
 struct kernel {
     std::unique_ptr<VerilatedContext> context;
-    std::unique_ptr<Vsofthba_card> top;
+    std::unique_ptr<cosim_model> top;
     std::unique_ptr<VerilatedFstC> wave;
     struct card_pins pins;
     std::vector<device> devices;
@@ -61,50 +60,7 @@ void advance_edge(kernel &kn)
     }
 }
 
-void pins_to_model(const card_pins &p, Vsofthba_card &m)
-{
-    m.isa_sa = p.isa_sa & 0x3ffu;
-    m.isa_sbhe_n = p.isa_sbhe_n & 1u;
-    m.isa_sd_in = p.isa_sd_in;
-    m.isa_aen = p.isa_aen & 1u;
-    m.isa_ior_n = p.isa_ior_n & 1u;
-    m.isa_iow_n = p.isa_iow_n & 1u;
-    m.isa_dack_n = p.isa_dack_n;
-    m.isa_tc = p.isa_tc & 1u;
-    m.isa_reset = p.isa_reset & 1u;
-    m.sd_miso = p.sd_miso & 1u;
-    m.uart_rx = p.uart_rx & 1u;
-    m.cfg_base_sel = p.cfg_base_sel & 7u;
-    m.cfg_resources = p.cfg_resources;
-}
-
-void model_to_pins(const Vsofthba_card &m, card_pins &p)
-{
-    p.isa_sd_out = m.isa_sd_out;
-    p.isa_sd_oe = m.isa_sd_oe;
-    p.isa_iochrdy_oe = m.isa_iochrdy_oe;
-    p.isa_iocs16_n_oe = m.isa_iocs16_n_oe;
-    p.isa_drq = m.isa_drq;
-    p.isa_drq_oe = m.isa_drq_oe;
-    p.isa_irq = m.isa_irq;
-    p.isa_irq_oe = m.isa_irq_oe;
-    p.sd_sck = m.sd_sck;
-    p.sd_mosi = m.sd_mosi;
-    p.sd_cs_n = m.sd_cs_n;
-    p.uart_tx = m.uart_tx;
-    p.led = m.led;
-}
-
 }  // namespace
-
-// SIMCTRL EXIT (rtl/soc/soc_simctrl.v) calls this during the rising edge.
-void shba_sim_exit(int code)
-{
-    if (k && !k->exited) {
-        k->exited = true;
-        k->exit_code = code;
-    }
-}
 
 extern "C" {
 
@@ -114,28 +70,22 @@ int cosim_init(const struct cosim_options *opt)
         std::fprintf(stderr, "cosim: already initialised\n");
         return -1;
     }
-    if (!opt || !opt->firmware_hex) {
-        std::fprintf(stderr, "cosim: no firmware image given\n");
+    if (!opt) {
+        std::fprintf(stderr, "cosim: no options given\n");
         return -1;
     }
-    FILE *image = std::fopen(opt->firmware_hex, "r");
-    if (!image) {
-        std::fprintf(stderr, "cosim: cannot open firmware image '%s': %s\n",
-                     opt->firmware_hex, std::strerror(errno));
-        return -1;
-    }
-    std::fclose(image);
 
     k = new kernel();
     k->context.reset(new VerilatedContext);
-    std::string plusarg = std::string("+firmware=") + opt->firmware_hex;
-    const char *argv[] = {"cosim", plusarg.c_str()};
-    k->context->commandArgs(2, argv);
     k->context->traceEverOn(opt->wave_file != nullptr);
-    k->top.reset(new Vsofthba_card(k->context.get(), "card"));
+    k->top.reset(cosim_model_create(*k->context, *opt));
+    if (!k->top) {
+        cosim_shutdown();
+        return -1;
+    }
     if (opt->wave_file) {
         k->wave.reset(new VerilatedFstC);
-        k->top->trace(k->wave.get(), 99);
+        k->top->trace(*k->wave);
         k->wave->open(opt->wave_file);
         if (!k->wave->isOpen()) {
             std::fprintf(stderr, "cosim: cannot write waveform '%s'\n", opt->wave_file);
@@ -148,6 +98,7 @@ int cosim_init(const struct cosim_options *opt)
     card_pins &p = k->pins;
     std::memset(&p, 0, sizeof p);
     p.isa_sbhe_n = 1;
+    p.isa_sd_in = 0xffff;
     p.isa_ior_n = 1;
     p.isa_iow_n = 1;
     p.isa_dack_n = 0xff;
@@ -157,10 +108,7 @@ int cosim_init(const struct cosim_options *opt)
     p.cfg_base_sel = opt->cfg_base_sel;
     p.cfg_resources = opt->cfg_resources;
 
-    k->top->clk = 0;
-    pins_to_model(p, *k->top);
-    k->top->eval();
-    model_to_pins(*k->top, p);
+    k->top->fall(p, true);
 
     // RESET DRV as the PC gives it at power-up; devices are not added yet.
     for (int i = 0; i < reset_cycles; i++)
@@ -174,11 +122,20 @@ void cosim_shutdown(void)
     if (!k)
         return;
     if (k->top)
-        k->top->final();
+        k->top->finish();
     if (k->wave)
         k->wave->close();
+    k->top.reset();
     delete k;
     k = nullptr;
+}
+
+void cosim_exit(int code)
+{
+    if (k && !k->exited) {
+        k->exited = true;
+        k->exit_code = code;
+    }
 }
 
 struct card_pins *cosim_pins(void)
@@ -215,13 +172,10 @@ int cosim_step(void)
         k->timed_out = true;
         return -1;
     }
-    Vsofthba_card &m = *k->top;
+    cosim_model &m = *k->top;
     const uint64_t rise = k->next_edge_ps;
 
-    pins_to_model(k->pins, m);
-    m.clk = 1;
-    m.eval();
-    model_to_pins(m, k->pins);
+    m.rise(k->pins);
     advance_edge(*k);
     k->cycles++;
     if (k->wave) {
@@ -229,23 +183,19 @@ int cosim_step(void)
         for (const device &d : k->devices)
             d.step(d.ctx, rise);
         // Inputs the devices changed show from the falling edge on.
-        pins_to_model(k->pins, m);
-        m.clk = 0;
-        m.eval();
+        m.fall(k->pins, true);
         k->wave->dump(rise + (k->next_edge_ps - rise) / 2);
-        model_to_pins(m, k->pins);
         return k->exited ? -1 : 0;
     }
     for (const device &d : k->devices)
         d.step(d.ctx, rise);
-    // Every flip-flop of the card is on posedge clk (no negedge, no other
-    // clock): the falling edge changes nothing a device can see before the
-    // next rising edge, where the inputs the devices changed are copied in
-    // and settle before the flops sample them (Verilator evaluates the
-    // input-driven logic first).  So the falling edge only has to be seen by
-    // the model's edge detection: no pin copies, and no waveform sample.
-    m.clk = 0;
-    m.eval();
+    // Every flip-flop of every top is on posedge clk (no negedge, no other
+    // clock in rtl/): the falling edge changes nothing a device can see
+    // before the next rising edge, where the inputs the devices changed are
+    // copied in and settle before the flops sample them (Verilator evaluates
+    // the input-driven logic first).  So the falling edge only has to be seen
+    // by the model's edge detection: no pin copies, and no waveform sample.
+    m.fall(k->pins, false);
     return k->exited ? -1 : 0;
 }
 

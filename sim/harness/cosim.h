@@ -1,6 +1,11 @@
-/* The co-simulation kernel: one Verilated softhba card, simulated time, and
- * the devices around it.  C linkage so that the C models (sim/pc, sim/sdcard,
- * sim/portdrv) and the miniport can call it.
+/* The co-simulation kernel: one Verilated top, simulated time, and the
+ * devices around it.  The top is the card (rtl/card/softhba_card.v) or, for
+ * the block testbenches, rtl/isa/isa_interface.v or the SD path
+ * (tests/sd/sd_path_top.v): each program links one configuration, the model
+ * plus a pin adapter to struct card_pins (sim/harness/top_*.cpp; a top's
+ * ports outside card_pins are in its own header, e.g. top_isa_interface.h).
+ * C linkage so that the C models (sim/pc, sim/sdcard, sim/portdrv) and the
+ * miniport can call it.
  *
  * Time runs in picoseconds from 0.  The card's core clock period is
  * 1e12 / SHBA_SOC_CLK_HZ ps.  Every step is one core clock cycle: the harness
@@ -23,14 +28,14 @@ extern "C" {
 #endif
 
 struct cosim_options {
-    const char *firmware_hex;   /* $readmemh image for the card's RAM */
+    const char *firmware_hex;   /* $readmemh image for the card's RAM (card only) */
     const char *wave_file;      /* FST waveform to write, or NULL */
     uint64_t max_cycles;        /* stop with an error after this many cycles (0: no limit) */
     uint8_t cfg_base_sel;       /* board jumpers, see card_pins.h */
     uint8_t cfg_resources;
 };
 
-/* Build the card, hold it in reset for a few cycles, release it.
+/* Build the top, hold RESET DRV (card_pins.isa_reset) for 8 cycles, release it.
  * Returns 0, or -1 with a message on stderr. */
 int cosim_init(const struct cosim_options *opt);
 void cosim_shutdown(void);
@@ -50,7 +55,10 @@ int cosim_step(void);
 /* Advance by at least ps; same return value. */
 int cosim_run_ps(uint64_t ps);
 
-/* 1 once the firmware wrote SIMCTRL.EXIT; *code gets the value. */
+/* End the run after this cycle (the card's firmware does it by writing
+ * SIMCTRL.EXIT); the first code given is kept. */
+void cosim_exit(int code);
+/* 1 once the run was ended by cosim_exit(); *code gets the value. */
 int cosim_exited(int *code);
 /* 1 once max_cycles passed. */
 int cosim_timed_out(void);

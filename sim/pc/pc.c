@@ -82,6 +82,9 @@ struct pc {
     int in_isr;
 
     struct pc_stats stats;
+
+    pc_io_observer_fn io_observer;
+    void *io_observer_ctx;
 };
 
 static const uint8_t page_port_of[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
@@ -333,6 +336,11 @@ static void io_step(struct pc *pc, uint64_t now)
                        io->write ? "<-" : "->", io->data & 0xFFu);
         io->phase = IO_DONE;
         pc->owner = OWN_IDLE;
+        if (pc->io_observer) {
+            const struct pc_io_cycle c = { io->write, io->is16 ? 16 : 8, io->port,
+                                           io->is16 ? io->data : (uint16_t)(io->data & 0xFFu), now };
+            pc->io_observer(pc->io_observer_ctx, &c);
+        }
         break;
     default:
         break;
@@ -791,4 +799,10 @@ void pc_get_stats(struct pc *pc, struct pc_stats *out)
 void pc_reset_stats(struct pc *pc)
 {
     memset(&pc->stats, 0, sizeof pc->stats);
+}
+
+void pc_set_io_observer(struct pc *pc, pc_io_observer_fn fn, void *ctx)
+{
+    pc->io_observer = fn;
+    pc->io_observer_ctx = ctx;
 }

@@ -83,6 +83,20 @@ void pc_poll_interrupts(struct pc *pc);
 /* Write a line to the bus trace (if tracing), with the simulated time. */
 void pc_trace_note(struct pc *pc, const char *fmt, ...);
 
+/* One host I/O cycle as it ran on the bus (DMA cycles are not I/O cycles;
+ * a 16-bit access the AT split shows as its two 8-bit cycles). */
+struct pc_io_cycle {
+    int write;           /* 1 OUT, 0 IN */
+    int width;           /* 8 or 16 */
+    uint16_t port;
+    uint16_t value;      /* written, or read from the bus */
+    uint64_t end_ps;
+};
+typedef void (*pc_io_observer_fn)(void *ctx, const struct pc_io_cycle *cycle);
+/* Calls fn after every host I/O cycle (fn NULL: nobody).  For tests that
+ * check what software put on the bus. */
+void pc_set_io_observer(struct pc *pc, pc_io_observer_fn fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

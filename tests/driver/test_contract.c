@@ -1,8 +1,9 @@
 /* The port driver emulation's contract checker must catch a misbehaving
  * miniport.  This file is that miniport: each mode breaks one rule of the
  * NT SCSI miniport contract (docs/miniport.md); a well-behaved mode is the
- * control.  Runs over the recording PC double (tests/driver/recording_pc.c,
- * a stand-in until the real PC model runs). */
+ * control.  Runs on the real PC model (sim/pc) with the card's Verilated
+ * ISA side (the kernel's isa_interface configuration) on the bus at 0x340:
+ * the misbehaving miniport claims its ports but never drives it. */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
 #include <stdio.h>
@@ -10,7 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "recording_pc.h"
+#include "cosim.h"
+#include "pc.h"
 #include "portdrv.h"
 
 enum mode { GOOD, DOUBLE_COMPLETE, MAP_NO_DATA, MAP_TOO_LONG, MAP_OUTSIDE_BUFFER,
@@ -138,9 +140,16 @@ static void run(struct pc *pc, enum mode m, uint32_t len, const char *expect)
 
 int main(void)
 {
-    struct pc *pc = pc_create(NULL);
+    struct cosim_options co = { 0 };
+    struct pc *pc;
     int status;
     pid_t child;
+
+    if (cosim_init(&co) != 0)
+        return 126;
+    pc = pc_create(NULL);
+    if (!pc)
+        return 126;
 
     run(pc, GOOD, 0, NULL);
     run(pc, GOOD, 0x1000, NULL);
@@ -175,6 +184,7 @@ int main(void)
     }
     portdrv_shutdown();
     pc_destroy(pc);
+    cosim_shutdown();
     if (failures) {
         fprintf(stderr, "test_contract: %d failure(s)\n", failures);
         return 1;

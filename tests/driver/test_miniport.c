@@ -1,25 +1,34 @@
 /* Unit tests of the miniport (host_driver/softhba.c, host build) running on
- * the port driver emulation (sim/portdrv) over the recording PC double.
+ * the port driver emulation (sim/portdrv) against the real parts: the PC
+ * model (sim/pc), the Verilated card running the firmware, and the SD card
+ * model on a disk image of random blocks.  Every I/O cycle the host runs is
+ * logged through the PC's I/O observer (pc_set_io_observer).  What is
+ * checked: the argument parser, the result-to-SRB-status mapping, the probe
+ * and CONFIG programming, the exact 8237 programming sequence for a
+ * buffer/length/channel (8237 rules: mask, clear flip-flop, mode, address
+ * low/high, page, count-1 low/high, unmask; word address and word count on
+ * 16-bit channels; no transfer across a 64 KiB / 128 KiB page), segment
+ * continuation after TC, the command block on the bus, data integrity
+ * through the map buffer both ways, and auto-sense (the card's power-on
+ * UNIT ATTENTION).
  *
- * TEST DOUBLE NOTICE: the real PC model and card are not runnable yet, so
- * the card's ports are answered by a scripted register file below that
- * follows docs/registers.md, and a scripted "DMA" that reads back what the
- * emulation wrote to the 8237 ports.  What is checked: the argument parser,
- * the result-to-SRB-status mapping, the probe and CONFIG programming, the
- * exact 8237 programming sequence for a buffer/length/channel (8237 rules:
- * mask, clear flip-flop, mode, address low/high, page, count-1 low/high,
- * unmask; word address and word count on 16-bit channels; no transfer
- * across a 64 KiB / 128 KiB page), segment continuation after TC, data
- * integrity through the map buffer, and auto-sense. */
+ * usage: test_miniport [FIRMWARE_HEX [WORK_DIR]] */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "recording_pc.h"
+#include "cosim.h"
+#include "pc.h"
 #include "portdrv.h"
 #include "scsi.h"
+#include "sd_card_model.h"
 #include "softhba_regs.h"
 #include "softhba.h"
+#include "uart_sink.h"
 
 ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
 
@@ -27,176 +36,163 @@ static int failures;
 #define CHECK(c) do { if (!(c)) { failures++; \
     fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); } } while (0)
 
-/* ---- scripted card + 8237 register tracking --------------------------- */
-struct script {
-    struct pc *pc;
-    uint16_t base;
-    uint8_t config;
-    unsigned id_idx;
-    uint8_t cmd[SHBA_HOST_CMD_BLOCK_LEN];
-    unsigned cmd_n;
-    int busy, int_enable;
-    uint8_t int_status;
-    uint32_t xfer_left;
-    uint8_t xfer_ctrl;
-    uint8_t result[SHBA_HOST_RES_BLOCK_LEN];
-    unsigned res_idx;
-    uint8_t next_result[SHBA_HOST_RES_BLOCK_LEN];
-    /* 8237 */
-    int ff[2];
-    uint16_t addr[8], count[8];
-    uint8_t page[8], mode[8];
-    int masked[8];
-    /* data phase */
-    uint8_t *src;          /* data the "target" returns (DATA_IN) */
-    uint8_t *sink;         /* data the "target" received (DATA_OUT) */
-    uint32_t len, moved;
-    int segments;
-};
+#define DISK_BLOCKS 4096u
+#define BLOCK 512u
 
-static int chan_of_port(uint16_t port, int *is_count)
+/* ---- the I/O cycle log ------------------------------------------------- */
+#define IO_LOG_MAX 65536
+
+static struct pc_io_cycle io_log[IO_LOG_MAX];
+static int io_log_n;
+
+static void log_io(void *ctx, const struct pc_io_cycle *c)
 {
-    if (port <= 0x07) { *is_count = port & 1; return port >> 1; }
-    if (port >= 0xC0 && port <= 0xCE && !(port & 1)) {
-        *is_count = (port >> 1) & 1;
-        return 4 + ((port - 0xC0) >> 2);
-    }
-    return -1;
+    (void)ctx;
+    if (io_log_n < IO_LOG_MAX)
+        io_log[io_log_n++] = *c;
 }
 
-static uint16_t respond(void *ctx, int write, int width, uint16_t port, uint16_t v)
-{
-    struct script *s = ctx;
-    static const uint8_t id[8] = { 'S', 'H', 'B', 'A', 1, 0, 1, 0 };
-    static const uint16_t pages[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
-    int is_count, ch;
-    (void)width;
-    if (port >= s->base && port < s->base + 16) {
-        uint16_t r = port - s->base;
-        if (!write) {
-            switch (r) {
-            case SHBA_HOST_STATUS:
-                return (uint8_t)(SHBA_HOST_STATUS_READY | (s->busy ? SHBA_HOST_STATUS_BUSY : 0) |
-                                 (s->int_status ? SHBA_HOST_STATUS_INTR : 0) |
-                                 (s->int_enable ? SHBA_HOST_STATUS_INT_ENABLED : 0));
-            case SHBA_HOST_RESULT:
-                return s->res_idx < SHBA_HOST_RES_BLOCK_LEN ? s->result[s->res_idx++] : 0;
-            case SHBA_HOST_INT_STATUS: return s->int_status;
-            case SHBA_HOST_CONFIG: return s->config;
-            case SHBA_HOST_XFER_COUNT0: return (uint8_t)s->xfer_left;
-            case SHBA_HOST_XFER_COUNT1: return (uint8_t)(s->xfer_left >> 8);
-            case SHBA_HOST_XFER_COUNT2: return (uint8_t)(s->xfer_left >> 16);
-            case SHBA_HOST_XFER_CTRL: return s->xfer_ctrl;
-            case SHBA_HOST_ID: { uint8_t b = id[s->id_idx]; s->id_idx = (s->id_idx + 1) & 7; return b; }
-            default: return 0;
-            }
-        }
-        switch (r) {
-        case SHBA_HOST_CONTROL:
-            s->int_enable = (v & SHBA_HOST_CONTROL_INT_ENABLE) != 0;
-            if (v & SHBA_HOST_CONTROL_INT_ACK) s->int_status = 0;
-            if (v & (SHBA_HOST_CONTROL_CMD_PTR_RESET | SHBA_HOST_CONTROL_START)) {
-                if (v & SHBA_HOST_CONTROL_START) { s->busy = 1; s->moved = 0; s->segments = 0; }
-                else s->cmd_n = 0;
-            }
-            break;
-        case SHBA_HOST_COMMAND: if (s->cmd_n < SHBA_HOST_CMD_BLOCK_LEN) s->cmd[s->cmd_n++] = (uint8_t)v; break;
-        case SHBA_HOST_INT_STATUS: s->int_status &= (uint8_t)~v; break;
-        case SHBA_HOST_CONFIG: s->config = (uint8_t)v; break;
-        case SHBA_HOST_XFER_COUNT0: s->xfer_left = (s->xfer_left & 0xFFFF00u) | v; break;
-        case SHBA_HOST_XFER_COUNT1: s->xfer_left = (s->xfer_left & 0xFF00FFu) | ((uint32_t)v << 8); break;
-        case SHBA_HOST_XFER_COUNT2: s->xfer_left = (s->xfer_left & 0x00FFFFu) | ((uint32_t)v << 16); break;
-        case SHBA_HOST_XFER_CTRL: s->xfer_ctrl = (uint8_t)v; break;
-        case SHBA_HOST_ID_RESET: s->id_idx = 0; break;
-        default: break;
-        }
-        return 0;
-    }
-    if (!write)
-        return 0xFF;                       /* open bus */
-    ch = chan_of_port(port, &is_count);
-    if (ch >= 0) {
-        int hi = ch >= 4;
-        uint16_t *reg = is_count ? &s->count[ch] : &s->addr[ch];
-        *reg = s->ff[hi] ? (uint16_t)((*reg & 0xFF) | (v << 8)) : (uint16_t)((*reg & 0xFF00) | v);
-        s->ff[hi] ^= 1;
-    } else if (port == 0x0A || port == 0xD4) {
-        s->masked[(port == 0xD4 ? 4 : 0) + (v & 3)] = (v & 4) != 0;
-    } else if (port == 0x0B || port == 0xD6) {
-        s->mode[(port == 0xD6 ? 4 : 0) + (v & 3)] = (uint8_t)v;
-    } else if (port == 0x0C || port == 0xD8) {
-        s->ff[port == 0xD8] = 0;
-    } else {
-        for (int c = 0; c < 8; c++)
-            if (pages[c] == port && c != 4) s->page[c] = (uint8_t)v;
-    }
-    return 0;
-}
-
-static void post(struct script *s, uint8_t cause)
-{
-    s->int_status |= cause;
-    if (s->int_enable)
-        rec_raise_irq(s->pc, ShbaIrqFromSelect(s->config & 7));
-}
-
-/* When a segment is armed: move what both the card's count and the 8237's
- * programmed count allow (TC ends the segment early), like the real pair. */
-static void idle(void *ctx)
-{
-    struct script *s = ctx;
-    if (!s->busy)
-        return;
-    if ((s->xfer_ctrl & SHBA_HOST_XFER_CTRL_ARM) && !(s->xfer_ctrl & SHBA_HOST_XFER_CTRL_PIO)) {
-        int wide = (s->xfer_ctrl & SHBA_HOST_XFER_CTRL_WIDTH16) != 0;
-        int ch = wide ? (int)ShbaDma16FromSelect((s->config >> 5) & 3)
-                      : (int)ShbaDma8FromSelect((s->config >> 3) & 3);
-        uint32_t phys, n8237, n;
-        if (s->masked[ch])
-            return;
-        phys = wide ? (((uint32_t)(s->page[ch] & 0xFE) << 16) | ((uint32_t)s->addr[ch] << 1))
-                    : (((uint32_t)s->page[ch] << 16) | s->addr[ch]);
-        n8237 = ((uint32_t)s->count[ch] + 1) * (wide ? 2u : 1u);
-        n = s->xfer_left < n8237 ? s->xfer_left : n8237;
-        if (s->xfer_ctrl & SHBA_HOST_XFER_CTRL_DIR_TO_HOST)
-            memcpy(pc_memory(s->pc) + phys, s->src + s->moved, n);
-        else
-            memcpy(s->sink + s->moved, pc_memory(s->pc) + phys, n);
-        s->moved += n;
-        s->xfer_left -= n;
-        s->segments++;
-        s->xfer_ctrl &= (uint8_t)~SHBA_HOST_XFER_CTRL_ARM;
-        s->masked[ch] = 1;
-        if (s->moved < s->len) { post(s, SHBA_HOST_INT_STATUS_SEG_DONE); return; }
-    } else if (s->len != 0 && s->moved < s->len) {
-        return;                             /* waiting for the host to arm */
-    }
-    memcpy(s->result, s->next_result, sizeof s->result);
-    s->res_idx = 0;
-    s->busy = 0;
-    post(s, SHBA_HOST_INT_STATUS_CMD_DONE);
-}
-
+/* ---- the system: PC, card with firmware, SD card ----------------------- */
+static const char *firmware = "build/fw/softhba_fw.hex";
+static char image[512];
 static struct pc *pc;
-static struct script card;
+static struct sd_card *sd;
+static struct uart_sink *console;
+static int image_fd = -1;
 
+static void make_image(const char *dir)
+{
+    static uint8_t buf[DISK_BLOCKS * BLOCK];
+    uint32_t x = 0x2545F491u;
+    FILE *f;
+    snprintf(image, sizeof image, "%s/miniport-%ld.img", dir, (long)getpid());
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        buf[i] = (uint8_t)(x >> 7);
+    }
+    f = fopen(image, "wb");
+    if (!f || fwrite(buf, 1, sizeof buf, f) != sizeof buf || fclose(f) != 0) {
+        fprintf(stderr, "test_miniport: %s: %s\n", image, strerror(errno));
+        exit(126);
+    }
+    image_fd = open(image, O_RDONLY);
+    if (image_fd < 0)
+        exit(126);
+}
+
+/* What the medium holds: the image file. */
+static void medium(uint32_t lba, uint32_t len, uint8_t *out)
+{
+    if (pread(image_fd, out, len, (off_t)lba * BLOCK) != (ssize_t)len) {
+        fprintf(stderr, "test_miniport: pread of the image failed\n");
+        exit(126);
+    }
+}
+
+static void power_off(void)
+{
+    portdrv_shutdown();
+    pc_destroy(pc);
+    sd_card_close(sd);
+    uart_sink_destroy(console);
+    pc = NULL;
+    sd = NULL;
+    console = NULL;
+    cosim_shutdown();
+}
+
+static uint8_t base_select(uint16_t base)
+{
+    static const uint16_t bases[5] = { 0x340, 0x330, 0x230, 0x140, 0x130 };
+    for (uint8_t i = 0; i < 5; i++)
+        if (bases[i] == base)
+            return i;
+    fprintf(stderr, "test_miniport: no jumper setting for base 0x%x\n", base);
+    exit(2);
+}
+
+/* Power on with the jumpers at base/config, without a driver. */
+static void power_on(uint16_t base, uint8_t config)
+{
+    struct cosim_options co = { 0 };
+    struct sd_card_options so;
+    struct pc_config pcc = { .trace = NULL };
+    if (pc)
+        power_off();
+    co.firmware_hex = firmware;
+    co.cfg_base_sel = base_select(base);
+    co.cfg_resources = config;
+    if (cosim_init(&co) != 0)
+        exit(126);
+    console = uart_sink_create(SHBA_UART_BAUD, NULL);
+    pc = pc_create(&pcc);
+    sd_card_default_options(&so);
+    so.image_path = image;
+    so.sync_writes = 0;
+    sd = sd_card_open(&so);
+    if (!console || !pc || !sd)
+        exit(126);
+    sd_card_attach_cosim(sd);
+    pc_set_io_observer(pc, log_io, NULL);
+    io_log_n = 0;
+}
+
+/* Power on and load the miniport with args. */
 static void setup(uint16_t base, uint8_t config, const char *args)
 {
     struct portdrv_config cfg = { 0 };
-    portdrv_shutdown();
-    memset(&card, 0, sizeof card);
-    card.pc = pc;
-    card.base = base;
-    card.config = config;
-    for (int i = 0; i < 8; i++) card.masked[i] = 1;
-    rec_set_responder(pc, respond, &card);
-    rec_set_idle_hook(pc, idle, &card);
-    rec_clear(pc);
+    power_on(base, config);
     cfg.pc = pc;
     cfg.argument_string = args;
     CHECK(portdrv_init(&cfg) == 0);
     CHECK(portdrv_load(DriverEntry) == 0);
     CHECK(portdrv_adapter_count() == 1);
+}
+
+static void scsi_srb(PSCSI_REQUEST_BLOCK srb, uint8_t op, uint32_t lba, uint32_t len, void *buf,
+                     ULONG flags, uint8_t *sense, UCHAR sense_len)
+{
+    memset(srb, 0, sizeof *srb);
+    srb->Length = sizeof *srb;
+    srb->Function = SRB_FUNCTION_EXECUTE_SCSI;
+    srb->CdbLength = op == SCSIOP_TEST_UNIT_READY ? 6 : 10;
+    srb->Cdb[0] = op;
+    if (op != SCSIOP_TEST_UNIT_READY) {
+        srb->Cdb[2] = (uint8_t)(lba >> 24);
+        srb->Cdb[3] = (uint8_t)(lba >> 16);
+        srb->Cdb[4] = (uint8_t)(lba >> 8);
+        srb->Cdb[5] = (uint8_t)lba;
+        srb->Cdb[7] = (uint8_t)(len / BLOCK >> 8);
+        srb->Cdb[8] = (uint8_t)(len / BLOCK);
+    }
+    srb->SrbFlags = flags;
+    srb->DataBuffer = buf;
+    srb->DataTransferLength = len;
+    srb->SenseInfoBuffer = sense;
+    srb->SenseInfoBufferLength = sense_len;
+    srb->TimeOutValue = 10;
+}
+
+/* The card reports the power-on UNIT ATTENTION once: take it. */
+static void clear_unit_attention(void)
+{
+    SCSI_REQUEST_BLOCK srb;
+    uint8_t sense[18];
+    scsi_srb(&srb, SCSIOP_TEST_UNIT_READY, 0, 0, NULL, 0, sense, sizeof sense);
+    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_ERROR && sense[2] == SCSI_SENSE_UNIT_ATTENTION);
+    scsi_srb(&srb, SCSIOP_TEST_UNIT_READY, 0, 0, NULL, 0, sense, sizeof sense);
+    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS);
+}
+
+static int count_writes(uint16_t port, uint8_t mask)
+{
+    int n = 0;
+    for (int i = 0; i < io_log_n; i++)
+        if (io_log[i].write && io_log[i].port == port && (io_log[i].value & mask))
+            n++;
+    return n;
 }
 
 /* ---- tests --------------------------------------------------------------- */
@@ -257,12 +253,11 @@ static const uint8_t CONFIG_PINS = SHBA_HOST_CONFIG_WIDE16 | (1u << 5) | (1u << 
 static void test_probe(void)
 {
     const PORT_CONFIGURATION_INFORMATION *ci;
-    const struct rec_io *io;
-    int n;
     setup(0x330, CONFIG_PINS, NULL);
     ci = portdrv_config_info(0);
-    io = rec_log(pc, &n);
-    CHECK(n > 0 && io[0].write && io[0].port == 0x340 + SHBA_HOST_ID_RESET);  /* 0x340 first */
+    /* 0x340 first: nothing there, the bus floats */
+    CHECK(io_log_n > 1 && io_log[0].write && io_log[0].port == 0x340 + SHBA_HOST_ID_RESET);
+    CHECK(!io_log[1].write && io_log[1].port == 0x340 + SHBA_HOST_ID && io_log[1].value == 0xFF);
     CHECK((*ci->AccessRanges)[0].RangeStart.QuadPart == 0x330);
     CHECK((*ci->AccessRanges)[0].RangeLength == 16 && !(*ci->AccessRanges)[0].RangeInMemory);
     CHECK(ci->BusInterruptLevel == 11 && ci->InterruptMode == Latched);
@@ -270,14 +265,15 @@ static void test_probe(void)
     CHECK(ci->MaximumTransferLength == 0x10000 && ci->InitiatorBusId[0] == 7);
     CHECK(ci->NumberOfBuses == 1 && ci->MaximumNumberOfTargets == 8 && !ci->Master);
     CHECK(!ci->ScatterGather && ci->AlignmentMask == 1);
-    /* CONFIG programmed with exactly what is used: no 8-bit channel. */
-    CHECK(card.config == (SHBA_HOST_CONFIG_WIDE16 | (1u << 5) | 6u));
-    CHECK(card.int_enable);
+    /* CONFIG programmed with exactly what is used: no 8-bit channel; the
+     * card's interrupt enabled. */
+    CHECK(pc_inb(pc, 0x330 + SHBA_HOST_CONFIG) == (SHBA_HOST_CONFIG_WIDE16 | (1u << 5) | 6u));
+    CHECK(pc_inb(pc, 0x330 + SHBA_HOST_STATUS) & SHBA_HOST_STATUS_INT_ENABLED);
 
     setup(0x340, CONFIG_PINS, "dma=1 irq=5 narrow");
     ci = portdrv_config_info(0);
     CHECK(ci->DmaChannel == 1 && ci->DmaWidth == Width8Bits && ci->BusInterruptLevel == 5);
-    CHECK(card.config == ((1u << 3) | 2u));
+    CHECK(pc_inb(pc, 0x340 + SHBA_HOST_CONFIG) == ((1u << 3) | 2u));
 
     /* A bad argument: the adapter is not taken, the error is logged. */
     {
@@ -292,63 +288,61 @@ static void test_probe(void)
     }
 }
 
-/* Finds the i-th write in the log at or after *from; returns its index. */
-static int next_write(const struct rec_io *io, int n, int from, uint16_t port)
+/* Finds the first write to port in the log at or after from; its index. */
+static int next_write(int from, uint16_t port)
 {
-    for (int i = from; i < n; i++)
-        if (io[i].write && io[i].port == port)
+    for (int i = from; i < io_log_n; i++)
+        if (io_log[i].write && io_log[i].port == port)
             return i;
     return -1;
 }
 
-static void run_read(const char *args, uint32_t len, uint32_t page_offset, uint8_t **out_buf,
-                     PSCSI_REQUEST_BLOCK srb)
+/* READ(10) of len bytes at lba into a buffer page_offset into a page; the
+ * log then holds this request's cycles alone. */
+static void run_read(const char *args, uint32_t lba, uint32_t len, uint32_t page_offset)
 {
     static uint8_t sense[18];
+    SCSI_REQUEST_BLOCK srb;
     uint8_t *mem = aligned_alloc(4096, len + 8192);
+    uint8_t *want = malloc(len);
     uint8_t *buf = mem + page_offset;
     setup(0x340, CONFIG_PINS, args);
-    card.src = malloc(len);
-    for (uint32_t i = 0; i < len; i++)
-        card.src[i] = (uint8_t)(i * 7 + (i >> 8));
-    card.len = len;
-    memset(card.next_result, 0, sizeof card.next_result);
+    clear_unit_attention();
+    medium(lba, len, want);
     memset(buf, 0, len);
-    memset(srb, 0, sizeof *srb);
-    srb->Function = SRB_FUNCTION_EXECUTE_SCSI;
-    srb->TargetId = 0;
-    srb->CdbLength = 10;
-    srb->Cdb[0] = SCSIOP_READ;
-    srb->Cdb[8] = (uint8_t)(len / 512);
-    srb->Cdb[7] = (uint8_t)(len / 512 >> 8);
-    srb->SrbFlags = SRB_FLAGS_DATA_IN;
-    srb->DataBuffer = buf;
-    srb->DataTransferLength = len;
-    srb->SenseInfoBuffer = sense;
-    srb->SenseInfoBufferLength = sizeof sense;
-    srb->TimeOutValue = 10;
-    rec_clear(pc);
-    CHECK(portdrv_execute(0, srb) == SRB_STATUS_SUCCESS);
-    CHECK(memcmp(buf, card.src, len) == 0);
-    CHECK(srb->DataTransferLength == len);
-    *out_buf = mem;
+    scsi_srb(&srb, SCSIOP_READ, lba, len, buf, SRB_FLAGS_DATA_IN, sense, sizeof sense);
+    io_log_n = 0;
+    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS);
+    CHECK(memcmp(buf, want, len) == 0);
+    CHECK(srb.DataTransferLength == len);
+    free(want);
+    free(mem);
+}
+
+/* The command block as the miniport wrote it to COMMAND. */
+static unsigned command_block(uint16_t base, uint8_t *cmd)
+{
+    unsigned n = 0;
+    for (int i = 0; i < io_log_n && n < SHBA_HOST_CMD_BLOCK_LEN; i++)
+        if (io_log[i].write && io_log[i].port == base + SHBA_HOST_COMMAND)
+            cmd[n++] = (uint8_t)io_log[i].value;
+    return n;
 }
 
 static void test_dma8_read_crossing_64k(void)
 {
-    SCSI_REQUEST_BLOCK srb;
-    uint8_t *mem;
-    const struct rec_io *io;
-    int n, i;
+    uint8_t cmd[SHBA_HOST_CMD_BLOCK_LEN] = { 0 };
+    int i;
     /* 8-bit channel 1, 64 KiB from page offset 0x200: the map buffer sits at
      * 0x100200, so the 8237 transfer stops at the 64 KiB page (0xFE00 bytes)
      * and the rest comes in a second segment. */
-    run_read("dma=1 narrow", 0x10000, 0x200, &mem, &srb);
-    CHECK(card.segments == 2);
-    io = rec_log(pc, &n);
+    run_read("dma=1 narrow", 300, 0x10000, 0x200);
+    CHECK(count_writes(0x340 + SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM) == 2);
     /* The command block as docs/registers.md lays it out. */
-    CHECK(card.cmd[SHBA_HOST_CMD_FLAGS] == SHBA_HOST_CMD_FLAG_DATA_IN);
-    CHECK(card.cmd[SHBA_HOST_CMD_DATA_LEN + 2] == 1 && card.cmd[SHBA_HOST_CMD_CDB] == SCSIOP_READ);
+    CHECK(command_block(0x340, cmd) == SHBA_HOST_CMD_CDB + 10);   /* up to the 10-byte CDB */
+    CHECK(cmd[SHBA_HOST_CMD_FLAGS] == SHBA_HOST_CMD_FLAG_DATA_IN);
+    CHECK(cmd[SHBA_HOST_CMD_DATA_LEN + 2] == 1 && cmd[SHBA_HOST_CMD_CDB] == SCSIOP_READ);
+    CHECK(cmd[SHBA_HOST_CMD_CDB + 4] == (300 >> 8) && cmd[SHBA_HOST_CMD_CDB + 5] == (300 & 0xFF));
     /* First 8237 programming, byte by byte. */
     {
         static const uint16_t want[][2] = {
@@ -357,10 +351,11 @@ static void test_dma8_read_crossing_64k(void)
             { 0x0C, 0x00 }, { 0x03, 0xFF }, { 0x03, 0xFD },      /* count 0xFE00 - 1 */
             { 0x0A, 0x01 },                                      /* unmask ch1 */
         };
+        const struct pc_io_cycle *io = io_log;
         int k = 0;
-        i = next_write(io, n, 0, 0x0A);
+        i = next_write(0, 0x0A);
         CHECK(i >= 0);
-        for (; i >= 0 && i < n && k < 10; i++) {
+        for (; i >= 0 && i < io_log_n && k < 10; i++) {
             if (!io[i].write || io[i].port >= 0x100)
                 continue;
             CHECK(io[i].port == want[k][0] && io[i].value == want[k][1]);
@@ -371,30 +366,25 @@ static void test_dma8_read_crossing_64k(void)
         }
         CHECK(k == 10);
         /* Then HwDmaStarted: XFER_COUNT (0x010000) and XFER_CTRL ARM|DIR_TO_HOST. */
-        i = next_write(io, n, i, 0x344);
+        i = next_write(i, 0x344);
         CHECK(i >= 0 && io[i].value == 0x00 && io[i + 1].port == 0x345 && io[i + 1].value == 0x00 &&
               io[i + 2].port == 0x346 && io[i + 2].value == 0x01 && io[i + 3].port == 0x347 &&
               io[i + 3].value == (SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST));
         /* Second segment: from 0x100000, 0x200 bytes. */
-        i = next_write(io, n, i + 4, 0x02);
+        i = next_write(i + 4, 0x02);
         CHECK(i >= 0 && io[i].value == 0x00 && io[i + 1].value == 0x00);
-        i = next_write(io, n, i, 0x03);
+        i = next_write(i, 0x03);
         CHECK(i >= 0 && io[i].value == 0xFF && io[i + 1].value == 0x01);
     }
-    free(mem);
-    free(card.src);
 }
 
 static void test_dma16_read(void)
 {
-    SCSI_REQUEST_BLOCK srb;
-    uint8_t *mem;
-    const struct rec_io *io;
-    int n, i;
-    run_read(NULL, 0x10000, 0x200, &mem, &srb);     /* channel 5 from the pins */
-    CHECK(card.segments == 1);                       /* 128 KiB page: no cut */
-    io = rec_log(pc, &n);
-    i = next_write(io, n, 0, 0xD4);
+    const struct pc_io_cycle *io = io_log;
+    int i;
+    run_read(NULL, 1000, 0x10000, 0x200);          /* channel 5 from the pins */
+    CHECK(count_writes(0x340 + SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM) == 1);  /* 128 KiB page: no cut */
+    i = next_write(0, 0xD4);
     CHECK(i >= 0 && io[i].value == 0x05);                              /* mask ch5 */
     CHECK(io[i + 1].port == 0xD8 && io[i + 2].port == 0xD6 && io[i + 2].value == 0x05);
     CHECK(io[i + 3].port == 0xC4 && io[i + 3].value == 0x00);         /* word address 0x80100 */
@@ -403,53 +393,42 @@ static void test_dma16_read(void)
     CHECK(io[i + 7].port == 0xC6 && io[i + 7].value == 0xFF);         /* 0x8000 words - 1 */
     CHECK(io[i + 8].port == 0xC6 && io[i + 8].value == 0x7F);
     CHECK(io[i + 9].port == 0xD4 && io[i + 9].value == 0x01);
-    i = next_write(io, n, i, 0x347);
+    i = next_write(i, 0x347);
     CHECK(i >= 0 && io[i].value == (SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST |
                                     SHBA_HOST_XFER_CTRL_WIDTH16));
-    free(mem);
-    free(card.src);
 }
 
 static void test_write_and_sense(void)
 {
     SCSI_REQUEST_BLOCK srb;
-    uint8_t data[4096], sense[18];
+    static uint8_t data[4096], back[4096], on_medium[4096];
+    uint8_t sense[18];
     setup(0x340, CONFIG_PINS, "dma=3 narrow");
-    for (unsigned i = 0; i < sizeof data; i++)
-        data[i] = (uint8_t)(i ^ 0x5A);
-    card.sink = calloc(1, sizeof data);
-    card.len = sizeof data;
-    memset(card.next_result, 0, sizeof card.next_result);
-    memset(&srb, 0, sizeof srb);
-    srb.Function = SRB_FUNCTION_EXECUTE_SCSI;
-    srb.CdbLength = 10;
-    srb.Cdb[0] = SCSIOP_WRITE;
-    srb.SrbFlags = SRB_FLAGS_DATA_OUT;
-    srb.DataBuffer = data;
-    srb.DataTransferLength = sizeof data;
-    srb.TimeOutValue = 10;
-    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS);
-    CHECK(memcmp(card.sink, data, sizeof data) == 0);
-    free(card.sink);
 
-    /* CHECK CONDITION with sense: auto-sense valid, sense copied. */
-    card.len = 0;
-    card.next_result[SHBA_HOST_RES_SCSI_STATUS] = SCSISTAT_CHECK_CONDITION;
-    card.next_result[SHBA_HOST_RES_SENSE_LEN] = 18;
-    card.next_result[SHBA_HOST_RES_SENSE] = 0x70;
-    card.next_result[SHBA_HOST_RES_SENSE + 2] = SCSI_SENSE_UNIT_ATTENTION;
-    card.next_result[SHBA_HOST_RES_SENSE + 12] = 0x29;
-    memset(&srb, 0, sizeof srb);
+    /* CHECK CONDITION with sense: the power-on UNIT ATTENTION (power on or
+     * reset, ASC 0x29); auto-sense valid, sense copied. */
     memset(sense, 0, sizeof sense);
-    srb.Function = SRB_FUNCTION_EXECUTE_SCSI;
-    srb.CdbLength = 6;
-    srb.SenseInfoBuffer = sense;
-    srb.SenseInfoBufferLength = sizeof sense;
-    srb.TimeOutValue = 10;
+    scsi_srb(&srb, SCSIOP_TEST_UNIT_READY, 0, 0, NULL, 0, sense, sizeof sense);
     CHECK(portdrv_execute(0, &srb) == SRB_STATUS_ERROR);
     CHECK(srb.SrbStatus & SRB_STATUS_AUTOSENSE_VALID);
-    CHECK(srb.ScsiStatus == SCSISTAT_CHECK_CONDITION && sense[0] == 0x70 && sense[2] == 6 &&
-          sense[12] == 0x29);
+    CHECK(srb.ScsiStatus == SCSISTAT_CHECK_CONDITION && sense[0] == 0x70 &&
+          sense[2] == SCSI_SENSE_UNIT_ATTENTION && sense[12] == 0x29);
+
+    /* WRITE(10) through channel 3: on the medium, and read back. */
+    for (unsigned i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i ^ 0x5A);
+    scsi_srb(&srb, SCSIOP_WRITE, 77, sizeof data, data, SRB_FLAGS_DATA_OUT, NULL, 0);
+    io_log_n = 0;
+    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS);
+    {
+        int i = next_write(0, 0x0B);
+        CHECK(i >= 0 && io_log[i].value == 0x0B);       /* demand, read (memory to card), ch3 */
+    }
+    medium(77, sizeof data, on_medium);
+    CHECK(memcmp(on_medium, data, sizeof data) == 0);
+    scsi_srb(&srb, SCSIOP_READ, 77, sizeof back, back, SRB_FLAGS_DATA_IN, NULL, 0);
+    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS);
+    CHECK(memcmp(back, data, sizeof data) == 0);
 
     /* Unsupported function: INVALID_REQUEST at once. */
     memset(&srb, 0, sizeof srb);
@@ -463,9 +442,16 @@ static void test_write_and_sense(void)
     CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SELECTION_TIMEOUT);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    pc = pc_create(NULL);
+    const char *dir = argc > 2 ? argv[2] : "build/driver-tests";
+    if (argc > 1)
+        firmware = argv[1];
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "test_miniport: %s: %s\n", dir, strerror(errno));
+        return 126;
+    }
+    make_image(dir);
     test_arguments();
     test_translate();
     test_probe();
@@ -474,7 +460,9 @@ int main(void)
     test_write_and_sense();
     portdrv_shutdown();
     CHECK(portdrv_violations() == 0);
-    pc_destroy(pc);
+    power_off();
+    close(image_fd);
+    unlink(image);
     if (failures) {
         fprintf(stderr, "test_miniport: %d check(s) failed\n", failures);
         return 1;

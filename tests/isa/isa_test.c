@@ -4,12 +4,19 @@
  *   isa_test NAME         run one test (exit 0 = pass)
  *   isa_test bench FILE   run the DMA benchmarks, write a flat JSON object
  *
- * The card side (SD engine, firmware) is the simulation-only stand-in of
- * tests/isa/isatb.h. */
+ * The block runs on the co-simulation kernel as its isa_interface
+ * configuration (sim/harness/top_isa_interface.h).  What the card puts on
+ * its card side is played by ordinary kernel devices: a bus master for the
+ * firmware's CPU bus accesses and a byte stream for the SD engine's end of
+ * the FIFO (sim/harness/bus_master.h, byte_stream.h).
+ *
+ *   isa_test NAME WAVE.fst   the same, with a waveform */
+#include "bus_master.h"
+#include "byte_stream.h"
 #include "cosim.h"
-#include "isatb.h"
 #include "pc.h"
 #include "softhba_regs.h"
+#include "top_isa_interface.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,8 +35,11 @@
 enum { DEMAND = 0x00, SINGLE = 0x40, BLOCK = 0x80 };
 
 static struct pc *pc;
+static struct bus_master *cpu;        /* the firmware's accesses */
+static struct byte_stream *engine;    /* the SD engine's end of the FIFO */
 static uint16_t base = 0x340;
 static int failures;
+static const char *wave_file;
 
 #define CHECK(cond, ...) do { if (!(cond)) { fail_at(__LINE__, #cond, __VA_ARGS__); } } while (0)
 
@@ -52,21 +62,33 @@ static void setup(uint8_t base_sel, uint8_t resources, FILE *trace)
     opt.max_cycles = 400000000ull;
     opt.cfg_base_sel = base_sel;
     opt.cfg_resources = resources;
+    opt.wave_file = wave_file;
     if (cosim_init(&opt) != 0)
         exit(2);
     struct pc_config pcfg = { trace };
     pc = pc_create(&pcfg);
-    if (!pc)
+    struct isa_interface_pins *top = top_isa_interface_pins();
+    cpu = bus_master_create(&top->cpu);
+    engine = byte_stream_create(&top->fifo, &top->fifo_dir_to_host, 1);
+    if (!pc || !cpu || !engine)
         exit(2);
     base = bases[base_sel < 5 ? base_sel : 0];
 }
 
 static void teardown(void)
 {
+    failures += (int)bus_master_errors(cpu);
     pc_destroy(pc);
+    bus_master_destroy(cpu);
+    byte_stream_destroy(engine);
     pc = NULL;
+    cpu = NULL;
+    engine = NULL;
     cosim_shutdown();
 }
+
+static void cpu_write(uint32_t addr, uint32_t data) { bus_master_write(cpu, addr, data); }
+static uint32_t cpu_read(uint32_t addr) { return bus_master_read(cpu, addr); }
 
 static uint8_t rd(unsigned off) { return pc_inb(pc, (uint16_t)(base + off)); }
 static void wr(unsigned off, uint8_t v) { pc_outb(pc, (uint16_t)(base + off), v); }
@@ -83,11 +105,11 @@ static uint8_t rnd8(void)
 /* ---- firmware stand-in (CPU bus) ---- */
 static void fw_fifo(int to_host, int clear)
 {
-    isatb_cpu_write(FIFOR(SHBA_FIFO_CTRL), (to_host ? SHBA_FIFO_CTRL_DIR_TO_HOST : 0) |
+    cpu_write(FIFOR(SHBA_FIFO_CTRL), (to_host ? SHBA_FIFO_CTRL_DIR_TO_HOST : 0) |
                     (clear ? SHBA_FIFO_CTRL_CLEAR : 0));
 }
-static void fw_post(uint32_t bits) { isatb_cpu_write(HIF(SHBA_HOSTIF_POST), bits); }
-static uint32_t fw_events(void) { return isatb_cpu_read(HIF(SHBA_HOSTIF_EVENTS)); }
+static void fw_post(uint32_t bits) { cpu_write(HIF(SHBA_HOSTIF_POST), bits); }
+static uint32_t fw_events(void) { return cpu_read(HIF(SHBA_HOSTIF_EVENTS)); }
 
 /* ---- host side: 8237 programming through its ports ---- */
 static void dma_prog(int ch, int mode, int to_memory, uint32_t phys, uint32_t nbytes, int autoinit)
@@ -140,7 +162,7 @@ static int wait_segment(uint64_t limit_ps)
     uint64_t end = cosim_now_ps() + limit_ps;
     while (cosim_now_ps() < end) {
         pc_idle_ps(pc, 20 * US);
-        uint32_t x = isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_CTRL));
+        uint32_t x = cpu_read(HIF(SHBA_HOSTIF_XFER_CTRL));
         if (!(x & SHBA_HOST_XFER_CTRL_ARM) && !pc_dma_busy(pc)) {
             pc_idle_ps(pc, 2 * US);
             return 0;
@@ -165,16 +187,16 @@ static struct xfer_result xfer(int ch, int to_host, int mode, uint32_t phys, uin
     for (uint32_t i = 0; i < n; i++)
         data[i] = rnd8();
     int wide = ch >= 4;
-    isatb_cpu_write(HIF(SHBA_HOSTIF_XFER_DONE), 0);
-    isatb_cpu_write(HIF(SHBA_HOSTIF_DMA_STRAY), 0);
+    cpu_write(HIF(SHBA_HOSTIF_XFER_DONE), 0);
+    cpu_write(HIF(SHBA_HOSTIF_DMA_STRAY), 0);
     if (to_host) {
         memset(mem + phys, 0x5A, n);
         fw_fifo(1, 1);
-        isatb_source(data, n, burst, gap);
+        byte_stream_source(engine, data, n, burst, gap);
     } else {
         memcpy(mem + phys, data, n);
         fw_fifo(0, 1);
-        isatb_sink(sink, n);
+        byte_stream_sink(engine, sink, n);
     }
     pc_reset_stats(pc);
     dma_prog(ch, mode, to_host, phys, n, 0);
@@ -189,14 +211,14 @@ static struct xfer_result xfer(int ch, int to_host, int mode, uint32_t phys, uin
             fprintf(stderr, "  byte %u: 0x%02x, expected 0x%02x\n", i, got[i], data[i]);
     CHECK(bad == 0, "ch%d %s: %u of %u bytes wrong", ch, to_host ? "read" : "write", bad, n);
     if (!to_host)
-        CHECK(isatb_sink_len() == n, "sink got %zu of %u", isatb_sink_len(), n);
-    uint32_t done = isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_DONE));
+        CHECK(byte_stream_sink_len(engine) == n, "sink got %zu of %u", byte_stream_sink_len(engine), n);
+    uint32_t done = cpu_read(HIF(SHBA_HOSTIF_XFER_DONE));
     CHECK(done == n, "XFER_DONE %u, expected %u", done, n);
-    uint32_t stray = isatb_cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY));
+    uint32_t stray = cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY));
     CHECK(stray == 0, "%u DACK cycles the card did not want", stray);
     uint32_t ev = fw_events();
     CHECK(ev & SHBA_HOSTIF_EVENTS_SEG_END, "no SEG_END event (events 0x%x)", ev);
-    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), ev);
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), ev);
     uint8_t st = dma_status(ch);
     CHECK(st & (1u << (ch & 3)), "8237 status 0x%02x lacks TC for ch%d", st, ch);
     CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_TC_END), "TC_END set on a full segment");
@@ -208,8 +230,8 @@ static struct xfer_result xfer(int ch, int to_host, int mode, uint32_t phys, uin
         r.kbps = (double)n / ((double)(s.dma_last_ps[ch] - s.dma_first_ps[ch]) * 1e-12) / 1000.0;
     free(data);
     free(sink);
-    isatb_source(NULL, 0, 0, 0);
-    isatb_sink(NULL, 0);
+    byte_stream_source(engine, NULL, 0, 0, 0);
+    byte_stream_sink(engine, NULL, 0);
     return r;
 }
 
@@ -222,12 +244,12 @@ static void t_regs(void)
     CHECK(rd(SHBA_HOST_CONFIG) == CFG_DEFAULT, "CONFIG reset value");
     wr(SHBA_HOST_CONFIG, 0x5B);
     CHECK(rd(SHBA_HOST_CONFIG) == 0x5B, "CONFIG write");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_CONFIG)) == 0x5B, "CPU sees CONFIG");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_CONFIG)) == 0x5B, "CPU sees CONFIG");
     wr(SHBA_HOST_CONFIG, CFG_DEFAULT);
     card_arm(0x123456, 0);
     CHECK(rd(SHBA_HOST_XFER_COUNT0) == 0x56 && rd(SHBA_HOST_XFER_COUNT1) == 0x34 &&
           rd(SHBA_HOST_XFER_COUNT2) == 0x12, "XFER_COUNT read-back");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_COUNT)) == 0x123456, "CPU sees XFER_COUNT");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_XFER_COUNT)) == 0x123456, "CPU sees XFER_COUNT");
     /* reserved ports read 0, writes change nothing */
     for (unsigned off = 0xB; off <= 0xF; off++) {
         wr(off, 0xFF);
@@ -235,9 +257,9 @@ static void t_regs(void)
     }
     CHECK(rd(SHBA_HOST_CONFIG) == CFG_DEFAULT && rd(SHBA_HOST_STATUS) == 0, "reserved writes had effects");
     /* HSTATUS bits shown in STATUS */
-    isatb_cpu_write(HIF(SHBA_HOSTIF_HSTATUS), 0xFF);
+    cpu_write(HIF(SHBA_HOSTIF_HSTATUS), 0xFF);
     CHECK(rd(SHBA_HOST_STATUS) == 0x3C, "STATUS from HSTATUS 0x%02x", rd(SHBA_HOST_STATUS));
-    isatb_cpu_write(HIF(SHBA_HOSTIF_HSTATUS), SHBA_HOSTIF_HSTATUS_READY);
+    cpu_write(HIF(SHBA_HOSTIF_HSTATUS), SHBA_HOSTIF_HSTATUS_READY);
     /* command block: host writes, CPU reads */
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_CMD_PTR_RESET);
     for (unsigned i = 0; i < SHBA_HOST_CMD_BLOCK_LEN + 3; i++)
@@ -246,18 +268,18 @@ static void t_regs(void)
     CHECK(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_BUSY, "START sets BUSY");
     CHECK(fw_events() & SHBA_HOSTIF_EVENTS_START, "EVENTS.START");
     for (unsigned i = 0; i < SHBA_HOST_CMD_BLOCK_LEN; i++) {
-        uint32_t v = isatb_cpu_read(HIF(SHBA_HOSTIF_CMD + 4 * i));
+        uint32_t v = cpu_read(HIF(SHBA_HOSTIF_CMD + 4 * i));
         CHECK(v == 0xA0 + i, "CMD[%u] = 0x%x", i, v);
     }
     /* COMMAND ignored while BUSY, START while busy does nothing */
-    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), 0xF);
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), 0xF);
     wr(SHBA_HOST_COMMAND, 0x11);
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START);
     CHECK(fw_events() == 0, "START while busy raised an event");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_CMD)) == 0xA0, "COMMAND written while busy");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_CMD)) == 0xA0, "COMMAND written while busy");
     /* result block: CPU writes, host reads in sequence, past the end 0 */
     for (unsigned i = 0; i < SHBA_HOST_RES_BLOCK_LEN; i++)
-        isatb_cpu_write(HIF(SHBA_HOSTIF_RESULT + 4 * i), 0x30 + i);
+        cpu_write(HIF(SHBA_HOSTIF_RESULT + 4 * i), 0x30 + i);
     fw_post(SHBA_HOSTIF_POST_CMD_DONE);
     CHECK(!(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_BUSY), "CMD_DONE clears BUSY");
     CHECK(rd(SHBA_HOST_INT_STATUS) == SHBA_HOST_INT_STATUS_CMD_DONE, "INT_STATUS.CMD_DONE");
@@ -274,16 +296,16 @@ static void t_regs(void)
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_INT_ACK);
     CHECK(rd(SHBA_HOST_INT_STATUS) == 0, "INT_ACK");
     /* CPU interrupt: EVENTS & EVENT_EN */
-    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENT_EN), SHBA_HOSTIF_EVENTS_ABORT);
-    CHECK(!isatb_cpu_irq(), "cpu_irq without ABORT");
+    cpu_write(HIF(SHBA_HOSTIF_EVENT_EN), SHBA_HOSTIF_EVENTS_ABORT);
+    CHECK(!top_isa_interface_pins()->cpu_irq, "cpu_irq without ABORT");
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_ABORT);
     pc_idle_ps(pc, US);
-    CHECK(isatb_cpu_irq(), "cpu_irq on ABORT");
-    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_ABORT);
-    CHECK(!isatb_cpu_irq(), "cpu_irq after W1C");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_RESET_CAUSE)) == SHBA_HOSTIF_RESET_CAUSE_POWER_ON, "RESET_CAUSE");
+    CHECK(top_isa_interface_pins()->cpu_irq, "cpu_irq on ABORT");
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_ABORT);
+    CHECK(!top_isa_interface_pins()->cpu_irq, "cpu_irq after W1C");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_RESET_CAUSE)) == SHBA_HOSTIF_RESET_CAUSE_POWER_ON, "RESET_CAUSE");
     /* unmapped CPU addresses answer 0 */
-    CHECK(isatb_cpu_read(SHBA_HOSTIF_BASE + 0x8000) == 0, "unmapped read");
+    CHECK(cpu_read(SHBA_HOSTIF_BASE + 0x8000) == 0, "unmapped read");
 }
 
 static void t_start_busy(void)
@@ -292,7 +314,7 @@ static void t_start_busy(void)
     wr(SHBA_HOST_COMMAND, 0x01);
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START);
     CHECK(fw_events() == SHBA_HOSTIF_EVENTS_START, "first START");
-    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), 0xF);
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), 0xF);
     for (int i = 0; i < 3; i++)
         wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START);
     CHECK(fw_events() == 0, "START while BUSY was not ignored");
@@ -343,7 +365,7 @@ static void t_decode(void)
 static void t_id(void)
 {
     setup(0, CFG_DEFAULT, NULL);
-    isatb_cpu_write(HIF(SHBA_HOSTIF_FW_VERSION), 0x0203);
+    cpu_write(HIF(SHBA_HOSTIF_FW_VERSION), 0x0203);
     const uint8_t want[8] = { 'S', 'H', 'B', 'A', 2, 3, SHBA_HOST_RTL_VERSION_MAJOR, SHBA_HOST_RTL_VERSION_MINOR };
     wr(SHBA_HOST_ID_RESET, 0);
     for (int round = 0; round < 2; round++)
@@ -388,7 +410,7 @@ static void t_tc_early(void)
         data[i] = rnd8();
     uint8_t *mem = pc_memory(pc);
     fw_fifo(1, 1);
-    isatb_source(data, n, 0, 0);
+    byte_stream_source(engine, data, n, 0, 0);
     /* the card expects 3000 bytes, the 8237 is programmed for 1000 */
     dma_prog(1, DEMAND, 1, 0x10000, first, 0);
     card_arm(n, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
@@ -407,7 +429,7 @@ static void t_tc_early(void)
     CHECK(wait_segment(100 * MS) == 0, "second segment");
     CHECK(memcmp(mem + 0x10000, data, n) == 0, "data across the TC split");
     CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_TC_END), "TC_END after a full segment");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 0, "stray cycles");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 0, "stray cycles");
     free(data);
 }
 
@@ -443,7 +465,7 @@ static void t_multi_seg(void)
     for (uint32_t i = 0; i < total; i++)
         mem[0x80000 + i] = rnd8();
     fw_fifo(0, 1);
-    isatb_sink(sink, total);
+    byte_stream_sink(engine, sink, total);
     pc_set_isr(pc, 5, seg_isr, NULL);
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_INT_ENABLE);
     memset(&sc, 0, sizeof sc);
@@ -459,14 +481,14 @@ static void t_multi_seg(void)
         pc_idle_ps(pc, 10 * US);
         uint32_t ev = fw_events();
         if (ev & SHBA_HOSTIF_EVENTS_SEG_END) {
-            isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), ev);
-            fw_post(isatb_sink_len() < total ? SHBA_HOSTIF_POST_SEG_DONE : SHBA_HOSTIF_POST_CMD_DONE);
+            cpu_write(HIF(SHBA_HOSTIF_EVENTS), ev);
+            fw_post(byte_stream_sink_len(engine) < total ? SHBA_HOSTIF_POST_SEG_DONE : SHBA_HOSTIF_POST_CMD_DONE);
         }
     }
     CHECK(sc.done, "command did not complete");
     CHECK(sc.segs == 3, "segments %d", sc.segs);
-    CHECK(isatb_sink_len() == total && memcmp(sink, mem + 0x80000, total) == 0, "data over 3 segments");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 0, "stray cycles");
+    CHECK(byte_stream_sink_len(engine) == total && memcmp(sink, mem + 0x80000, total) == 0, "data over 3 segments");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 0, "stray cycles");
     free(sink);
 }
 
@@ -483,7 +505,7 @@ static void t_page_cross(void)
     /* (a) what the 8237 does with one segment: the address wraps to 0x20000 */
     memset(mem + 0x20000, 0, 0x20000);
     fw_fifo(1, 1);
-    isatb_source(data, n, 0, 0);
+    byte_stream_source(engine, data, n, 0, 0);
     dma_prog(1, DEMAND, 1, start, n, 0);
     card_arm(n, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
     CHECK(wait_segment(100 * MS) == 0, "wrapping segment");
@@ -493,7 +515,7 @@ static void t_page_cross(void)
     /* (b) what the host must do: split at the boundary into two segments */
     memset(mem + 0x20000, 0, 0x20000);
     fw_fifo(1, 1);
-    isatb_source(data, n, 0, 0);
+    byte_stream_source(engine, data, n, 0, 0);
     uint32_t part1 = 0x30000 - start;
     dma_prog(1, DEMAND, 1, start, part1, 0);
     card_arm(part1, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
@@ -502,13 +524,13 @@ static void t_page_cross(void)
     card_arm(n - part1, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
     CHECK(wait_segment(100 * MS) == 0, "part 2");
     CHECK(memcmp(mem + start, data, n) == 0, "split transfer across the page");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 0, "stray cycles");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 0, "stray cycles");
     /* 16-bit channel: 128 KiB pages, word addresses */
     for (uint32_t i = 0; i < n; i++)
         mem[0x5F000 + i] = data[i];
     uint8_t *sink = calloc(n, 1);
     fw_fifo(0, 1);
-    isatb_sink(sink, n);
+    byte_stream_sink(engine, sink, n);
     dma_prog(5, DEMAND, 0, 0x5F000, n, 0);   /* crosses 0x60000, the end of page 0x40000-0x5FFFF */
     card_arm(n, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_WIDTH16);
     CHECK(wait_segment(100 * MS) == 0, "16-bit wrapping segment");
@@ -589,7 +611,7 @@ static void t_reset_mid(void)
     for (uint32_t i = 0; i < n; i++)
         data[i] = rnd8();
     fw_fifo(1, 1);
-    isatb_source(data, n, 0, 0);
+    byte_stream_source(engine, data, n, 0, 0);
     dma_prog(1, SINGLE, 1, 0x20000, n, 0);
     card_arm(n, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
     pc_idle_ps(pc, 2 * MS);
@@ -603,8 +625,8 @@ static void t_reset_mid(void)
     CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM), "ARM after reset");
     CHECK(rd(SHBA_HOST_CONFIG) == CFG_DEFAULT, "CONFIG survives");
     CHECK(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_INT_ENABLED, "INT_ENABLE survives");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_RESET_CAUSE)) == SHBA_HOSTIF_RESET_CAUSE_HOST_RESET, "RESET_CAUSE");
-    CHECK(isatb_fifo_level() == 0, "FIFO emptied");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_RESET_CAUSE)) == SHBA_HOSTIF_RESET_CAUSE_HOST_RESET, "RESET_CAUSE");
+    CHECK(top_isa_interface_pins()->fifo_level == 0, "FIFO emptied");
     pc_get_stats(pc, &s);
     uint64_t stopped = s.dma_bytes[1];
     pc_idle_ps(pc, MS);
@@ -628,9 +650,9 @@ static void t_stray_dack(void)
     static uint8_t data[64];
     for (int i = 0; i < 64; i++)
         data[i] = (uint8_t)i;
-    isatb_source(data, 64, 0, 0);
+    byte_stream_source(engine, data, 64, 0, 0);
     pc_idle_ps(pc, 5 * US);
-    unsigned level = isatb_fifo_level();
+    unsigned level = top_isa_interface_pins()->fifo_level;
     /* the 8237 runs 16 cycles on channel 1 by software request; nothing is armed */
     dma_prog(1, BLOCK, 1, 0x20000, 16, 0);
     pc_outb(pc, 0x09, 0x04 | 1);
@@ -638,22 +660,22 @@ static void t_stray_dack(void)
     struct pc_stats s;
     pc_get_stats(pc, &s);
     CHECK(s.dma_cycles[1] == 16, "8237 ran %llu cycles", (unsigned long long)s.dma_cycles[1]);
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 16, "stray count %u",
-          isatb_cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)));
-    CHECK(isatb_fifo_level() == level, "FIFO touched by stray DACK");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 16, "stray count %u",
+          cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)));
+    CHECK(top_isa_interface_pins()->fifo_level == level, "FIFO touched by stray DACK");
     CHECK(mem[0x20000] == 0xFF, "card drove the bus in a stray cycle (0x%02x)", mem[0x20000]);
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_DONE)) == 0, "counted");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_XFER_DONE)) == 0, "counted");
     /* and the card still works */
-    isatb_cpu_write(HIF(SHBA_HOSTIF_DMA_STRAY), 0);
+    cpu_write(HIF(SHBA_HOSTIF_DMA_STRAY), 0);
     xfer(1, 1, DEMAND, 0x21000, 1024, 0, 0);
     /* stray memory-to-card cycles too */
-    isatb_cpu_write(HIF(SHBA_HOSTIF_DMA_STRAY), 0);
+    cpu_write(HIF(SHBA_HOSTIF_DMA_STRAY), 0);
     fw_fifo(0, 1);
     dma_prog(1, BLOCK, 0, 0x20000, 8, 0);
     pc_outb(pc, 0x09, 0x04 | 1);
     pc_idle_ps(pc, 100 * US);
-    CHECK(isatb_fifo_level() == 0, "stray write pushed into the FIFO");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 8, "stray writes counted");
+    CHECK(top_isa_interface_pins()->fifo_level == 0, "stray write pushed into the FIFO");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 8, "stray writes counted");
 }
 
 static void t_arm_zero(void)
@@ -661,7 +683,7 @@ static void t_arm_zero(void)
     setup(0, CFG_DEFAULT, NULL);
     fw_fifo(1, 1);
     static uint8_t data[16];
-    isatb_source(data, 16, 0, 0);
+    byte_stream_source(engine, data, 16, 0, 0);
     card_arm(0, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
     pc_idle_ps(pc, 10 * US);
     CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM), "ARM with count 0 stays armed");
@@ -688,7 +710,7 @@ static void t_pio(void)
     for (int i = 0; i < 64; i++)
         data[i] = rnd8();
     fw_fifo(1, 1);
-    isatb_source(data, 64, 0, 0);
+    byte_stream_source(engine, data, 64, 0, 0);
     card_arm(64, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST | SHBA_HOST_XFER_CTRL_PIO);
     pc_idle_ps(pc, 5 * US);
     CHECK(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_PIO_READY, "PIO_READY");
@@ -705,7 +727,7 @@ static void t_pio(void)
     /* host to card, 16-bit and (WIDE16 off) split cycles */
     static uint8_t sink[64];
     fw_fifo(0, 1);
-    isatb_sink(sink, 64);
+    byte_stream_sink(engine, sink, 64);
     card_arm(64, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_PIO);
     for (int i = 0; i < 32; i += 2)
         pc_outw(pc, (uint16_t)(base + SHBA_HOST_DATA), (uint16_t)(data[i] | (data[i + 1] << 8)));
@@ -713,7 +735,7 @@ static void t_pio(void)
     for (int i = 32; i < 64; i += 2)
         pc_outw(pc, (uint16_t)(base + SHBA_HOST_DATA), (uint16_t)(data[i] | (data[i + 1] << 8)));
     pc_idle_ps(pc, 5 * US);
-    CHECK(isatb_sink_len() == 64 && memcmp(sink, data, 64) == 0, "PIO write data");
+    CHECK(byte_stream_sink_len(engine) == 64 && memcmp(sink, data, 64) == 0, "PIO write data");
     CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM), "PIO write segment end");
 }
 
@@ -798,10 +820,12 @@ static void bench(const char *out)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: isa_test TEST | bench FILE\n");
+        fprintf(stderr, "usage: isa_test TEST [WAVE.fst] | bench FILE\n");
         return 2;
     }
     const char *t = argv[1];
+    if (strcmp(t, "bench") != 0 && argc > 2)
+        wave_file = argv[2];
     if (!strcmp(t, "bench")) {
         bench(argc > 2 ? argv[2] : "build/bench/isa.json");
     } else if (!strcmp(t, "regs")) {
@@ -852,8 +876,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "isa_test: unknown test %s\n", t);
         return 2;
     }
-    if (cosim_timed_out())
+    if (cosim_timed_out()) {
+        fprintf(stderr, "isa_test: cycle limit reached\n");
         failures++;
+    }
+    if (cpu)
+        teardown();   /* closes the waveform */
     printf("%s: %s (%d failures)\n", t, failures ? "FAIL" : "pass", failures);
     return failures ? 1 : 0;
 }

@@ -1,61 +1,62 @@
-// Testbench for the SD path: the real stream engine (Verilated), a FIFO
-// model standing in for rtl/fifo/data_fifo.v (test scaffolding), the real SD
-// card model on the SPI pins, and the real firmware driver compiled for the
-// host (its register accessors drive the engine's bus port here).
+// Testbench for the SD path on the co-simulation kernel's sd_path
+// configuration (tests/sd/sd_path_top.v: the real stream engine and the real
+// data FIFO with its routing), the real SD card model on the SPI pins, and
+// the real firmware driver compiled for the host (its register accessors
+// drive the top's bus port through the kernel's bus master device).  The
+// FIFO's far (ISA) end is a byte stream device.
 //
-//   sd_tb TEST        run one test (sd_tb list shows them); exit 0 = pass
-//   sd_tb bench OUT   measure multi-block throughput at 18 MHz, write JSON
-#include "Vsd_spi_engine.h"
-#include "verilated.h"
-
+//   sd_tb TEST [WAVE.fst]  run one test (sd_tb list shows them); exit 0 = pass
+//   sd_tb bench OUT        measure multi-block throughput at 18 MHz, write JSON
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <string>
 #include <vector>
 #include <fcntl.h>
 #include <unistd.h>
 
 extern "C" {
+#include "bus_master.h"
+#include "byte_stream.h"
+#include "cosim.h"
 #include "sd_card_model.h"
 #include "sd_driver.h"
 #include "softhba_regs.h"
+#include "top_sd_path.h"
 }
 
 // ---------------------------------------------------------------- harness
-static Vsd_spi_engine *top;
-static uint64_t cycles;
 static const uint64_t CLK_HZ = SHBA_SOC_CLK_HZ;
+static const char *wave_file;
 static sd_card *card;
-static int miso = 1;
+static sd_path_pins *tp;               // the top's ports beyond card_pins
+static bus_master *bus;                // the CPU (the driver's register accesses)
+static byte_stream *host;              // the FIFO's far (ISA) side
 
-// FIFO model and what sits on its far (ISA) side
 static const size_t FIFO_DEPTH = SHBA_FIFO_DEPTH;
-static std::deque<uint8_t> fifo;
-static std::vector<uint8_t> host_in;    // bytes the far side popped (reads)
-static std::vector<uint8_t> host_out;   // bytes the far side pushes (writes)
-static size_t host_out_pos;
-static unsigned drain_every = 1;        // far side moves a byte every N cycles (0: never)
-static uint64_t fifo_full_cycles, fifo_empty_wait_cycles;
-static unsigned access_cycles = 2;      // extra cycles per register access (CPU speed)
+static const size_t HOST_IN_CAP = 128 * 512;
+static uint8_t host_in[HOST_IN_CAP];   // bytes the far side popped (reads)
+static std::vector<uint8_t> host_out;  // bytes the far side pushes (writes)
+static unsigned drain_every = 1;       // far side moves a byte every N cycles (0: never)
+static uint64_t fifo_full_cycles;
+static uint64_t total_cycles;          // over every kernel run of the test
+static unsigned access_cycles = 2;     // extra cycles per register access (CPU speed)
 
 // wire fault: invert MOSI at the N-th rising SCK edge after arming
 static long flip_countdown = -1;
-static int flip_on_write_start;         // arm on START_WRITE with this bit offset
+static int flip_on_write_start;        // arm on START_WRITE with this bit offset
 static long flip_offset;
 static int last_sck;
 // wire fault on MISO: invert the bit sent after the N-th falling SCK edge
 // counted from START_READ
 static long miso_flip_at = -1, miso_falls;
 static int miso_flip_on_read_start;
+static bool sck_fell;
 // SCK period seen on the pins (core clocks between rising edges)
 static uint64_t sck_last_rise, sck_period_min = ~0ull, sck_period_max;
 static void sck_period_reset() { sck_period_min = ~0ull; sck_period_max = 0; sck_last_rise = 0; }
-
-static uint64_t now_ps() { return cycles * 1000000000000ull / CLK_HZ; }
 
 static void fail(const char *fmt, ...)
 {
@@ -68,75 +69,54 @@ static void fail(const char *fmt, ...)
     exit(1);
 }
 
-static void step()
+// Device before the SD card model: watches SCK, flips a MOSI bit on request.
+static void wire_to_card(void *, uint64_t)
 {
-    top->fifo_full = fifo.size() >= FIFO_DEPTH;
-    top->fifo_empty = fifo.empty();
-    top->fifo_pop_data = fifo.empty() ? 0 : fifo.front();
-    top->sd_miso = miso;
-    top->clk = 0;
-    top->eval();
-    bool push = top->fifo_push, pop = top->fifo_pop;
-    uint8_t push_data = top->fifo_push_data;
-    top->clk = 1;
-    top->eval();
-    cycles++;
-    if (push) {
-        if (fifo.size() >= FIFO_DEPTH) fail("engine pushed into a full FIFO");
-        fifo.push_back(push_data);
-    }
-    if (pop) {
-        if (fifo.empty()) fail("engine popped an empty FIFO");
-        fifo.pop_front();
-    }
-    if (fifo.size() >= FIFO_DEPTH) fifo_full_cycles++;
-    // far side
-    if (drain_every && cycles % drain_every == 0) {
-        if (!host_out.empty()) {
-            if (host_out_pos < host_out.size() && fifo.size() < FIFO_DEPTH)
-                fifo.push_back(host_out[host_out_pos++]);
-        } else if (!fifo.empty()) {
-            host_in.push_back(fifo.front());
-            fifo.pop_front();
-        }
-    }
-    // the card sees the pins after the edge, as in the co-simulation kernel
-    int mosi = top->sd_mosi;
-    int sck = top->sd_sck;
-    if (sck && !last_sck && flip_countdown >= 0) {
-        if (flip_countdown == 0) mosi ^= 1;
+    card_pins *p = cosim_pins();
+    int sck = p->sd_sck;
+    bool rise = sck && !last_sck;
+    sck_fell = !sck && last_sck;
+    last_sck = sck;
+    if (rise && flip_countdown >= 0) {
+        if (flip_countdown == 0) p->sd_mosi ^= 1;   // this edge only: the next copies it back
         flip_countdown--;
     }
-    bool fall = !sck && last_sck;
-    if (sck && !last_sck) {
+    if (rise) {
+        uint64_t now = cosim_cycles();
         if (sck_last_rise) {
-            uint64_t p = cycles - sck_last_rise;
-            if (p < sck_period_min) sck_period_min = p;
-            if (p > sck_period_max) sck_period_max = p;
+            uint64_t period = now - sck_last_rise;
+            if (period < sck_period_min) sck_period_min = period;
+            if (period > sck_period_max) sck_period_max = period;
         }
-        sck_last_rise = cycles;
-    }
-    last_sck = sck;
-    miso = sd_card_pins(card, now_ps(), sck, mosi, top->sd_cs_n);
-    if (miso_flip_at >= 0) {
-        if (fall) miso_falls++;
-        if (miso_falls == miso_flip_at) miso ^= 1;
-        if (miso_falls > miso_flip_at) miso_flip_at = -1;
+        sck_last_rise = now;
     }
 }
 
-static void idle_cycles(unsigned n) { while (n--) step(); }
+// Device after the SD card model: flips a MISO bit on request, and checks the
+// engine's side of the FIFO handshake.
+static void wire_from_card(void *, uint64_t)
+{
+    card_pins *p = cosim_pins();
+    if (miso_flip_at >= 0) {
+        if (sck_fell) miso_falls++;
+        if (miso_falls == miso_flip_at) p->sd_miso ^= 1;
+        if (miso_falls > miso_flip_at) miso_flip_at = -1;
+    }
+    if (tp->eng_push && (tp->host.full || !tp->fifo_dir_to_host)) fail("engine pushed into a full FIFO");
+    if (tp->eng_pop && (tp->host.empty || tp->fifo_dir_to_host)) fail("engine popped an empty FIFO");
+    if (tp->fifo_level >= FIFO_DEPTH) fifo_full_cycles++;
+}
+
+static void idle_cycles(unsigned n)
+{
+    while (n--)
+        if (cosim_step() != 0) fail("the kernel stopped (cycle limit)");
+}
 
 extern "C" uint32_t sd_hw_read(uint32_t off)
 {
     idle_cycles(access_cycles);
-    top->bus_valid = 1;
-    top->bus_addr = SHBA_SD_BASE + off;
-    top->bus_wstrb = 0;
-    do step(); while (!top->bus_ready);
-    uint32_t v = top->bus_rdata;
-    top->bus_valid = 0;
-    return v;
+    return bus_master_read(bus, SHBA_SD_BASE + off);
 }
 
 extern "C" void sd_hw_write(uint32_t off, uint32_t val)
@@ -151,12 +131,40 @@ extern "C" void sd_hw_write(uint32_t off, uint32_t val)
         flip_countdown = flip_offset;
         flip_on_write_start = 0;
     }
-    top->bus_valid = 1;
-    top->bus_addr = SHBA_SD_BASE + off;
-    top->bus_wdata = val;
-    top->bus_wstrb = 0xF;
-    do step(); while (!top->bus_ready);
-    top->bus_valid = 0;
+    bus_master_write(bus, SHBA_SD_BASE + off, val);
+}
+
+// The far side's buffers: what it pops and what it pushes.
+static size_t host_in_len() { return byte_stream_sink_len(host); }
+static void host_in_clear() { byte_stream_sink(host, host_in, HOST_IN_CAP); }
+static void host_out_set(std::vector<uint8_t> data)
+{
+    host_out = std::move(data);
+    byte_stream_source(host, host_out.empty() ? nullptr : host_out.data(), host_out.size(), 0, 0);
+}
+
+static void set_drain(unsigned every)
+{
+    drain_every = every;
+    byte_stream_pace(host, every);
+}
+
+// The FIFO direction, as the firmware sets it before starting the engine.
+static void fifo_direction(bool to_host)
+{
+    bus_master_write(bus, SHBA_FIFO_BASE + SHBA_FIFO_CTRL, to_host ? SHBA_FIFO_CTRL_DIR_TO_HOST : 0);
+}
+
+static int drv_read(sd_dev *d, uint32_t lba, uint32_t count)
+{
+    fifo_direction(true);
+    return sd_read_blocks(d, lba, count);
+}
+
+static int drv_write(sd_dev *d, uint32_t lba, uint32_t count)
+{
+    fifo_direction(false);
+    return sd_write_blocks(d, lba, count);
 }
 
 // ---------------------------------------------------------------- image
@@ -208,10 +216,19 @@ static void setup(uint64_t img_size, sd_card_type type, void (*tweak)(sd_card_op
     copt.verbose = getenv("SD_VERBOSE") != nullptr;
     card = sd_card_open(&copt);
     if (!card) fail("sd_card_open");
-    top = new Vsd_spi_engine;
-    top->rst = 1;
-    idle_cycles(4);
-    top->rst = 0;
+    cosim_options opt{};
+    opt.wave_file = wave_file;
+    if (cosim_init(&opt) != 0) fail("cosim_init");
+    tp = top_sd_path_pins();
+    last_sck = 0;
+    cosim_add_device(wire_to_card, nullptr);
+    sd_card_attach_cosim(card);
+    cosim_add_device(wire_from_card, nullptr);
+    bus = bus_master_create(&tp->bus);
+    host = byte_stream_create(&tp->host, &tp->fifo_dir_to_host, 0);
+    if (!bus || !host) fail("out of memory");
+    byte_stream_pace(host, drain_every);
+    host_in_clear();
     idle_cycles(2);
     sd_dev_defaults(&dev);
     dev.token_timeout = 100;   // 2.8 ms: keeps the fault tests short
@@ -220,8 +237,13 @@ static void setup(uint64_t img_size, sd_card_type type, void (*tweak)(sd_card_op
 
 static void teardown()
 {
-    top->final();
-    delete top;
+    if (bus_master_errors(bus)) fail("%llu bus accesses never answered", (unsigned long long)bus_master_errors(bus));
+    total_cycles += cosim_cycles();
+    cosim_shutdown();
+    bus_master_destroy(bus);
+    byte_stream_destroy(host);
+    bus = nullptr;
+    host = nullptr;
     sd_card_close(card);
     unlink(image_path.c_str());
 }
@@ -240,19 +262,19 @@ static void init_ok()
 // read count blocks through the driver and check them against the image file
 static void read_check(uint32_t lba, uint32_t count)
 {
-    host_in.clear();
-    host_out.clear();
-    int e = sd_read_blocks(&dev, lba, count);
+    host_in_clear();
+    host_out_set({});
+    int e = drv_read(&dev, lba, count);
     if (e != SD_OK)
         fprintf(stderr, "read lba %u count %u: done %u, engine status %08x crc %04x, %zu bytes out\n",
                 lba, count, dev.blocks_done, dev.last_engine_status,
-                sd_hw_read(SHBA_SD_CRC), host_in.size() + fifo.size());
+                sd_hw_read(SHBA_SD_CRC), host_in_len() + (size_t)tp->fifo_level);
     expect_err(e, SD_OK, "read");
     idle_cycles(FIFO_DEPTH * (drain_every ? drain_every : 1) + 10);
     if (dev.blocks_done != count) fail("read: %u blocks done, want %u", dev.blocks_done, count);
-    if (host_in.size() != (size_t)count * 512) fail("read: %zu bytes through the FIFO, want %u", host_in.size(), count * 512);
+    if (host_in_len() != (size_t)count * 512) fail("read: %zu bytes through the FIFO, want %u", host_in_len(), count * 512);
     std::vector<uint8_t> img = read_image();
-    if (memcmp(host_in.data(), img.data() + (size_t)lba * 512, host_in.size()) != 0)
+    if (memcmp(host_in, img.data() + (size_t)lba * 512, host_in_len()) != 0)
         fail("read: data differs from the image at lba %u", lba);
 }
 
@@ -261,24 +283,25 @@ static std::vector<uint8_t> write_check(uint32_t lba, uint32_t count)
 {
     std::vector<uint8_t> before = read_image();
     std::vector<uint8_t> data = random_bytes((size_t)count * 512);
-    host_in.clear();
-    host_out = data;
-    host_out_pos = 0;
-    expect_err(sd_write_blocks(&dev, lba, count), SD_OK, "write");
+    host_in_clear();
+    host_out_set(data);
+    expect_err(drv_write(&dev, lba, count), SD_OK, "write");
     if (dev.blocks_done != count) fail("write: %u blocks done", dev.blocks_done);
     std::vector<uint8_t> img = read_image();   // reported complete: must be in the file now
     memcpy(before.data() + (size_t)lba * 512, data.data(), data.size());
     if (img != before) fail("write: image differs from what was written (lba %u count %u)", lba, count);
-    host_out.clear();
+    host_out_set({});
     return data;
 }
 
+// Empties the FIFO (CTRL.CLEAR, direction kept) and the far side's buffers.
 static void fifo_reset()
 {
-    fifo.clear();
-    host_in.clear();
-    host_out.clear();
-    host_out_pos = 0;
+    host_out_set({});
+    bus_master_write(bus, SHBA_FIFO_BASE + SHBA_FIFO_CTRL,
+                     SHBA_FIFO_CTRL_CLEAR | (tp->fifo_dir_to_host ? SHBA_FIFO_CTRL_DIR_TO_HOST : 0));
+    idle_cycles(2);   // the clear pulse, then the FIFO's reset
+    host_in_clear();
 }
 
 // ---------------------------------------------------------------- tests
@@ -326,8 +349,8 @@ static void t_init_nocard()
     init_ok();
     sd_fault f = {SD_FAULT_REMOVED, 0, 0, 10};     // pulled 10 bytes into the next block
     sd_card_set_fault(card, &f);
-    host_in.clear();
-    expect_err(sd_read_blocks(&dev, 0, 1), SD_ERR_NO_CARD, "read with the card pulled");
+    host_in_clear();
+    expect_err(drv_read(&dev, 0, 1), SD_ERR_NO_CARD, "read with the card pulled");
     expect_err(sd_init(&dev), SD_ERR_NO_CARD, "init without a card");
     sd_card_clear_fault(card);
     fifo_reset();
@@ -352,11 +375,11 @@ static void t_read_multi()
         init_ok();
         read_check(10, 2);
         read_check(100, 37);
-        drain_every = 40;            // slow far side: the FIFO fills, SCK must pause
+        set_drain(40);            // slow far side: the FIFO fills, SCK must pause
         fifo_full_cycles = 0;
         read_check(300, 6);
         if (fifo_full_cycles == 0) fail("FIFO never filled: pause path not exercised");
-        drain_every = 1;
+        set_drain(1);
         read_check(4096 - 5, 5);     // up to the last block
         teardown();
     }
@@ -383,9 +406,9 @@ static void t_write_multi()
         write_check(20, 2);
         write_check(200, 33);
         read_check(200, 33);
-        drain_every = 30;            // slow far side: the FIFO runs empty, SCK must pause
+        set_drain(30);            // slow far side: the FIFO runs empty, SCK must pause
         write_check(500, 5);
-        drain_every = 1;
+        set_drain(1);
         read_check(500, 5);
         write_check(4096 - 3, 3);
         const sd_card_stats *s = sd_card_get_stats(card);
@@ -408,11 +431,11 @@ static void t_fault_read_crc()
     sd_fault f = {SD_FAULT_READ_CRC, 2, 0, 0};       // third block on
     sd_card_set_fault(card, &f);
     fifo_reset();
-    expect_err(sd_read_blocks(&dev, 10, 5), SD_ERR_READ_CRC, "multi read, bad CRC");
+    expect_err(drv_read(&dev, 10, 5), SD_ERR_READ_CRC, "multi read, bad CRC");
     if (dev.blocks_done != 2) fail("blocks done %u, want 2", dev.blocks_done);
     if (!(dev.last_engine_status & SHBA_SD_STATUS_CRC_ERROR)) fail("engine CRC_ERROR bit");
     fifo_reset();
-    expect_err(sd_read_blocks(&dev, 10, 1), SD_ERR_READ_CRC, "single read, bad CRC");
+    expect_err(drv_read(&dev, 10, 1), SD_ERR_READ_CRC, "single read, bad CRC");
     uint8_t k, a, q;
     sd_err_sense(SD_ERR_READ_CRC, &k, &a, &q);
     if (k != 3 || a != 0x11) fail("sense for a read CRC error");
@@ -429,9 +452,9 @@ static void t_fault_no_token()
     sd_fault f = {SD_FAULT_NO_TOKEN, 0, 0, 0};
     sd_card_set_fault(card, &f);
     fifo_reset();
-    expect_err(sd_read_blocks(&dev, 3, 1), SD_ERR_READ_TIMEOUT, "no start token");
+    expect_err(drv_read(&dev, 3, 1), SD_ERR_READ_TIMEOUT, "no start token");
     if (!(dev.last_engine_status & SHBA_SD_STATUS_TOKEN_TIMEOUT)) fail("engine TOKEN_TIMEOUT bit");
-    if (!fifo.empty() || !host_in.empty()) fail("data reached the FIFO");
+    if (tp->fifo_level != 0 || host_in_len() != 0) fail("data reached the FIFO");
     sd_card_clear_fault(card);
     read_check(3, 1);
     // once: the driver retries from the failed block and succeeds
@@ -450,9 +473,8 @@ static void t_fault_write_reject()
     std::vector<uint8_t> before = read_image();
     sd_fault f = {SD_FAULT_WRITE_REJECT, 0, 0, 0};
     sd_card_set_fault(card, &f);
-    host_out = random_bytes(512);
-    host_out_pos = 0;
-    expect_err(sd_write_blocks(&dev, 7, 1), SD_ERR_WRITE, "single write rejected");
+    host_out_set(random_bytes(512));
+    expect_err(drv_write(&dev, 7, 1), SD_ERR_WRITE, "single write rejected");
     if (!(dev.last_engine_status & SHBA_SD_STATUS_DATA_REJECTED) || (dev.last_token & 0x1F) != 0x0D)
         fail("engine DATA_REJECTED with token 0x0D (token %02x)", dev.last_token);
     check_image_unchanged(before, "rejected single write");
@@ -460,9 +482,8 @@ static void t_fault_write_reject()
     fifo_reset();
     f = {SD_FAULT_WRITE_REJECT, 2, 0, 0};
     sd_card_set_fault(card, &f);
-    host_out = random_bytes(6 * 512);
-    host_out_pos = 0;
-    expect_err(sd_write_blocks(&dev, 50, 6), SD_ERR_WRITE, "multi write rejected");
+    host_out_set(random_bytes(6 * 512));
+    expect_err(drv_write(&dev, 50, 6), SD_ERR_WRITE, "multi write rejected");
     if (dev.blocks_done != 2) fail("blocks done %u, want 2", dev.blocks_done);
     memcpy(before.data() + 50 * 512, host_out.data(), 2 * 512);
     check_image_unchanged(before, "rejected multi write");
@@ -480,9 +501,8 @@ static void t_fault_busy_forever()
     std::vector<uint8_t> before = read_image();
     sd_fault f = {SD_FAULT_BUSY_FOREVER, 1, 0, 0};
     sd_card_set_fault(card, &f);
-    host_out = random_bytes(3 * 512);
-    host_out_pos = 0;
-    expect_err(sd_write_blocks(&dev, 30, 3), SD_ERR_BUSY_TIMEOUT, "busy forever");
+    host_out_set(random_bytes(3 * 512));
+    expect_err(drv_write(&dev, 30, 3), SD_ERR_BUSY_TIMEOUT, "busy forever");
     if (!(dev.last_engine_status & SHBA_SD_STATUS_BUSY_TIMEOUT)) fail("engine BUSY_TIMEOUT bit");
     if (dev.blocks_done != 1) fail("blocks done %u, want 1", dev.blocks_done);
     memcpy(before.data() + 30 * 512, host_out.data(), 512);
@@ -504,12 +524,12 @@ static void t_fault_removed()
     sd_fault f = {SD_FAULT_REMOVED, 1, 0, 200};
     sd_card_set_fault(card, &f);
     fifo_reset();
-    expect_err(sd_read_blocks(&dev, 0, 4), SD_ERR_NO_CARD, "removed during read");
+    expect_err(drv_read(&dev, 0, 4), SD_ERR_NO_CARD, "removed during read");
     if (dev.blocks_done != 1) fail("blocks done %u, want 1", dev.blocks_done);
     uint8_t k, a, q;
     sd_err_sense(SD_ERR_NO_CARD, &k, &a, &q);
     if (k != 2 || a != 0x3A) fail("sense for no card");
-    expect_err(sd_read_blocks(&dev, 0, 1), SD_ERR_NO_CARD, "read with no card");
+    expect_err(drv_read(&dev, 0, 1), SD_ERR_NO_CARD, "read with no card");
     sd_card_clear_fault(card);       // re-inserted: the driver initialises it again
     fifo_reset();
     uint32_t ri = dev.reinits;
@@ -519,9 +539,8 @@ static void t_fault_removed()
     f = {SD_FAULT_REMOVED, 0, 0, 300};
     sd_card_set_fault(card, &f);
     fifo_reset();
-    host_out = random_bytes(2 * 512);
-    host_out_pos = 0;
-    expect_err(sd_write_blocks(&dev, 60, 2), SD_ERR_NO_CARD, "removed during write");
+    host_out_set(random_bytes(2 * 512));
+    expect_err(drv_write(&dev, 60, 2), SD_ERR_NO_CARD, "removed during write");
     check_image_unchanged(before, "removed during write");
     sd_card_clear_fault(card);
     fifo_reset();
@@ -535,15 +554,15 @@ static void t_fault_out_of_range()
     init_ok();
     std::vector<uint8_t> before = read_image();
     // the driver refuses what it knows is beyond the card
-    expect_err(sd_read_blocks(&dev, 2048, 1), SD_ERR_OUT_OF_RANGE, "read past the end (driver)");
-    expect_err(sd_write_blocks(&dev, 2047, 2), SD_ERR_OUT_OF_RANGE, "write past the end (driver)");
+    expect_err(drv_read(&dev, 2048, 1), SD_ERR_OUT_OF_RANGE, "read past the end (driver)");
+    expect_err(drv_write(&dev, 2047, 2), SD_ERR_OUT_OF_RANGE, "write past the end (driver)");
     // the card refuses it too
     dev.blocks += 64;
     fifo_reset();
-    expect_err(sd_read_blocks(&dev, 2050, 1), SD_ERR_OUT_OF_RANGE, "read past the end (card)");
-    expect_err(sd_write_blocks(&dev, 2050, 1), SD_ERR_OUT_OF_RANGE, "write past the end (card)");
+    expect_err(drv_read(&dev, 2050, 1), SD_ERR_OUT_OF_RANGE, "read past the end (card)");
+    expect_err(drv_write(&dev, 2050, 1), SD_ERR_OUT_OF_RANGE, "write past the end (card)");
     fifo_reset();
-    expect_err(sd_read_blocks(&dev, 2046, 4), SD_ERR_OUT_OF_RANGE, "multi read running off the end");
+    expect_err(drv_read(&dev, 2046, 4), SD_ERR_OUT_OF_RANGE, "multi read running off the end");
     if (dev.blocks_done != 2) fail("blocks done %u, want 2", dev.blocks_done);
     if (!(dev.last_engine_status & SHBA_SD_STATUS_ERROR_TOKEN)) fail("engine ERROR_TOKEN bit");
     dev.blocks -= 64;
@@ -551,11 +570,10 @@ static void t_fault_out_of_range()
     sd_fault f = {SD_FAULT_OUT_OF_RANGE, 0, 1, 0};
     sd_card_set_fault(card, &f);
     fifo_reset();
-    expect_err(sd_read_blocks(&dev, 5, 1), SD_ERR_OUT_OF_RANGE, "injected out of range");
+    expect_err(drv_read(&dev, 5, 1), SD_ERR_OUT_OF_RANGE, "injected out of range");
     sd_card_set_fault(card, &f);
-    host_out = random_bytes(512);
-    host_out_pos = 0;
-    expect_err(sd_write_blocks(&dev, 5, 1), SD_ERR_OUT_OF_RANGE, "injected out of range (write)");
+    host_out_set(random_bytes(512));
+    expect_err(drv_write(&dev, 5, 1), SD_ERR_OUT_OF_RANGE, "injected out of range (write)");
     check_image_unchanged(before, "out of range");
     fifo_reset();
     read_check(5, 1);
@@ -569,9 +587,8 @@ static void t_write_protect()
     setup(1 << 20, SD_CARD_SDHC, write_protected);
     init_ok();
     std::vector<uint8_t> before = read_image();
-    host_out = random_bytes(512 * 2);
-    host_out_pos = 0;
-    expect_err(sd_write_blocks(&dev, 1, 2), SD_ERR_WRITE_PROTECTED, "write protected");
+    host_out_set(random_bytes(512 * 2));
+    expect_err(drv_write(&dev, 1, 2), SD_ERR_WRITE_PROTECTED, "write protected");
     uint8_t k, a, q;
     sd_err_sense(SD_ERR_WRITE_PROTECTED, &k, &a, &q);
     if (k != 7 || a != 0x27) fail("sense for write protect");
@@ -589,9 +606,8 @@ static void t_wire_crc()
     std::vector<uint8_t> before = read_image();
     flip_on_write_start = 1;
     flip_offset = 8 + 8 + 1000;        // gap byte, start token, then inside the data
-    host_out = random_bytes(512);
-    host_out_pos = 0;
-    expect_err(sd_write_blocks(&dev, 9, 1), SD_ERR_WRITE_CRC, "write with a flipped bit");
+    host_out_set(random_bytes(512));
+    expect_err(drv_write(&dev, 9, 1), SD_ERR_WRITE_CRC, "write with a flipped bit");
     if ((dev.last_token & 0x1F) != 0x0B) fail("data response %02x, want CRC error", dev.last_token);
     if (sd_card_get_stats(card)->data_crc_errors != 1) fail("card saw no data CRC error");
     check_image_unchanged(before, "write with a flipped bit");
@@ -607,7 +623,7 @@ static void t_wire_crc()
     miso_flip_on_read_start = 1;
     flip_offset = 1500;                // past the token wait (10 us = 180 bits), inside the data
     fifo_reset();
-    expect_err(sd_read_blocks(&dev, 9, 1), SD_ERR_READ_CRC, "read with a flipped MISO bit");
+    expect_err(drv_read(&dev, 9, 1), SD_ERR_READ_CRC, "read with a flipped MISO bit");
     if (!(dev.last_engine_status & SHBA_SD_STATUS_CRC_ERROR)) fail("engine CRC_ERROR bit");
     fifo_reset();
     read_check(9, 1);
@@ -639,30 +655,30 @@ static void t_irq_abort()
     // irq follows DONE when enabled
     sd_hw_write(SHBA_SD_IRQ_EN, SHBA_SD_IRQ_EN_DONE);
     read_check(0, 1);
-    if (top->irq) fail("irq still up after the driver cleared DONE");
+    if (tp->irq) fail("irq still up after the driver cleared DONE");
     sd_hw_write(SHBA_SD_CTRL, SHBA_SD_CTRL_CS);
     sd_hw_write(SHBA_SD_BLK_COUNT, 1);
     sd_hw_write(SHBA_SD_CMD, SHBA_SD_CMD_START_READ);   // no command sent: times out
     while (!(sd_hw_read(SHBA_SD_STATUS) & SHBA_SD_STATUS_DONE)) {}
-    if (!top->irq) fail("no irq on DONE");
+    if (!tp->irq) fail("no irq on DONE");
     sd_hw_write(SHBA_SD_STATUS, SHBA_SD_STATUS_DONE | SHBA_SD_STATUS_TOKEN_TIMEOUT);
     if (sd_hw_read(SHBA_SD_STATUS) & (SHBA_SD_STATUS_DONE | SHBA_SD_STATUS_TOKEN_TIMEOUT)) fail("w1c");
     idle_cycles(2);
-    if (top->irq) fail("irq after clearing DONE");
+    if (tp->irq) fail("irq after clearing DONE");
     sd_hw_write(SHBA_SD_IRQ_EN, 0);
     sd_hw_write(SHBA_SD_CTRL, 0);
     // the far side never reads: the FIFO fills, the engine waits, the
     // caller gives up through the wait callback
-    drain_every = 0;
+    set_drain(0);
     static int polls;
     polls = 0;
     dev.wait_cb = [](void *) -> int { return ++polls > 20000; };
     fifo_reset();
-    expect_err(sd_read_blocks(&dev, 0, 8), SD_ERR_ABORTED, "aborted read");
+    expect_err(drv_read(&dev, 0, 8), SD_ERR_ABORTED, "aborted read");
     if (!(dev.last_engine_status & SHBA_SD_STATUS_ABORTED)) fail("engine ABORTED bit");
-    if (fifo.size() != FIFO_DEPTH) fail("FIFO not full when aborted (%zu)", fifo.size());
+    if (tp->fifo_level != FIFO_DEPTH) fail("FIFO not full when aborted (%u)", (unsigned)tp->fifo_level);
     dev.wait_cb = nullptr;
-    drain_every = 1;
+    set_drain(1);
     fifo_reset();
     read_check(0, 3);
     teardown();
@@ -678,13 +694,13 @@ static void bench(const char *out)
     sck_period_reset();
     const double f_sck = CLK_HZ / 2.0;
     // read
-    uint64_t t0 = now_ps();
+    uint64_t t0 = cosim_now_ps();
     read_check(1000, N);
-    uint64_t t_read = now_ps() - t0;
+    uint64_t t_read = cosim_now_ps() - t0;
     // write
-    t0 = now_ps();
+    t0 = cosim_now_ps();
     write_check(3000, N);
-    uint64_t t_write = now_ps() - t0;
+    uint64_t t_write = cosim_now_ps() - t0;
     if (sck_period_min != 2) fail("SCK period %llu at DIV 0", (unsigned long long)sck_period_min);
     double bytes = N * 512.0;
     double rd_kbps = bytes / (t_read * 1e-12) / 1000.0;
@@ -726,7 +742,6 @@ static const test tests[] = {
 
 int main(int argc, char **argv)
 {
-    Verilated::commandArgs(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "list")) {
         for (const test &t : tests) printf("%s\n", t.name);
         return 0;
@@ -737,11 +752,12 @@ int main(int argc, char **argv)
     }
     for (const test &t : tests) {
         if (argc >= 2 && !strcmp(argv[1], t.name)) {
+            if (argc >= 3) wave_file = argv[2];
             t.fn();
-            printf("PASS %s (%llu cycles)\n", t.name, (unsigned long long)cycles);
+            printf("PASS %s (%llu cycles)\n", t.name, (unsigned long long)total_cycles);
             return 0;
         }
     }
-    fprintf(stderr, "usage: %s TEST | list | bench OUT.json\n", argv[0]);
+    fprintf(stderr, "usage: %s TEST [WAVE.fst] | list | bench OUT.json\n", argv[0]);
     return 2;
 }
