@@ -40,6 +40,10 @@ regmap:
 regmap-check:
 	@python3 regmap/gen_regmap.py --check
 
+# The register map's clock, memory map and constants as make variables
+# (SHBA_SOC_CLK_HZ, SHBA_SOC_RAM_SIZE, ...), generated like the headers.
+include regmap/softhba_regs.mk
+
 # C sources of the project's own (not generated) code, for cppcheck; fragments append.
 C_LINT_SRCS :=
 C_LINT_INCLUDES := -Iregmap -Isim/include

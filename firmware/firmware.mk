@@ -27,18 +27,18 @@ FW_CFLAGS := -march=rv32im_zicsr -mabi=ilp32 --specs=picolibc.specs -Os -g \
 FW_LDFLAGS := -march=rv32im -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
               -T $(FW_DIR)/link.ld -Wl,--gc-sections -Wl,--no-warn-rwx-segments $(FW_PRINTF)
 FW_COMMON_SRCS := firmware/common/crt0.S firmware/common/runtime.c firmware/common/console.c
-FW_RAM_BYTES := $(shell sed -n 's/.*define SHBA_SOC_RAM_SIZE \(0x[0-9a-f]*\)u.*/\1/p' regmap/softhba_regs.h)
-FW_STACK_RESERVE := $(shell sed -n 's/.*define SHBA_SOC_STACK_RESERVE \(0x[0-9a-f]*\)u.*/\1/p' regmap/softhba_regs.h)
+# The RAM and the stack reserve come from the register map (regmap/softhba_regs.mk).
+FW_RAM_BYTES := $(SHBA_SOC_RAM_SIZE)
 FW_RAM_WORDS := $(shell echo $$(( $(FW_RAM_BYTES) / 4 )))
-FW_RAM_BYTES_DEC := $(shell echo $$(( $(FW_RAM_BYTES) )))
-FW_STACK_RESERVE_DEC := $(shell echo $$(( $(FW_STACK_RESERVE) )))
+FW_STACK_RESERVE := $(SHBA_SOC_STACK_RESERVE)
 
 C_LINT_SRCS += firmware/common/runtime.c firmware/common/console.c
 
-# The C header's constants end in 'u', which ld does not read: strip it.
-$(FW_DIR)/link.ld: firmware/common/link.ld.S regmap/softhba_regs.h
+# The linker script takes the memory map from the register map's plain-number
+# header (ld does not read C's 'u' suffixes).
+$(FW_DIR)/link.ld: firmware/common/link.ld.S regmap/softhba_regs_asm.h
 	@mkdir -p $(@D)
-	$(FW_CC) -E -P -x c -Iregmap $< | sed -E 's/\b(0x[0-9a-fA-F]+|[0-9]+)[uU]\b/\1/g' > $@.tmp
+	$(FW_CC) -E -P -x c -Iregmap $< > $@.tmp
 	mv $@.tmp $@
 
 # $(call FW_PROGRAM,NAME,SOURCES): rules for $(FW_DIR)/NAME.{elf,bin,hex}.
@@ -55,12 +55,12 @@ $(FW_DIR)/obj/$(1)/%.o: %.S
 
 -include $$(FW_OBJS_$(1):.o=.d)
 
-FW_RESERVE_$(1) = $$(or $$(FW_STACK_RESERVE_$(1)),$(FW_STACK_RESERVE_DEC))
+FW_RESERVE_$(1) = $$(or $$(FW_STACK_RESERVE_$(1)),$(FW_STACK_RESERVE))
 
 $(FW_DIR)/$(1).elf: $$(FW_OBJS_$(1)) $(FW_DIR)/link.ld
 	@mkdir -p $$(@D)
 	@$$(FW_CC) $$(FW_LDFLAGS) -Wl,--defsym=__stack_reserve=$$(FW_RESERVE_$(1)) -Wl,-Map=$(FW_DIR)/$(1).map $$(FW_OBJS_$(1)) -o $$@ || \
-	  { echo "firmware $(1): link failed (a RAM overflow above says by how many bytes; the RAM is $(FW_RAM_BYTES_DEC) bytes with $$(FW_RESERVE_$(1)) kept for the stack)" >&2; exit 1; }
+	  { echo "firmware $(1): link failed (a RAM overflow above says by how many bytes; the RAM is $(FW_RAM_BYTES) bytes with $$(FW_RESERVE_$(1)) kept for the stack)" >&2; exit 1; }
 	@$$(FW_SIZE_TOOL) -A $$@ | python3 firmware/tools/fw_size.py $(1) $(FW_RAM_BYTES) $$(FW_RESERVE_$(1)) | tee $(FW_DIR)/$(1).size
 
 $(FW_DIR)/$(1).bin: $(FW_DIR)/$(1).elf

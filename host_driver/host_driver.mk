@@ -21,12 +21,27 @@ DRV_LDFLAGS := -nostdlib -nostartfiles \
   -Wl,-Map,$(DRV_OUT)/softhba.map
 DRV_LIBS := -lscsiport
 
-ALL += $(DRV_SYS)
+# What NT's setup reads from the driver floppy, shipped next to softhba.sys:
+# txtsetup.oem (text-mode setup, F6/S), oemsetup.inf (NT 4.0 Control Panel
+# Have Disk), softhba.inf (Windows 2000/XP).  CRLF line endings, byte for
+# byte (.gitattributes); oemsetup.inf gets softhba.sys's size in SIZE=.
+DRV_INSTALL := $(DRV_OUT)/txtsetup.oem $(DRV_OUT)/softhba.inf $(DRV_OUT)/oemsetup.inf
+
+ALL += $(DRV_SYS) $(DRV_INSTALL)
 C_LINT_SRCS += $(DRV_SRCS)
 C_LINT_INCLUDES += -Ihost_driver
 
 .PHONY: driver
-driver: $(DRV_SYS)
+driver: $(DRV_SYS) $(DRV_INSTALL)
+
+$(DRV_OUT)/txtsetup.oem $(DRV_OUT)/softhba.inf: $(DRV_OUT)/%: host_driver/%
+	@mkdir -p $(DRV_OUT)
+	cp $< $@
+
+$(DRV_OUT)/oemsetup.inf: host_driver/oemsetup.inf $(DRV_SYS)
+	@mkdir -p $(DRV_OUT)
+	sed -e "s/SIZE=0\r\$$/SIZE=$$(stat -c %s $(DRV_SYS))\r/" $< >$@.tmp
+	mv $@.tmp $@
 
 $(DRV_OUT)/softhba.o: $(DRV_SRCS) $(DRV_HDRS) host_driver/host_driver.mk
 	@mkdir -p $(DRV_OUT)

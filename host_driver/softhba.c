@@ -34,22 +34,21 @@
 #define SHBA_ERR_CARD_ERROR     0x53480500u
 #define SHBA_ERR_HOST_STATUS    0x53480600u  /* | host status */
 #define SHBA_ERR_EXTRA_SEGMENT  0x53480700u
-#define SHBA_ERR_SPURIOUS_DMA   0x53480800u
 
 #define SCSI_STATUS_GOOD 0x00u
 #define SCSI_STATUS_CHECK_CONDITION 0x02u
 #define SCSI_STATUS_CONDITION_MET 0x04u
 
-/* Bounded waits: the driver never spins forever on a dead card. */
+/* No routine waits at DIRQL: the port driver's documented budget is well
+ * under 1 ms per call (docs/miniport.md).  Longer waits run from HwTimer. */
 #define SHBA_READY_WAIT_US   2000000u   /* firmware boot after power-on or reset */
-#define SHBA_BUSY_WAIT_US    10000u     /* card still finishing an aborted command */
-#define SHBA_POLL_STEP_US    100u
-#define SHBA_PIO_SPIN        32u        /* STATUS polls before yielding to the timer */
-#define SHBA_PIO_TIMER_US    1000u
+#define SHBA_PIO_TIMER_US    1000u      /* HwTimer period with PIO data waiting */
+#define SHBA_WAIT_TIMER_US   10000u     /* otherwise: NT's clock tick, so that the
+                                         * periods counted are the time waited */
+#define SHBA_PIO_SPIN        8u         /* STATUS polls for one PIO unit */
+#define SHBA_PIO_BUDGET      512u       /* port accesses per PIO call (~0.4 ms of ISA cycles) */
 
-const ULONG ShbaCandidateBases[SHBA_NUM_CANDIDATE_BASES] = {
-    0x340, 0x330, 0x230, 0x140, 0x130
-};
+const ULONG ShbaCandidateBases[SHBA_NUM_CANDIDATE_BASES] = SHBA_HOST_IO_BASE_TABLE;
 
 typedef struct _SHBA_EXTENSION {
     PUCHAR Base;                  /* mapped I/O base */
@@ -59,7 +58,12 @@ typedef struct _SHBA_EXTENSION {
     BOOLEAN Wide;                 /* 16-bit slot (CONFIG.WIDE16) */
     BOOLEAN Dma16;                /* DmaChannel is a 16-bit channel */
     BOOLEAN Demand;
-    BOOLEAN ResetPending;         /* CONTROL.RESET written, RESET_DONE not seen */
+    BOOLEAN Waiting;              /* after power-on or a reset: READY not seen yet */
+    BOOLEAN ResetTried;           /* the one reset for a silent card was made */
+    BOOLEAN Dead;                 /* the card never became READY: no commands */
+    ULONG WaitedUs;               /* timer periods spent Waiting (at least that long) */
+    ULONG TimerUs;                /* the period last asked for */
+    PSCSI_REQUEST_BLOCK Held;     /* accepted, waiting for the card to take it */
     UCHAR Control;                /* level bits of every CONTROL write */
     UCHAR Id[SHBA_HOST_ID_LEN];
 
@@ -69,6 +73,7 @@ typedef struct _SHBA_EXTENSION {
     BOOLEAN Pio;                  /* this command moves its data by PIO */
     BOOLEAN PioRunning;           /* PIO data still to move */
     BOOLEAN SegMapped;            /* IoMapTransfer issued, segment not ended */
+    PSCSI_REQUEST_BLOCK ArmSrb;   /* mapped, HwDmaStarted not yet called: arm for it */
     ULONG Done;                   /* bytes moved in ended segments (or by PIO) */
     ULONG SegLength;              /* bytes in the mapped segment */
 } SHBA_EXTENSION, *PSHBA_EXTENSION;
@@ -82,7 +87,7 @@ static ULONG NTAPI ShbaHwFindAdapter(PVOID HwDeviceExtension, PVOID HwContext,
                                      PBOOLEAN Again);
 static BOOLEAN NTAPI ShbaHwResetBus(PVOID HwDeviceExtension, ULONG PathId);
 static VOID NTAPI ShbaHwDmaStarted(PVOID HwDeviceExtension);
-static VOID NTAPI ShbaHwPioTimer(PVOID HwDeviceExtension);
+static VOID NTAPI ShbaHwTimer(PVOID HwDeviceExtension);
 ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -111,25 +116,33 @@ static VOID ShbaZero(PVOID p, ULONG n)
         *b++ = 0;
 }
 
-/* Waits until (STATUS & mask) == want, in bounded steps; TRUE when it came. */
-static BOOLEAN ShbaWaitStatus(PSHBA_EXTENSION ext, UCHAR mask, UCHAR want, ULONG us)
+/* One look: does the card take a command now?  READY means the firmware
+ * runs; ERROR alone (the SD card failed or is missing) does not stop it: the
+ * disk then answers NOT READY with sense, and the firmware retries the SD
+ * card on each medium command.  BUSY: the last command is not over.  A card
+ * in reset reads 0xFF (BUSY set), so it never looks ready. */
+static BOOLEAN ShbaCardTakes(PSHBA_EXTENSION ext)
 {
-    for (;;) {
-        if ((ShbaIn(ext, SHBA_HOST_STATUS) & mask) == want)
-            return TRUE;
-        if (us < SHBA_POLL_STEP_US)
-            return FALSE;
-        ScsiPortStallExecution(SHBA_POLL_STEP_US);
-        us -= SHBA_POLL_STEP_US;
+    UCHAR st = ShbaIn(ext, SHBA_HOST_STATUS);
+    if ((st & (SHBA_HOST_STATUS_READY | SHBA_HOST_STATUS_BUSY)) != SHBA_HOST_STATUS_READY)
+        return FALSE;
+    if (ext->Waiting) {
+        ext->Waiting = FALSE;
+        if (st & SHBA_HOST_STATUS_ERROR)
+            ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR,
+                             SHBA_ERR_CARD_ERROR | st);
     }
+    return TRUE;
 }
 
-/* READY means the firmware takes commands.  ERROR alone (the SD card failed
- * or is missing) does not stop it: the disk then answers NOT READY with
- * sense, and the firmware retries the SD card on each medium command. */
-static BOOLEAN ShbaCardReady(PSHBA_EXTENSION ext, ULONG us)
+/* HwTimer is wanted while PIO data waits, a command is held, or the card
+ * is booting.  One timer per adapter: a request replaces the last one. */
+static VOID ShbaScheduleTimer(PSHBA_EXTENSION ext)
 {
-    return ShbaWaitStatus(ext, SHBA_HOST_STATUS_READY, SHBA_HOST_STATUS_READY, us);
+    if (ext->PioRunning || ext->Held != NULL || ext->Waiting) {
+        ext->TimerUs = ext->PioRunning ? SHBA_PIO_TIMER_US : SHBA_WAIT_TIMER_US;
+        ScsiPortNotification(RequestTimerCall, ext, ShbaHwTimer, ext->TimerUs);
+    }
 }
 
 static VOID ShbaComplete(PSHBA_EXTENSION ext, PSCSI_REQUEST_BLOCK srb, UCHAR status)
@@ -151,50 +164,47 @@ static BOOLEAN ShbaProbe(PUCHAR base, UCHAR *id)
 
 /* ---- pure helpers (also unit-tested on the host) ------------------------ */
 
+/* The CONFIG encodings are the register map's tables (docs/registers.md);
+ * these adapt them to the driver's conventions: code 0 ("none") for a
+ * resource the card cannot select, SHBA_OPT_UNSET for a "none" code. */
+static UCHAR ShbaSelectCode(int code)
+{
+    return code < 0 ? 0 : (UCHAR)code;
+}
+
+static ULONG ShbaSelectValue(unsigned value)
+{
+    return value == SHBA_TABLE_NONE ? SHBA_OPT_UNSET : value;
+}
+
 UCHAR ShbaIrqSelect(ULONG irq)
 {
-    switch (irq) {
-    case 3: return 1;
-    case 5: return 2;
-    case 7: return 3;
-    case 9: return 4;
-    case 10: return 5;
-    case 11: return 6;
-    case 15: return 7;
-    default: return 0;
-    }
+    return ShbaSelectCode(SHBA_HOST_CONFIG_IRQ_SEL_CODE(irq));
 }
 
 ULONG ShbaIrqFromSelect(UCHAR sel)
 {
-    static const ULONG lines[8] = { SHBA_OPT_UNSET, 3, 5, 7, 9, 10, 11, 15 };
-    return lines[sel & 7u];
+    return ShbaSelectValue(SHBA_HOST_CONFIG_IRQ_SEL_VALUE(sel & 7u));
 }
 
 UCHAR ShbaDma8Select(ULONG channel)
 {
-    switch (channel) {
-    case 1: return 1;
-    case 3: return 2;
-    case 0: return 3;
-    default: return 0;
-    }
+    return ShbaSelectCode(SHBA_HOST_CONFIG_DMA8_SEL_CODE(channel));
 }
 
 ULONG ShbaDma8FromSelect(UCHAR sel)
 {
-    static const ULONG channels[4] = { SHBA_OPT_UNSET, 1, 3, 0 };
-    return channels[sel & 3u];
+    return ShbaSelectValue(SHBA_HOST_CONFIG_DMA8_SEL_VALUE(sel & 3u));
 }
 
 UCHAR ShbaDma16Select(ULONG channel)
 {
-    return (channel >= 5 && channel <= 7) ? (UCHAR)(channel - 4) : 0;
+    return ShbaSelectCode(SHBA_HOST_CONFIG_DMA16_SEL_CODE(channel));
 }
 
 ULONG ShbaDma16FromSelect(UCHAR sel)
 {
-    return (sel & 3u) ? 4u + (sel & 3u) : SHBA_OPT_UNSET;
+    return ShbaSelectValue(SHBA_HOST_CONFIG_DMA16_SEL_VALUE(sel & 3u));
 }
 
 static char ShbaLower(char c)
@@ -547,7 +557,11 @@ static ULONG NTAPI ShbaHwFindAdapter(PVOID HwDeviceExtension, PVOID HwContext,
         ConfigInfo->DmaChannel = SP_UNINITIALIZED_VALUE;
     }
     ConfigInfo->MaximumTransferLength = SHBA_MAX_TRANSFER;
-    ConfigInfo->NumberOfPhysicalBreaks = SHBA_MAX_TRANSFER / 0x1000u;
+    /* No scatter/gather: the card takes one contiguous range per segment.
+     * The documented value for that is 0; the port driver then limits the
+     * pages of a transfer by the map registers the HAL gives the system DMA
+     * channel (docs/miniport.md). */
+    ConfigInfo->NumberOfPhysicalBreaks = 0;
     ConfigInfo->ScatterGather = FALSE;
     ConfigInfo->Master = FALSE;
     ConfigInfo->CachesData = FALSE;
@@ -559,32 +573,28 @@ static ULONG NTAPI ShbaHwFindAdapter(PVOID HwDeviceExtension, PVOID HwContext,
 }
 
 /* ---- HwInitialize -----------------------------------------------------------
- * Called once per adapter after HwFindAdapter, with the interrupt
- * connected.  Waits (bounded) for the firmware to report READY, resetting
- * the card once if it stays silent, logs an SD card fault (STATUS.ERROR: the
- * adapter still works, its disk reports NOT READY), clears stale interrupt
- * causes and enables the card's interrupt.  FALSE fails the adapter. */
+ * Called once per adapter after HwFindAdapter, with the interrupt connected
+ * (at DIRQL: no waiting here).  Clears stale interrupt causes and enables
+ * the card's interrupt.  If the firmware is not READY yet (still booting
+ * after power-on), the adapter starts Waiting: commands are held until it
+ * is, HwTimer watches the boot (a silent card is reset once after 2 s and
+ * given up 2 s later), and RESET_DONE ends the wait early.  An SD card
+ * fault (STATUS.ERROR) is logged when READY is seen: the adapter still
+ * works, its disk reports NOT READY. */
 static BOOLEAN NTAPI ShbaHwInitialize(PVOID HwDeviceExtension)
 {
     PSHBA_EXTENSION ext = (PSHBA_EXTENSION)HwDeviceExtension;
 
     ext->Active = NULL;
-    ext->ResetPending = FALSE;
-    if (!ShbaCardReady(ext, SHBA_READY_WAIT_US)) {
-        ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR,
-                         SHBA_ERR_CARD_ERROR | ShbaIn(ext, SHBA_HOST_STATUS));
-        ShbaControl(ext, SHBA_HOST_CONTROL_RESET);
-        if (!ShbaCardReady(ext, SHBA_READY_WAIT_US)) {
-            ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR,
-                             SHBA_ERR_NOT_READY | ShbaIn(ext, SHBA_HOST_STATUS));
-            return FALSE;
-        }
-    }
-    if (ShbaIn(ext, SHBA_HOST_STATUS) & SHBA_HOST_STATUS_ERROR)
-        ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR,
-                         SHBA_ERR_CARD_ERROR | ShbaIn(ext, SHBA_HOST_STATUS));
+    ext->Held = NULL;
+    ext->Dead = FALSE;
+    ext->ResetTried = FALSE;
+    ext->WaitedUs = 0;
+    ext->Waiting = TRUE;
     ext->Control = SHBA_HOST_CONTROL_INT_ENABLE;
     ShbaControl(ext, SHBA_HOST_CONTROL_INT_ACK | SHBA_HOST_CONTROL_CMD_PTR_RESET);
+    (void)ShbaCardTakes(ext);
+    ShbaScheduleTimer(ext);
     return TRUE;
 }
 
@@ -598,6 +608,7 @@ static VOID ShbaMapSegment(PSHBA_EXTENSION ext)
     ULONG left = srb->DataTransferLength - ext->Done;
     ext->SegLength = left < SHBA_MAX_SEGMENT ? left : SHBA_MAX_SEGMENT;
     ext->SegMapped = TRUE;
+    ext->ArmSrb = srb;
     ScsiPortIoMapTransfer(ext, srb, (PUCHAR)srb->DataBuffer + ext->Done, ext->SegLength);
 }
 
@@ -612,23 +623,25 @@ static VOID ShbaArm(PSHBA_EXTENSION ext, ULONG count, UCHAR ctrl)
     ShbaOut(ext, SHBA_HOST_XFER_CTRL, (UCHAR)(ctrl | SHBA_HOST_XFER_CTRL_ARM));
 }
 
-/* Moves PIO data while the card has it ready; when it is not, asks for a
- * timer call instead of spinning at DIRQL.  16-bit DATA cycles in a 16-bit
+/* Moves PIO data while the card has it ready, at most SHBA_PIO_BUDGET port
+ * accesses per call (a bounded time at DIRQL); when the budget is spent or
+ * the card is not ready, HwTimer goes on.  16-bit DATA cycles in a 16-bit
  * slot, the first byte of the pair in the low half. */
 static VOID ShbaPioPump(PSHBA_EXTENSION ext)
 {
     PSCSI_REQUEST_BLOCK srb = ext->Active;
     PUCHAR buf;
-    ULONG len;
+    ULONG len, budget = SHBA_PIO_BUDGET;
 
     if (srb == NULL || !ext->PioRunning)
         return;
     buf = (PUCHAR)srb->DataBuffer;
     len = srb->DataTransferLength;
-    while (ext->Done < len) {
+    while (ext->Done < len && budget >= 2) {
         ULONG spin;
         UCHAR st = 0;
-        for (spin = 0; spin < SHBA_PIO_SPIN; spin++) {
+        for (spin = 0; spin < SHBA_PIO_SPIN && budget > 1; spin++) {
+            budget--;
             st = ShbaIn(ext, SHBA_HOST_STATUS);
             if ((st & SHBA_HOST_STATUS_PIO_READY) || !(st & SHBA_HOST_STATUS_BUSY))
                 break;
@@ -637,10 +650,9 @@ static VOID ShbaPioPump(PSHBA_EXTENSION ext)
             ext->PioRunning = FALSE;     /* the command ended; CMD_DONE follows */
             return;
         }
-        if (!(st & SHBA_HOST_STATUS_PIO_READY)) {
-            ScsiPortNotification(RequestTimerCall, ext, ShbaHwPioTimer, SHBA_PIO_TIMER_US);
-            return;
-        }
+        if (!(st & SHBA_HOST_STATUS_PIO_READY))
+            return;                      /* HwTimer goes on (ShbaScheduleTimer) */
+        budget--;
         if (ext->Wide && len - ext->Done >= 2) {
             if (ext->DataIn) {
                 USHORT w = ScsiPortReadPortUshort((PUSHORT)(ext->Base + SHBA_HOST_DATA));
@@ -659,134 +671,51 @@ static VOID ShbaPioPump(PSHBA_EXTENSION ext)
             ext->Done += 1;
         }
     }
-    ext->PioRunning = FALSE;
+    if (ext->Done >= len)
+        ext->PioRunning = FALSE;
 }
 
-/* HwTimer for the PIO pump (ScsiPortNotification RequestTimerCall). */
-static VOID NTAPI ShbaHwPioTimer(PVOID HwDeviceExtension)
-{
-    ShbaPioPump((PSHBA_EXTENSION)HwDeviceExtension);
-}
 
 /* Ends the active command without a card result (reset). */
 static VOID ShbaDropActive(PSHBA_EXTENSION ext)
 {
     ext->Active = NULL;
+    ext->Held = NULL;
     ext->PioRunning = FALSE;
     ext->SegMapped = FALSE;
+    ext->ArmSrb = NULL;
     ext->SegLength = 0;
 }
 
 /* Card reset: the data path stops and the firmware restarts; RESET_DONE
- * follows.  StartIo waits (bounded) for READY before the next command. */
+ * follows.  Commands are held until READY (Waiting, HwTimer).  The caller
+ * completes the active or held SRB. */
 static VOID ShbaResetCard(PSHBA_EXTENSION ext)
 {
     ShbaControl(ext, SHBA_HOST_CONTROL_RESET);
-    ext->ResetPending = TRUE;
+    ext->Waiting = TRUE;
+    ext->WaitedUs = 0;
+    ext->ResetTried = TRUE;       /* a card silent after this reset is given up */
+    ext->Dead = FALSE;
     if (ext->SegMapped && !ext->Pio)
         ScsiPortFlushDma(ext);
     ShbaDropActive(ext);
+    ShbaScheduleTimer(ext);
 }
 
-/* ---- HwStartIo --------------------------------------------------------------
- * Called at DIRQL with one SRB; the port driver sends the next one only
- * after NextRequest.  EXECUTE_SCSI: writes the command block (target, LUN,
- * CDB length, direction flags, data length, CDB) to COMMAND, writes START,
- * and starts the data phase: ScsiPortIoMapTransfer for DMA (HwDmaStarted
- * arms the segment), or arms a PIO segment and pumps the DATA port.  The
- * SRB completes in HwInterrupt at CMD_DONE, which also asks for the next
- * request.  ABORT_COMMAND, RESET_BUS and RESET_DEVICE act on the card and
- * complete at once; anything else is SRB_STATUS_INVALID_REQUEST. */
-static BOOLEAN NTAPI ShbaHwStartIo(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK Srb)
+/* Writes the command block, starts the command and its data phase, and
+ * asks for the next request (so that an ABORT_COMMAND or RESET_BUS can
+ * reach the card in mid-transfer; another EXECUTE_SCSI meanwhile is
+ * answered BUSY, which the port driver retries; MultipleRequestPerLu =
+ * FALSE keeps the disk's own requests queued in the port driver anyway).
+ * The card takes a command (ShbaCardTakes). */
+static VOID ShbaStartCommand(PSHBA_EXTENSION ext, PSCSI_REQUEST_BLOCK Srb)
 {
-    PSHBA_EXTENSION ext = (PSHBA_EXTENSION)HwDeviceExtension;
-    ULONG i, dir;
+    ULONG i, dir = Srb->SrbFlags & (SRB_FLAGS_DATA_IN | SRB_FLAGS_DATA_OUT);
     UCHAR flags = 0;
 
-    switch (Srb->Function) {
-    case SRB_FUNCTION_EXECUTE_SCSI:
-        break;
-
-    case SRB_FUNCTION_ABORT_COMMAND:
-        if (ext->Active != NULL && Srb->NextSrb == ext->Active) {
-            /* The card ends the command with HS_ABORTED: CMD_DONE completes it. */
-            ShbaControl(ext, SHBA_HOST_CONTROL_ABORT);
-            ShbaComplete(ext, Srb, SRB_STATUS_SUCCESS);
-        } else {
-            ShbaComplete(ext, Srb, SRB_STATUS_ABORT_FAILED);
-        }
-        if (ext->Active == NULL)
-            ScsiPortNotification(NextRequest, ext);
-        return TRUE;
-
-    case SRB_FUNCTION_RESET_BUS:
-        /* Complete the one active SRB by hand: ScsiPortCompleteRequest would
-         * also complete this reset SRB. */
-        if (ext->Active != NULL) {
-            PSCSI_REQUEST_BLOCK active = ext->Active;
-            ShbaResetCard(ext);
-            ShbaComplete(ext, active, SRB_STATUS_BUS_RESET);
-        } else {
-            ShbaResetCard(ext);
-        }
-        ScsiPortNotification(ResetDetected, ext);
-        ShbaComplete(ext, Srb, SRB_STATUS_SUCCESS);
-        ScsiPortNotification(NextRequest, ext);
-        return TRUE;
-
-    case SRB_FUNCTION_RESET_DEVICE:
-        /* The card has no per-target reset; the device's one possible
-         * command is aborted. */
-        if (ext->Active != NULL && ext->Active->TargetId == Srb->TargetId)
-            ShbaControl(ext, SHBA_HOST_CONTROL_ABORT);
-        ShbaComplete(ext, Srb, SRB_STATUS_SUCCESS);
-        if (ext->Active == NULL)
-            ScsiPortNotification(NextRequest, ext);
-        return TRUE;
-
-    default:
-        ShbaComplete(ext, Srb, SRB_STATUS_INVALID_REQUEST);
-        if (ext->Active == NULL)
-            ScsiPortNotification(NextRequest, ext);
-        return TRUE;
-    }
-
-    /* EXECUTE_SCSI */
-    if (ext->Active != NULL) {
-        /* Only after our NextRequest may another command come; answer BUSY
-         * (the port driver retries) rather than lose either. */
-        ShbaComplete(ext, Srb, SRB_STATUS_BUSY);
-        return TRUE;
-    }
-    if (Srb->PathId != 0 || Srb->TargetId >= 8 || Srb->TargetId == 7) {
-        ShbaComplete(ext, Srb, SRB_STATUS_SELECTION_TIMEOUT);
-        ScsiPortNotification(NextRequest, ext);
-        return TRUE;
-    }
-    if (Srb->Lun >= 8) {
-        ShbaComplete(ext, Srb, SRB_STATUS_INVALID_LUN);
-        ScsiPortNotification(NextRequest, ext);
-        return TRUE;
-    }
-    dir = Srb->SrbFlags & (SRB_FLAGS_DATA_IN | SRB_FLAGS_DATA_OUT);
-    if (Srb->CdbLength < 6 || Srb->CdbLength > SHBA_HOST_CMD_CDB_MAX ||
-        (Srb->DataTransferLength != 0 &&
-         (dir == 0 || dir == (SRB_FLAGS_DATA_IN | SRB_FLAGS_DATA_OUT))) ||
-        Srb->DataTransferLength > 0xFFFFFFu) {
-        ShbaComplete(ext, Srb, SRB_STATUS_INVALID_REQUEST);
-        ScsiPortNotification(NextRequest, ext);
-        return TRUE;
-    }
-    if (!ShbaCardReady(ext, ext->ResetPending ? SHBA_READY_WAIT_US : 0) ||
-        !ShbaWaitStatus(ext, SHBA_HOST_STATUS_BUSY, 0, SHBA_BUSY_WAIT_US)) {
-        /* Rebooting or stuck on an aborted command: the port driver retries. */
-        ShbaComplete(ext, Srb, SRB_STATUS_BUSY);
-        ScsiPortNotification(NextRequest, ext);
-        return TRUE;
-    }
-    ext->ResetPending = FALSE;
-
     ext->Active = Srb;
+    ext->Held = NULL;
     ext->Done = 0;
     ext->SegLength = 0;
     ext->SegMapped = FALSE;
@@ -820,12 +749,146 @@ static BOOLEAN NTAPI ShbaHwStartIo(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK 
             ShbaMapSegment(ext);
         }
     }
-    /* Ready for the port driver's next request while this one runs: so that
-     * an ABORT_COMMAND or RESET_BUS can reach the card in mid-transfer.  Only
-     * they can act then; another EXECUTE_SCSI is answered BUSY (above), which
-     * the port driver retries (MultipleRequestPerLu = FALSE keeps the disk's
-     * own requests queued in the port driver anyway). */
+    ShbaScheduleTimer(ext);
     ScsiPortNotification(NextRequest, ext);
+}
+
+/* HwTimer (ScsiPortNotification RequestTimerCall): continues the PIO pump,
+ * watches a booting card (after 2 s without READY it is reset once; 2 s
+ * after that it is given up: logged, held and later commands answer
+ * SELECTION_TIMEOUT), and starts a held command once the card takes it. */
+static VOID NTAPI ShbaHwTimer(PVOID HwDeviceExtension)
+{
+    PSHBA_EXTENSION ext = (PSHBA_EXTENSION)HwDeviceExtension;
+
+    ShbaPioPump(ext);
+    if (ext->Waiting && !ShbaCardTakes(ext)) {
+        ext->WaitedUs += ext->TimerUs;
+        if (ext->WaitedUs >= SHBA_READY_WAIT_US) {
+            UCHAR st = ShbaIn(ext, SHBA_HOST_STATUS);
+            if (!ext->ResetTried) {
+                PSCSI_REQUEST_BLOCK held = ext->Held;
+                ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR,
+                                 SHBA_ERR_CARD_ERROR | st);
+                ShbaResetCard(ext);
+                ext->Held = held;          /* not started yet: it survives the reset */
+            } else {
+                ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR,
+                                 SHBA_ERR_NOT_READY | st);
+                ext->Waiting = FALSE;
+                ext->Dead = TRUE;
+                if (ext->Held != NULL) {
+                    PSCSI_REQUEST_BLOCK held = ext->Held;
+                    ext->Held = NULL;
+                    ShbaComplete(ext, held, SRB_STATUS_SELECTION_TIMEOUT);
+                    ScsiPortNotification(NextRequest, ext);
+                }
+            }
+        }
+    }
+    if (ext->Held != NULL && ext->Active == NULL && ShbaCardTakes(ext))
+        ShbaStartCommand(ext, ext->Held);
+    ShbaScheduleTimer(ext);
+}
+
+/* ---- HwStartIo --------------------------------------------------------------
+ * Called at DIRQL with one SRB; the port driver sends the next one only
+ * after NextRequest.  EXECUTE_SCSI: writes the command block (target, LUN,
+ * CDB length, direction flags, data length, CDB) to COMMAND, writes START,
+ * and starts the data phase: ScsiPortIoMapTransfer for DMA (HwDmaStarted
+ * arms the segment), or arms a PIO segment and pumps the DATA port.  The
+ * SRB completes in HwInterrupt at CMD_DONE, which also asks for the next
+ * request.  ABORT_COMMAND, RESET_BUS and RESET_DEVICE act on the card and
+ * complete at once; anything else is SRB_STATUS_INVALID_REQUEST. */
+static BOOLEAN NTAPI ShbaHwStartIo(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK Srb)
+{
+    PSHBA_EXTENSION ext = (PSHBA_EXTENSION)HwDeviceExtension;
+    ULONG dir;
+
+    switch (Srb->Function) {
+    case SRB_FUNCTION_EXECUTE_SCSI:
+        break;
+
+    case SRB_FUNCTION_ABORT_COMMAND:
+        if (ext->Active != NULL && Srb->NextSrb == ext->Active) {
+            /* The card ends the command with HS_ABORTED: CMD_DONE completes it. */
+            ShbaControl(ext, SHBA_HOST_CONTROL_ABORT);
+            ShbaComplete(ext, Srb, SRB_STATUS_SUCCESS);
+        } else {
+            ShbaComplete(ext, Srb, SRB_STATUS_ABORT_FAILED);
+        }
+        if (ext->Active == NULL)
+            ScsiPortNotification(NextRequest, ext);
+        return TRUE;
+
+    case SRB_FUNCTION_RESET_BUS: {
+        /* Complete the active or held SRB by hand: ScsiPortCompleteRequest
+         * would also complete this reset SRB. */
+        PSCSI_REQUEST_BLOCK active = ext->Active, held = ext->Held;
+        ShbaResetCard(ext);
+        if (active != NULL)
+            ShbaComplete(ext, active, SRB_STATUS_BUS_RESET);
+        if (held != NULL)
+            ShbaComplete(ext, held, SRB_STATUS_BUS_RESET);
+        ScsiPortNotification(ResetDetected, ext);
+        ShbaComplete(ext, Srb, SRB_STATUS_SUCCESS);
+        ScsiPortNotification(NextRequest, ext);
+        return TRUE;
+    }
+
+    case SRB_FUNCTION_RESET_DEVICE:
+        /* The card has no per-target reset; the device's one possible
+         * command is aborted. */
+        if (ext->Active != NULL && ext->Active->TargetId == Srb->TargetId)
+            ShbaControl(ext, SHBA_HOST_CONTROL_ABORT);
+        ShbaComplete(ext, Srb, SRB_STATUS_SUCCESS);
+        if (ext->Active == NULL)
+            ScsiPortNotification(NextRequest, ext);
+        return TRUE;
+
+    default:
+        ShbaComplete(ext, Srb, SRB_STATUS_INVALID_REQUEST);
+        if (ext->Active == NULL)
+            ScsiPortNotification(NextRequest, ext);
+        return TRUE;
+    }
+
+    /* EXECUTE_SCSI */
+    if (ext->Active != NULL || ext->Held != NULL) {
+        /* Only after our NextRequest may another command come; answer BUSY
+         * (the port driver retries) rather than lose either. */
+        ShbaComplete(ext, Srb, SRB_STATUS_BUSY);
+        return TRUE;
+    }
+    if (Srb->PathId != 0 || Srb->TargetId >= 8 || Srb->TargetId == 7 || ext->Dead) {
+        /* A card that never came up answers like an empty bus. */
+        ShbaComplete(ext, Srb, SRB_STATUS_SELECTION_TIMEOUT);
+        ScsiPortNotification(NextRequest, ext);
+        return TRUE;
+    }
+    if (Srb->Lun >= 8) {
+        ShbaComplete(ext, Srb, SRB_STATUS_INVALID_LUN);
+        ScsiPortNotification(NextRequest, ext);
+        return TRUE;
+    }
+    dir = Srb->SrbFlags & (SRB_FLAGS_DATA_IN | SRB_FLAGS_DATA_OUT);
+    if (Srb->CdbLength < 6 || Srb->CdbLength > SHBA_HOST_CMD_CDB_MAX ||
+        (Srb->DataTransferLength != 0 &&
+         (dir == 0 || dir == (SRB_FLAGS_DATA_IN | SRB_FLAGS_DATA_OUT))) ||
+        Srb->DataTransferLength > 0xFFFFFFu) {
+        ShbaComplete(ext, Srb, SRB_STATUS_INVALID_REQUEST);
+        ScsiPortNotification(NextRequest, ext);
+        return TRUE;
+    }
+    if (!ShbaCardTakes(ext)) {
+        /* Booting, or the last command not over yet: hold the SRB (no
+         * NextRequest, so the port driver queues the rest) and start it
+         * from HwTimer or RESET_DONE; the port driver's timeout bounds it. */
+        ext->Held = Srb;
+        ShbaScheduleTimer(ext);
+        return TRUE;
+    }
+    ShbaStartCommand(ext, Srb);
     return TRUE;
 }
 
@@ -834,16 +897,24 @@ static BOOLEAN NTAPI ShbaHwStartIo(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK 
  * for the transfer ScsiPortIoMapTransfer asked for.  Writes the card's
  * transfer registers: XFER_COUNT (the segment's bytes) then XFER_CTRL with
  * ARM, the direction and WIDTH16 for a 16-bit channel.  The card raises DRQ
- * only from here on. */
+ * only from here on.
+ *
+ * Rule: arm only for the mapping still wanted -- the SRB it was mapped for is
+ * still the active command and this segment was not armed yet.  NT programs
+ * the DMA controller in a DPC and may take the card's interrupt before
+ * calling this routine; a command that failed before any data (READ past
+ * the end, an absent target during the bus scan) is then already completed
+ * (or reset), and an ARM now would be for no command.  That is a normal
+ * interleaving, not an error: nothing is armed and nothing logged.  (The
+ * card ignores an ARM while idle too, docs/protocol.md.) */
 static VOID NTAPI ShbaHwDmaStarted(PVOID HwDeviceExtension)
 {
     PSHBA_EXTENSION ext = (PSHBA_EXTENSION)HwDeviceExtension;
+    PSCSI_REQUEST_BLOCK srb = ext->ArmSrb;
 
-    if (ext->Active == NULL || !ext->SegMapped || ext->Pio) {
-        /* The command ended (reset) between the mapping and this call. */
-        ScsiPortLogError(ext, NULL, 0, 0, 0, SP_INTERNAL_ADAPTER_ERROR, SHBA_ERR_SPURIOUS_DMA);
+    ext->ArmSrb = NULL;
+    if (srb == NULL || srb != ext->Active || !ext->SegMapped || ext->Pio)
         return;
-    }
     ShbaArm(ext, ext->SegLength, ext->Dma16 ? SHBA_HOST_XFER_CTRL_WIDTH16 : 0);
 }
 
@@ -914,8 +985,9 @@ static BOOLEAN NTAPI ShbaHwInterrupt(PVOID HwDeviceExtension)
         return FALSE;
     ShbaOut(ext, SHBA_HOST_INT_STATUS, causes);
 
-    if (causes & SHBA_HOST_INT_STATUS_RESET_DONE)
-        ext->ResetPending = FALSE;
+    if ((causes & SHBA_HOST_INT_STATUS_RESET_DONE) && ext->Waiting && ShbaCardTakes(ext) &&
+        ext->Held != NULL && ext->Active == NULL)
+        ShbaStartCommand(ext, ext->Held);     /* the firmware is up: no need to wait for HwTimer */
 
     if (causes & SHBA_HOST_INT_STATUS_CMD_DONE) {
         ShbaFinishCommand(ext);

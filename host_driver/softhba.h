@@ -1,11 +1,12 @@
 /* softhba miniport: private declarations shared by softhba.c and the
  * host-side tests (tests/driver/).  Include after the miniport headers
- * (ULONG, UCHAR, BOOLEAN come from them). */
+ * (ULONG, UCHAR, BOOLEAN come from them) and softhba_regs.h. */
 #ifndef SOFTHBA_MINIPORT_H
 #define SOFTHBA_MINIPORT_H
 
-/* I/O bases the card's jumpers select, in probe order (docs/registers.md). */
-#define SHBA_NUM_CANDIDATE_BASES 5
+/* I/O bases the card's jumpers select, in probe order: the register map's
+ * IO_BASE table (docs/registers.md). */
+#define SHBA_NUM_CANDIDATE_BASES SHBA_HOST_IO_BASE_COUNT
 extern const ULONG ShbaCandidateBases[SHBA_NUM_CANDIDATE_BASES];
 
 /* Ports the card decodes. */

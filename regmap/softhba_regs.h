@@ -2,6 +2,31 @@
 #ifndef SOFTHBA_REGS_H
 #define SOFTHBA_REGS_H
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* Encoding tables (docs/registers.md): SHBA_<T>_TABLE initialises a
+ * uint16_t array of the value of each code 0 .. SHBA_<T>_COUNT - 1,
+ * SHBA_TABLE_NONE where the code selects nothing; SHBA_<T>_VALUE(code) and
+ * SHBA_<T>_CODE(value) look up either way (C only: compound literals). */
+#define SHBA_TABLE_NONE 0xffffu
+
+/* The value of a code; SHBA_TABLE_NONE for 'none' and codes not listed. */
+static inline unsigned shba_table_value(const uint16_t *table, unsigned count, unsigned code)
+{
+    return code < count ? table[code] : SHBA_TABLE_NONE;
+}
+
+/* The code that selects a value, or -1 when none does. */
+static inline int shba_table_code(const uint16_t *table, unsigned count, unsigned value)
+{
+    for (unsigned code = 0; value != SHBA_TABLE_NONE && code < count; code++)
+        if (table[code] == value)
+            return (int)code;
+    return -1;
+}
+#endif
+
 /* Host I/O ports (offsets from the card's I/O base) */
 #define SHBA_HOST_BASE 0x00000000u
 #define SHBA_HOST_STATUS 0x0u /* r: Card status */
@@ -93,7 +118,6 @@
 #define SHBA_HOST_DATA_HI 0x9u /* rw: PIO data, high byte of a 16-bit access */
 #define SHBA_HOST_ID 0xau /* r: Identification sequence (ID_* below), then it repeats */
 #define SHBA_HOST_ID_RESET 0xau /* w: Any write restarts the ID sequence */
-#define SHBA_HOST_BASE_DEFAULT 0x340u /* Default I/O base */
 #define SHBA_HOST_ID_LEN 0x8u /* Bytes in the ID sequence: 'S' 'H' 'B' 'A', firmware major, minor, RTL major, minor */
 #define SHBA_HOST_ID_SIG0 0x53u /* 'S' */
 #define SHBA_HOST_ID_SIG1 0x48u /* 'H' */
@@ -126,9 +150,39 @@
 #define SHBA_HOST_HS_DATA_OVERRUN 0x5u /* Host status: the host armed more data than the command moves */
 #define SHBA_HOST_HS_PHASE_ERROR 0x6u /* Host status: data direction contradicts the opcode or the armed direction */
 #define SHBA_HOST_HS_HW_ERROR 0x7u /* Host status: card hardware fault */
+/* I/O base selected by the board's base jumpers (cfg_base_sel); the miniport probes them in this order */
+#define SHBA_HOST_IO_BASE_COUNT 5u
+#define SHBA_HOST_IO_BASE_TABLE { 0x340, 0x330, 0x230, 0x140, 0x130 }
+#define SHBA_HOST_IO_BASE_DEFAULT 0x340u /* what the hardware decodes other codes to */
+#define SHBA_HOST_IO_BASE_LIST "0x340, 0x330, 0x230, 0x140 or 0x130"
+#define SHBA_HOST_IO_BASE_VALUE(code) shba_table_value((const uint16_t[])SHBA_HOST_IO_BASE_TABLE, SHBA_HOST_IO_BASE_COUNT, (code))
+#define SHBA_HOST_IO_BASE_CODE(value) shba_table_code((const uint16_t[])SHBA_HOST_IO_BASE_TABLE, SHBA_HOST_IO_BASE_COUNT, (value))
+/* CONFIG.IRQ_SEL: the IRQ line the card drives */
+#define SHBA_HOST_CONFIG_IRQ_SEL_COUNT 8u
+#define SHBA_HOST_CONFIG_IRQ_SEL_TABLE { SHBA_TABLE_NONE, 3, 5, 7, 9, 10, 11, 15 }
+#define SHBA_HOST_CONFIG_IRQ_SEL_DEFAULT 15u /* what the hardware decodes other codes to */
+#define SHBA_HOST_CONFIG_IRQ_SEL_LIST "3, 5, 7, 9, 10, 11 or 15"
+#define SHBA_HOST_CONFIG_IRQ_SEL_NONE 0u /* the code that selects nothing */
+#define SHBA_HOST_CONFIG_IRQ_SEL_VALUE(code) shba_table_value((const uint16_t[])SHBA_HOST_CONFIG_IRQ_SEL_TABLE, SHBA_HOST_CONFIG_IRQ_SEL_COUNT, (code))
+#define SHBA_HOST_CONFIG_IRQ_SEL_CODE(value) shba_table_code((const uint16_t[])SHBA_HOST_CONFIG_IRQ_SEL_TABLE, SHBA_HOST_CONFIG_IRQ_SEL_COUNT, (value))
+/* CONFIG.DMA8_SEL: the 8-bit DMA channel */
+#define SHBA_HOST_CONFIG_DMA8_SEL_COUNT 4u
+#define SHBA_HOST_CONFIG_DMA8_SEL_TABLE { SHBA_TABLE_NONE, 1, 3, 0 }
+#define SHBA_HOST_CONFIG_DMA8_SEL_DEFAULT 0u /* what the hardware decodes other codes to */
+#define SHBA_HOST_CONFIG_DMA8_SEL_LIST "1, 3 or 0"
+#define SHBA_HOST_CONFIG_DMA8_SEL_NONE 0u /* the code that selects nothing */
+#define SHBA_HOST_CONFIG_DMA8_SEL_VALUE(code) shba_table_value((const uint16_t[])SHBA_HOST_CONFIG_DMA8_SEL_TABLE, SHBA_HOST_CONFIG_DMA8_SEL_COUNT, (code))
+#define SHBA_HOST_CONFIG_DMA8_SEL_CODE(value) shba_table_code((const uint16_t[])SHBA_HOST_CONFIG_DMA8_SEL_TABLE, SHBA_HOST_CONFIG_DMA8_SEL_COUNT, (value))
+/* CONFIG.DMA16_SEL: the 16-bit DMA channel (used only with CONFIG.WIDE16) */
+#define SHBA_HOST_CONFIG_DMA16_SEL_COUNT 4u
+#define SHBA_HOST_CONFIG_DMA16_SEL_TABLE { SHBA_TABLE_NONE, 5, 6, 7 }
+#define SHBA_HOST_CONFIG_DMA16_SEL_DEFAULT 7u /* what the hardware decodes other codes to */
+#define SHBA_HOST_CONFIG_DMA16_SEL_LIST "5, 6 or 7"
+#define SHBA_HOST_CONFIG_DMA16_SEL_NONE 0u /* the code that selects nothing */
+#define SHBA_HOST_CONFIG_DMA16_SEL_VALUE(code) shba_table_value((const uint16_t[])SHBA_HOST_CONFIG_DMA16_SEL_TABLE, SHBA_HOST_CONFIG_DMA16_SEL_COUNT, (code))
+#define SHBA_HOST_CONFIG_DMA16_SEL_CODE(value) shba_table_code((const uint16_t[])SHBA_HOST_CONFIG_DMA16_SEL_TABLE, SHBA_HOST_CONFIG_DMA16_SEL_COUNT, (value))
 
 /* On-card SoC memory map */
-#define SHBA_SOC_BASE 0x00000000u
 #define SHBA_SOC_CLK_HZ 0x2255100u /* Core clock (PLL from the board's 12 MHz oscillator) */
 #define SHBA_SOC_RAM_BASE 0x0u /* Block RAM: code, data and stack, loaded with $readmemh / icebram */
 #define SHBA_SOC_RAM_SIZE 0x3000u /* Bytes of RAM */
@@ -355,5 +409,15 @@
 #define SHBA_SD_TOKEN_START 0xfeu /* Start token (CMD17, CMD18, CMD24) */
 #define SHBA_SD_TOKEN_START_MULTI 0xfcu /* Start token for each block of CMD25 */
 #define SHBA_SD_TOKEN_STOP 0xfdu /* Stop token that ends CMD25 */
+
+/* Reference board (iCE40-HX8K breakout) decoder codes */
+/* isa_drq8_sel: the 8-bit DRQ line U7's first half enables and U10 passes the DACK# of */
+#define SHBA_BOARD_DRQ8_SEL_COUNT 4u
+#define SHBA_BOARD_DRQ8_SEL_TABLE { SHBA_TABLE_NONE, 0, 1, 3 }
+#define SHBA_BOARD_DRQ8_SEL_DEFAULT 3u /* what the hardware decodes other codes to */
+#define SHBA_BOARD_DRQ8_SEL_LIST "0, 1 or 3"
+#define SHBA_BOARD_DRQ8_SEL_NONE 0u /* the code that selects nothing */
+#define SHBA_BOARD_DRQ8_SEL_VALUE(code) shba_table_value((const uint16_t[])SHBA_BOARD_DRQ8_SEL_TABLE, SHBA_BOARD_DRQ8_SEL_COUNT, (code))
+#define SHBA_BOARD_DRQ8_SEL_CODE(value) shba_table_code((const uint16_t[])SHBA_BOARD_DRQ8_SEL_TABLE, SHBA_BOARD_DRQ8_SEL_COUNT, (value))
 
 #endif /* SOFTHBA_REGS_H */

@@ -34,7 +34,7 @@ ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
 /* Exit statuses (docs/cosim.md). */
 #define EXIT_FAILED 1          /* a SCSI command failed, or verify found a mismatch */
 #define EXIT_USAGE 2           /* bad command line */
-#define EXIT_NO_CARD 3         /* HwFindAdapter / HwInitialize failed */
+#define EXIT_NO_CARD 3         /* HwFindAdapter failed, or the card never became ready */
 #define EXIT_TIME_LIMIT 4      /* --max-time-ms reached */
 #define EXIT_HARNESS 126       /* firmware, image or simulator set-up failed */
 
@@ -51,8 +51,6 @@ ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
 #define LIMIT_DEMAND16_KBPS 1666.7
 #define LIMIT_SINGLE8_KBPS 463.0
 #define LIMIT_SINGLE16_KBPS 926.0
-
-static const unsigned card_bases[5] = { 0x340, 0x330, 0x230, 0x140, 0x130 };
 
 struct options {
     const char *disk;
@@ -114,9 +112,10 @@ static void usage(FILE *to)
         "  --firmware HEX       card firmware image (default " DEFAULT_FIRMWARE ")\n"
         "  --dma CH             DMA channel: 1 or 3 (8-bit), 5, 6 or 7 (16-bit); default 5\n"
         "  --pio                no DMA: data through the DATA port\n"
-        "  --irq N              IRQ: 3 5 7 9 10 11 15; default 11\n"
-        "  --base PORT          I/O base: 0x340 0x330 0x230 0x140 0x130 (the miniport\n"
-        "                       probes only that one); default: the card at 0x340, scanned\n"
+        "  --irq N              IRQ: " SHBA_HOST_CONFIG_IRQ_SEL_LIST "; default 11\n"
+        "  --base PORT          I/O base: " SHBA_HOST_IO_BASE_LIST "\n"
+        "                       (the miniport probes only that one); default: the card\n"
+        "                       at the first (every jumper open), scanned\n"
         "  --card-base PORT     set the card's base jumper apart from --base (tests)\n"
         "  --narrow             an 8-bit slot (no 16-bit cycles, no 16-bit DMA)\n"
         "  --single             single-mode 8237 transfers (default demand mode)\n"
@@ -162,10 +161,7 @@ static uint64_t need_number(const char *what, const char *s, uint64_t max)
 
 static int base_index(unsigned port)
 {
-    for (int i = 0; i < 5; i++)
-        if (card_bases[i] == port)
-            return i;
-    return -1;
+    return SHBA_HOST_IO_BASE_CODE(port);
 }
 
 /* Out of memory ends the program: nothing has been claimed done yet. */
@@ -296,21 +292,15 @@ static void check_disk(const char *path)
 
 static uint8_t jumper_resources(const struct options *o)
 {
-    uint8_t r = 0;
-    switch (o->irq) {
-    case 3: r = 1; break;
-    case 5: r = 2; break;
-    case 7: r = 3; break;
-    case 9: r = 4; break;
-    case 10: r = 5; break;
-    case 11: r = 6; break;
-    default: r = 7; break;  /* 15 */
+    /* main() accepted only IRQs and channels the tables have codes for */
+    uint8_t r = (uint8_t)(SHBA_HOST_CONFIG_IRQ_SEL_CODE((unsigned)o->irq) << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT);
+    if (o->dma >= 0) {
+        int dma8 = SHBA_HOST_CONFIG_DMA8_SEL_CODE((unsigned)o->dma);
+        if (dma8 >= 0)
+            r |= (uint8_t)((unsigned)dma8 << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT);
+        else
+            r |= (uint8_t)(SHBA_HOST_CONFIG_DMA16_SEL_CODE((unsigned)o->dma) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT);
     }
-    r = (uint8_t)(r << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT);
-    if (o->dma == 1 || o->dma == 3)
-        r |= (uint8_t)((o->dma == 1 ? 1u : 2u) << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT);
-    else if (o->dma >= 5)
-        r |= (uint8_t)((unsigned)(o->dma - 4) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT);
     if (!o->narrow)
         r |= SHBA_HOST_CONFIG_WIDE16;
     return r;
@@ -340,7 +330,7 @@ static void system_up(void)
     const struct options *o = &sys.opt;
     char args[512];
     struct cosim_options co = { 0 };
-    int jumper = o->card_base >= 0 ? o->card_base : (o->base >= 0 ? o->base : 0x340);
+    int jumper = o->card_base >= 0 ? o->card_base : (o->base >= 0 ? o->base : (int)SHBA_HOST_IO_BASE_DEFAULT);
 
     co.firmware_hex = o->firmware;
     co.wave_file = o->wave;
@@ -424,8 +414,8 @@ static void system_up(void)
         if (o->base >= 0)
             fprintf(stderr, "nothing at base 0x%x", (unsigned)o->base);
         else
-            fprintf(stderr, "HwFindAdapter found no card at 0x340 0x330 0x230 0x140 0x130, "
-                    "or HwInitialize failed");
+            fprintf(stderr, "HwFindAdapter found no card at " SHBA_HOST_IO_BASE_LIST
+                    ", or HwInitialize failed");
         fprintf(stderr, " after %.3f ms simulated\n", cosim_now_ps() / 1e9);
         print_logged_errors();
         dump_console_tail();
@@ -489,6 +479,14 @@ static void cmd_end(const char *what)
 
 static void report_failure(const char *what, uint32_t lba, const struct class_result *r)
 {
+    if (r->srb_status == SRB_STATUS_SELECTION_TIMEOUT) {
+        /* Target 0 is the card's own disk: the miniport answers it so only
+         * for a card that never became READY (docs/miniport.md). */
+        fprintf(stderr, "%s: no softhba card answered: %s got SELECTION_TIMEOUT, the card "
+                "never became ready (%.3f ms simulated)\n", prog, what, cosim_now_ps() / 1e9);
+        print_logged_errors();
+        exit(EXIT_NO_CARD);
+    }
     fprintf(stderr, "%s: %s at LBA %u failed: SRB status 0x%02x, SCSI status 0x%02x", prog, what,
             (unsigned)lba, r->srb_status, r->scsi_status);
     if (r->sense_valid)
@@ -1148,17 +1146,15 @@ int main(int argc, char **argv)
         } else if (opt_is(a, "--irq")) {
             const char *v = take_value(argc, argv, &i);
             uint64_t irq;
-            if (parse_u64(v, &irq) != 0 ||
-                !(irq == 3 || irq == 5 || irq == 7 || irq == 9 || irq == 10 || irq == 11 ||
-                  irq == 15))
-                die_usage("bad IRQ '%s': the card can use 3, 5, 7, 9, 10, 11 or 15", v);
+            if (parse_u64(v, &irq) != 0 || irq >= SHBA_TABLE_NONE ||
+                SHBA_HOST_CONFIG_IRQ_SEL_CODE((unsigned)irq) < 0)
+                die_usage("bad IRQ '%s': the card can use " SHBA_HOST_CONFIG_IRQ_SEL_LIST, v);
             o->irq = (int)irq;
         } else if (opt_is(a, "--base") || opt_is(a, "--card-base")) {
             const char *v = take_value(argc, argv, &i);
             uint64_t port;
             if (parse_u64(v, &port) != 0 || port > 0xFFFF || base_index((unsigned)port) < 0)
-                die_usage("bad I/O base '%s': the card's jumpers select 0x340, 0x330, 0x230, "
-                          "0x140 or 0x130", v);
+                die_usage("bad I/O base '%s': the card's jumpers select " SHBA_HOST_IO_BASE_LIST, v);
             if (opt_is(a, "--base"))
                 o->base = (int)port;
             else

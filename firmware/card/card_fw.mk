@@ -41,4 +41,4 @@ bench-card-fw: $(CARDFW_ELF)
 	@mkdir -p $(BUILD)/bench
 	@n=$$(riscv64-unknown-elf-size -A $< | awk '$$1 ~ /^\.(text|rodata|srodata)/ {s += $$2} END {print s}'); \
 	  echo "{\"fw_code_bytes\": $$n}" > $(BUILD)/bench/card_fw.json; \
-	  echo "card firmware: code + rodata $$n bytes (RAM $(FW_RAM_BYTES_DEC))"
+	  echo "card firmware: code + rodata $$n bytes (RAM $(FW_RAM_BYTES))"

@@ -1,6 +1,7 @@
 /* Linker script for softhba firmware.  Run through the C preprocessor with
  * regmap/ on the include path (firmware/firmware.mk), so the RAM's base and
- * size come from the register map, the one source of truth.
+ * size come from the register map, the one source of truth (its plain-number
+ * header for assembly and linker scripts).
  *
  * Everything lives in the one block RAM: the $readmemh/icebram image holds
  * .text, .rodata, .data and .tdata in place (nothing is copied at start-up);
@@ -9,7 +10,7 @@
  * own __stack_reserve) for it so that a
  * program too big for the RAM fails to link ("region `ram' overflowed by N
  * bytes"). */
-#include "softhba_regs.h"
+#include "softhba_regs_asm.h"
 
 OUTPUT_ARCH("riscv")
 ENTRY(_start)

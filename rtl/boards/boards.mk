@@ -15,7 +15,7 @@ BRD_DIR ?= $(BUILD)/fpga
 BRD_NAME := hx8k
 BRD_TOP := hx8k_breakout_top
 BRD_PCF := constraints/hx8k-breakout.pcf
-BRD_CLOCK_MHZ := 36
+BRD_CLOCK_MHZ := $(shell echo $$(( $(SHBA_SOC_CLK_HZ) / 1000000 )))
 BRD_REF_MHZ := 12
 BRD_SEED ?= 1
 # BRD_RTL_ROOT: where rtl/ and regmap/ are read from (a test builds from a
@@ -56,7 +56,8 @@ FORCE_BRD:
 BRD_YOSYS_SCRIPT = verilog_defaults -add -DSYNTHESIS -I$(BRD_RTL_ROOT)/regmap; read_verilog $(BRD_SRCS); \
   chparam -set RAM_INIT_FILE "$(BRD_RAM_INIT)" soc; synth_ice40 -top $(BRD_TOP) -json $@.tmp
 
-$(BRD_DIR)/$(BRD_NAME).json: $(BRD_SRCS) $(BRD_RAM_INIT) $(BRD_DIR)/ram_init.path $(BRD_RTL_ROOT)/regmap/softhba_regs.vh
+$(BRD_DIR)/$(BRD_NAME).json: $(BRD_SRCS) $(BRD_RAM_INIT) $(BRD_DIR)/ram_init.path $(BRD_RTL_ROOT)/regmap/softhba_regs.vh \
+  $(BRD_RTL_ROOT)/regmap/softhba_tables.vh
 	@mkdir -p $(@D)
 	@echo "yosys: synth_ice40 -top $(BRD_TOP) (RAM image $(BRD_RAM_INIT))"
 	@$(BRD_YOSYS) -q -l $(BRD_DIR)/yosys.log -p '$(BRD_YOSYS_SCRIPT)' \

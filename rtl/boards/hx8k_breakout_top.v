@@ -18,8 +18,14 @@
 //   line can be driven, which is what the card's CONFIG register allows.
 // - Jumpers to GND with internal pull-ups: open jumpers give the defaults
 //   (base 0x340, CFG_DEFAULT resources); a fitted jumper flips its bit.
+`include "softhba_regs.vh"
+
 module hx8k_breakout_top #(
-    parameter [7:0] CFG_DEFAULT = 8'hAA   // WIDE16, DMA16 ch5, DMA8 ch1, IRQ5
+    // CONFIG with every jumper open: WIDE16, DMA16 channel 5, DMA8 channel 1,
+    // IRQ5 (codes from the regmap tables, softhba_tables.vh)
+    parameter [7:0] CFG_DEFAULT = {1'b1, shba_host_config_dma16_sel_code(8'd1 << 5),
+                                   shba_host_config_dma8_sel_code(8'd1 << 1),
+                                   shba_host_config_irq_sel_code(16'd1 << 5)}
 ) (
     input  wire       clk_12m,
 
@@ -71,6 +77,8 @@ module hx8k_breakout_top #(
 
     output wire [7:0] led
 );
+`include "softhba_tables.vh"
+
     // ------------------------------------------------------------ clock, reset
     wire clk;
     wire pll_locked;
@@ -130,7 +138,7 @@ module hx8k_breakout_top #(
     // board_timebase holds isa_reset for 1024 clocks after PLL lock, so the
     // card needs no power-on counter of its own.
     softhba_card #(
-        .CLK_HZ(36000000),
+        .CLK_HZ(`SHBA_SOC_CLK_HZ),
         .POR_CYCLES(1)
     ) card (
         .clk(clk),
@@ -202,32 +210,26 @@ module hx8k_breakout_top #(
             isa_drq16_sel <= 2'd0;
             isa_drq16_level <= 1'b0;
         end else begin
-            isa_irq_sel <= irq_oe[3]  ? 3'd1 : irq_oe[5]  ? 3'd2 : irq_oe[7]  ? 3'd3 :
-                           irq_oe[9]  ? 3'd4 : irq_oe[10] ? 3'd5 : irq_oe[11] ? 3'd6 :
-                           irq_oe[15] ? 3'd7 : 3'd0;
+            isa_irq_sel <= shba_host_config_irq_sel_code(irq_oe);
             isa_irq_level <= |(irq & irq_oe);
-            isa_drq8_sel <= drq_oe[0] ? 2'd1 : drq_oe[1] ? 2'd2 : drq_oe[3] ? 2'd3 : 2'd0;
+            isa_drq8_sel <= shba_board_drq8_sel_code(drq_oe);
             isa_drq8_level <= |(drq[3:0] & drq_oe[3:0]);
-            isa_drq16_sel <= drq_oe[5] ? 2'd1 : drq_oe[6] ? 2'd2 : drq_oe[7] ? 2'd3 : 2'd0;
+            isa_drq16_sel <= shba_host_config_dma16_sel_code(drq_oe);
             isa_drq16_level <= |(drq[7:5] & drq_oe[7:5]);
         end
     end
 
     // The multiplexers pass the DACK# of the channel the selects point at.
+    // (The loops unroll into one compare per code with a constant channel.)
+    integer code;
     always @(*) begin
         dack_n = 8'hFF;
-        case (isa_drq8_sel)
-            2'd1: dack_n[0] = isa_dack8_n;
-            2'd2: dack_n[1] = isa_dack8_n;
-            2'd3: dack_n[3] = isa_dack8_n;
-            default: ;
-        endcase
-        case (isa_drq16_sel)
-            2'd1: dack_n[5] = isa_dack16_n;
-            2'd2: dack_n[6] = isa_dack16_n;
-            2'd3: dack_n[7] = isa_dack16_n;
-            default: ;
-        endcase
+        for (code = 0; code < `SHBA_BOARD_DRQ8_SEL_COUNT; code = code + 1)
+            if (code[1:0] != `SHBA_BOARD_DRQ8_SEL_NONE && isa_drq8_sel == code[1:0])
+                dack_n[shba_board_drq8_sel_value(code[1:0])] = isa_dack8_n;
+        for (code = 0; code < `SHBA_HOST_CONFIG_DMA16_SEL_COUNT; code = code + 1)
+            if (code[1:0] != `SHBA_HOST_CONFIG_DMA16_SEL_NONE && isa_drq16_sel == code[1:0])
+                dack_n[shba_host_config_dma16_sel_value(code[1:0])] = isa_dack16_n;
     end
 
     // ------------------------------------------------------------ LEDs

@@ -7,10 +7,13 @@ From this table it writes
   docs/img/wiring.svg             the wiring diagram
   docs/hardware.md                the pin-by-pin tables (between the
                                   'wiring tables' markers; the prose is hand-written)
-Output is deterministic.  --check compares instead of writing and fails,
+The decoder select codes must agree with the register map's tables
+(regmap/10-host.regs, regmap/60-board.regs), which the board top decodes
+with; a mismatch fails.  Output is deterministic.  --check compares instead of writing and fails,
 naming the stale file, when any differs.
 
 Usage: hx8k_wiring.py [--check] [ROOT]"""
+import glob
 import os
 import sys
 
@@ -297,6 +300,29 @@ def doc_text(current):
     return head + doc_tables() + tail
 
 
+def check_codes():
+    """The decoders' select codes are the register map's tables (the board top
+    takes them from there): the wiring must put each line on its code's output.
+    The register map is this repository's (ROOT only says where outputs go)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, os.path.join(root, "regmap"))
+    sys.dont_write_bytecode = True     # no __pycache__ in the source tree
+    import gen_regmap  # pylint: disable=import-outside-toplevel
+    tables = {}
+    for b in gen_regmap.parse(sorted(glob.glob(os.path.join(root, "regmap", "*.regs")))):
+        for t in b["tables"]:
+            tables[f"{b['name']} {t['name']}"] = {c["value"]: c["code"] for c in t["codes"]}
+    wired = [(sig, code, "HOST CONFIG_IRQ_SEL") for _, sig, _, _, code in IRQ_LINES]
+    for _, sig, _, _, code in DRQ_LINES:
+        half, n = code.split()
+        wired.append((sig, int(n), "BOARD DRQ8_SEL" if half == "8-bit" else "HOST CONFIG_DMA16_SEL"))
+    for sig, code, table in wired:
+        line = int(sig.split()[0].lstrip("IRQDRQ"))
+        if tables[table].get(line) != code:
+            sys.exit(f"hx8k_wiring: {sig} is wired to select code {code}, "
+                     f"but regmap table {table} gives {tables[table].get(line)}")
+
+
 def main():
     args = sys.argv[1:]
     check = "--check" in args
@@ -307,6 +333,7 @@ def main():
     dup = {b for b in balls if balls.count(b) > 1} | {p for p in ports if ports.count(p) > 1}
     if dup:
         sys.exit(f"hx8k_wiring: used twice: {sorted(dup)}")
+    check_codes()
     doc_path = os.path.join(root, DOC_PATH)
     with open(doc_path, encoding="utf-8") as f:
         doc_now = f.read()

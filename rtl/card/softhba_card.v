@@ -8,8 +8,10 @@
 // card.  The SoC (RV32 CPU, RAM, UART, timer) controls both through its
 // expansion bus: 0x2xxx_xxxx the host register file and FIFO port,
 // 0x3xxx_xxxx the SD engine.
+`include "softhba_regs.vh"
+
 module softhba_card #(
-    parameter CLK_HZ = 36000000,
+    parameter CLK_HZ = `SHBA_SOC_CLK_HZ,
     // Power-on hold in clocks; a board top that holds isa_reset after
     // configuration itself (hx8k_breakout_top) sets 1.
     parameter POR_CYCLES = 64

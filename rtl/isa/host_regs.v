@@ -49,6 +49,8 @@ module host_regs (
     output wire        busy,
     output wire        fw_ready
 );
+`include "softhba_tables.vh"
+
     // HOSTIF register word indices (offset / 4) for the 4-bit decode.
     localparam [11:0] OFF_EVENTS = `SHBA_HOSTIF_EVENTS, OFF_EVENT_EN = `SHBA_HOSTIF_EVENT_EN,
                       OFF_HSTATUS = `SHBA_HOSTIF_HSTATUS, OFF_XFER_CTRL = `SHBA_HOSTIF_XFER_CTRL,
@@ -151,7 +153,10 @@ module host_regs (
     wire [2:0] post_bits = post_wr ? hif_wdata[2:0] : 3'b000;
     wire [2:0] int_new = post_bits & ~int_status;
     wire xctrl_wr = wr_stb && reg_off == `SHBA_HOST_XFER_CTRL;
-    wire arm_wr = xctrl_wr && !xfer_armed && wr_data[`SHBA_HOST_XFER_CTRL_ARM];
+    // ARM is taken only inside a command (BUSY): an ARM that arrives after
+    // CMD_DONE (HwDmaStarted late, docs/protocol.md) would stay armed into
+    // the next command, which the firmware would see as an overrun.
+    wire arm_wr = xctrl_wr && busy_q && !xfer_armed && wr_data[`SHBA_HOST_XFER_CTRL_ARM];
     wire cancel_wr = xctrl_wr && xfer_armed && !wr_data[`SHBA_HOST_XFER_CTRL_ARM];
     // The engine never moves more than is left, so "the move used up the
     // rest" only needs the low bits (a small compare instead of a 24-bit one).
@@ -166,19 +171,9 @@ module host_regs (
                          ((wr_stb && reg_off == `SHBA_HOST_INT_STATUS) ? wr_data[2:0] : 3'b000);
     wire irq_level = int_enable && (int_status != 3'b000) && (irq_gap == 4'd0);
 
-    reg [3:0] irq_line;
-    always @(*) begin
-        case (config_q[`SHBA_HOST_CONFIG_IRQ_SEL_MSB:`SHBA_HOST_CONFIG_IRQ_SEL_LSB])
-            3'd1: irq_line = 4'd3;
-            3'd2: irq_line = 4'd5;
-            3'd3: irq_line = 4'd7;
-            3'd4: irq_line = 4'd9;
-            3'd5: irq_line = 4'd10;
-            3'd6: irq_line = 4'd11;
-            default: irq_line = 4'd15;
-        endcase
-    end
-    wire irq_sel_none = (config_q[`SHBA_HOST_CONFIG_IRQ_SEL_MSB:`SHBA_HOST_CONFIG_IRQ_SEL_LSB] == 3'd0);
+    wire [2:0] irq_sel = config_q[`SHBA_HOST_CONFIG_IRQ_SEL_MSB:`SHBA_HOST_CONFIG_IRQ_SEL_LSB];
+    wire [3:0] irq_line = shba_host_config_irq_sel_value(irq_sel);
+    wire irq_sel_none = (irq_sel == `SHBA_HOST_CONFIG_IRQ_SEL_NONE);
     // The line decode is a function of CONFIG (a register) alone, so only the
     // level needs a flop.
     assign isa_irq_oe = irq_sel_none ? 16'h0000 : (16'd1 << irq_line);
@@ -280,7 +275,7 @@ module host_regs (
                     xfer_dir_to_host <= wr_data[`SHBA_HOST_XFER_CTRL_DIR_TO_HOST];
                     xfer_width16 <= wr_data[`SHBA_HOST_XFER_CTRL_WIDTH16];
                     xfer_pio <= wr_data[`SHBA_HOST_XFER_CTRL_PIO];
-                    if (wr_data[`SHBA_HOST_XFER_CTRL_ARM]) begin
+                    if (arm_wr) begin
                         tc_end <= 1'b0;
                         // the segment is what XFER_COUNT0-2 hold now (written, or
                         // left over from the last segment)

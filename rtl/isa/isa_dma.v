@@ -13,6 +13,7 @@
 // after DACK#, so DRQ has settled long before; it never runs a cycle the card
 // did not want.  Cycles the card did not want (stray DACK#) are not driven,
 // not counted and reported through the stray pulse.
+`include "softhba_regs.vh"
 module isa_dma (
     input  wire        clk,
     input  wire        rst,
@@ -63,22 +64,13 @@ module isa_dma (
     output reg         stray,              // a DACK# cycle was ignored (pulse)
     output wire        dma_active
 );
+`include "softhba_tables.vh"
+
     // ---- channel selection ----
-    reg [2:0] ch8, ch16;
-    always @(*) begin
-        case (cfg_dma8_sel)
-            2'd1: ch8 = 3'd1;
-            2'd2: ch8 = 3'd3;
-            default: ch8 = 3'd0;
-        endcase
-        case (cfg_dma16_sel)
-            2'd1: ch16 = 3'd5;
-            2'd2: ch16 = 3'd6;
-            default: ch16 = 3'd7;
-        endcase
-    end
-    wire ch8_ok = (cfg_dma8_sel != 2'd0);
-    wire ch16_ok = cfg_wide16 && (cfg_dma16_sel != 2'd0);
+    wire [2:0] ch8 = shba_host_config_dma8_sel_value(cfg_dma8_sel);
+    wire [2:0] ch16 = shba_host_config_dma16_sel_value(cfg_dma16_sel);
+    wire ch8_ok = (cfg_dma8_sel != `SHBA_HOST_CONFIG_DMA8_SEL_NONE);
+    wire ch16_ok = cfg_wide16 && (cfg_dma16_sel != `SHBA_HOST_CONFIG_DMA16_SEL_NONE);
     wire [2:0] ch = xfer_width16 ? ch16 : ch8;
     wire ch_ok = xfer_width16 ? ch16_ok : ch8_ok;
 

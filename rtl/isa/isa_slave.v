@@ -43,16 +43,12 @@ module isa_slave (
     output wire        iocs16_n_oe,
     output wire        io_active     // the card is inside one of its own I/O cycles
 );
-    reg [9:4] base_addr;   // the window is 16-port aligned
-    always @(*) begin
-        case (cfg_base_sel)
-            3'd1: base_addr = 6'h33;
-            3'd2: base_addr = 6'h23;
-            3'd3: base_addr = 6'h14;
-            3'd4: base_addr = 6'h13;
-            default: base_addr = 6'h34;
-        endcase
-    end
+`include "softhba_tables.vh"
+
+    // The jumper code's I/O base (regmap table IO_BASE); the window is
+    // 16-port aligned, so only bits 9:4 are compared.
+    wire [9:0] base_addr = shba_host_io_base_value(cfg_base_sel);
+    wire unused_base_low = &{1'b0, base_addr[3:0]};
 
     // Fast path: IOCS16# from the raw address (only DATA, offset 8, SA0 = 0).
     assign iocs16_n_oe = wide16 && !isa_aen && (isa_sa[9:4] == base_addr[9:4]) &&

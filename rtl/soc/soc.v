@@ -9,7 +9,7 @@
 `include "softhba_regs.vh"
 
 module soc #(
-    parameter CLK_HZ = 36000000,
+    parameter CLK_HZ = `SHBA_SOC_CLK_HZ,
     parameter RAM_BYTES = `SHBA_SOC_RAM_SIZE,
     parameter ENABLE_MUL = 1,
     parameter RAM_INIT_FILE = "rtl/soc/soc_ram_placeholder.hex"

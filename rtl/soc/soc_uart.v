@@ -4,7 +4,7 @@
 `include "softhba_regs.vh"
 
 module soc_uart #(
-    parameter CLK_HZ = 36000000,
+    parameter CLK_HZ = `SHBA_SOC_CLK_HZ,
     parameter BAUD = 115200
 ) (
     input  wire        clk,

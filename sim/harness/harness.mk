@@ -61,7 +61,7 @@ HARNESS_MODEL_$(1) := $(HARNESS_DIR)/obj_$(1)/V$(2)__ALL.a
 HARNESS_ADAPTER_$(1) := $(HARNESS_DIR)/harness/top_$(1).o
 
 # Verilate: the generated C++ depends on every RTL file the top may pull in.
-$(HARNESS_DIR)/obj_$(1)/V$(2).mk: $(3) $(HARNESS_RTL_SRCS) regmap/softhba_regs.vh sim/harness/harness.mk
+$(HARNESS_DIR)/obj_$(1)/V$(2).mk: $(3) $(HARNESS_RTL_SRCS) regmap/softhba_regs.vh regmap/softhba_tables.vh sim/harness/harness.mk
 	@mkdir -p $$(@D)
 	verilator $(HARNESS_VFLAGS) $(4) --top-module $(2) --Mdir $$(@D) $(3)
 

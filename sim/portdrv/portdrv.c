@@ -46,6 +46,7 @@ struct adapter {
     PSCSI_REQUEST_BLOCK completed;
     SCSI_REQUEST_BLOCK completed_copy;
     int map_pending;              /* IoMapTransfer asked, DPC not yet run */
+    int in_dpc;                   /* the DPC (map + HwDmaStarted) is running */
     PSCSI_REQUEST_BLOCK map_srb;
     PUCHAR map_va;
     ULONG map_len;
@@ -70,6 +71,11 @@ static struct {
     int n_logged;
     uint32_t last_dma_phys, last_dma_len;
     int initialised;
+    uint64_t dma_started_delay_ps; /* test hook: ISR window before HwDmaStarted */
+    const char *routine;          /* the outermost miniport routine running */
+    uint64_t routine_start_ps;
+    struct portdrv_routine_time longest;
+    uint64_t dma_started_writes;  /* port writes made inside HwDmaStarted */
 } pd;
 
 /* The miniport's I/O port "addresses" point into this array: an offset is
@@ -249,11 +255,31 @@ static void run_map_transfer(struct adapter *a)
 
 /* ---- calling the miniport ------------------------------------------- */
 
-static void enter(struct adapter *a)
+/* Time in one miniport routine call, from its entry to its return, in
+ * simulated time (the port driver's own work around it not counted). */
+static void routine_begin(const char *name)
+{
+    pd.routine = name;
+    pd.routine_start_ps = cosim_now_ps();
+}
+
+static void routine_end(void)
+{
+    uint64_t spent = cosim_now_ps() - pd.routine_start_ps;
+    if (pd.routine && spent > pd.longest.ps) {
+        pd.longest.ps = spent;
+        pd.longest.routine = pd.routine;
+        pd.longest.at_ps = pd.routine_start_ps;
+    }
+    pd.routine = NULL;
+}
+
+static void enter(struct adapter *a, const char *routine)
 {
     if (pd.depth++ == 0) {
         pc_interrupts_enable(pd.cfg.pc, 0);
         pd.current = a;
+        routine_begin(routine);
     }
 }
 
@@ -268,14 +294,34 @@ static void leave(struct adapter *a)
 {
     if (--pd.depth != 0)
         return;
+    routine_end();
     check_completed(a);
+    if (a->in_dpc) {
+        /* the ISR taken in the DPC's window (below): the DPC goes on */
+        pd.current = NULL;
+        pc_interrupts_enable(pd.cfg.pc, 1);
+        return;
+    }
+    a->in_dpc = 1;
     while (a->map_pending) {
         run_map_transfer(a);
+        if (pd.dma_started_delay_ps) {
+            /* NT's DPC runs below DIRQL: the card's interrupt can be taken
+             * between programming the DMA controller and HwDmaStarted. */
+            pd.current = NULL;
+            pc_interrupts_enable(pd.cfg.pc, 1);
+            pc_idle_ps(pd.cfg.pc, pd.dma_started_delay_ps);
+            pc_interrupts_enable(pd.cfg.pc, 0);
+            pd.current = a;
+        }
         pd.depth++;
+        routine_begin("HwDmaStarted");
         pd.hw.HwDmaStarted(a->ext);
+        routine_end();
         pd.depth--;
         check_completed(a);
     }
+    a->in_dpc = 0;
     pd.current = NULL;
     pc_interrupts_enable(pd.cfg.pc, 1);
 }
@@ -285,7 +331,7 @@ static void isr(void *ctx, int irq)
     struct adapter *a = ctx;
     BOOLEAN ours;
     (void)irq;
-    enter(a);
+    enter(a, "HwInterrupt");
     ours = pd.hw.HwInterrupt(a->ext);
     leave(a);
     if (!ours)
@@ -303,6 +349,8 @@ static uint16_t port_of(const void *p, unsigned width, const char *who)
     }
     uint16_t port = (uint16_t)(b - io_space);
     struct adapter *a = pd.current;
+    if (pd.routine && !strcmp(pd.routine, "HwDmaStarted") && !strncmp(who, "ScsiPortWrite", 13))
+        pd.dma_started_writes++;
     if (a) {
         for (int i = 0; i < a->n_io; i++)
             if (port >= a->io_lo[i] && port + width - 1 <= a->io_hi[i])
@@ -710,7 +758,7 @@ ULONG ScsiPortInitialize(PVOID Argument1, PVOID Argument2,
         default_config(&a->ci, a->ranges);
         snprintf(arg, sizeof arg, "%s", pd.cfg.argument_string ? pd.cfg.argument_string : "");
         again = FALSE;
-        enter(a);
+        enter(a, NULL);          /* PASSIVE_LEVEL: not held to the DIRQL bound */
         rc = hw->HwFindAdapter(a->ext, HwContext, NULL,
                                pd.cfg.argument_string ? arg : NULL, &a->ci, &again);
         leave(a);
@@ -733,7 +781,7 @@ ULONG ScsiPortInitialize(PVOID Argument1, PVOID Argument2,
              a->ci.DmaChannel == SP_UNINITIALIZED_VALUE ? -1 : (int)a->ci.DmaChannel);
         pc_set_isr(pd.cfg.pc, (int)a->ci.BusInterruptLevel, isr, a);
         pc_irq_mask(pd.cfg.pc, (int)a->ci.BusInterruptLevel, 0);
-        enter(a);
+        enter(a, "HwInitialize");
         if (!hw->HwInitialize(a->ext)) {
             leave(a);
             pd_log("adapter %d: HwInitialize failed", pd.n_adapters);
@@ -766,6 +814,8 @@ int portdrv_init(const struct portdrv_config *cfg)
     pd.n_adapters = 0;
     pd.depth = 0;
     pd.n_logged = 0;
+    memset(&pd.longest, 0, sizeof pd.longest);
+    pd.dma_started_writes = 0;
     pd.initialised = 1;
     return 0;
 }
@@ -808,6 +858,26 @@ uint64_t portdrv_spurious_interrupts(int adapter)
     return (adapter >= 0 && adapter < pd.n_adapters) ? pd.adapters[adapter].spurious : 0;
 }
 
+void portdrv_set_dma_started_delay(uint64_t ps)
+{
+    pd.dma_started_delay_ps = ps;
+}
+
+uint64_t portdrv_dma_started_port_writes(void)
+{
+    return pd.dma_started_writes;
+}
+
+struct portdrv_routine_time portdrv_longest_routine(void)
+{
+    return pd.longest;
+}
+
+void portdrv_reset_longest_routine(void)
+{
+    memset(&pd.longest, 0, sizeof pd.longest);
+}
+
 void portdrv_last_dma(uint32_t *phys, uint32_t *length)
 {
     *phys = pd.last_dma_phys;
@@ -821,7 +891,7 @@ static void run_timer(struct adapter *a)
     if (a->timer && cosim_now_ps() >= a->timer_due_ps) {
         PHW_TIMER fn = a->timer;
         a->timer = NULL;
-        enter(a);
+        enter(a, "HwTimer");
         fn(a->ext);
         leave(a);
     }
@@ -833,7 +903,7 @@ void portdrv_reset_bus(int adapter)
     if (adapter < 0 || adapter >= pd.n_adapters)
         return;
     a = &pd.adapters[adapter];
-    enter(a);
+    enter(a, "HwResetBus");
     pd.hw.HwResetBus(a->ext, 0);
     leave(a);
     for (int i = 0; i < MAX_OUTSTANDING; i++)
@@ -911,7 +981,7 @@ int portdrv_start(int adapter, PSCSI_REQUEST_BLOCK srb)
     a->outstanding[slot] = srb;
     a->deadline_ps[slot] = cosim_now_ps() + limit;
     a->ready = 0;
-    enter(a);
+    enter(a, "HwStartIo");
     pd.hw.HwStartIo(a->ext, srb);
     leave(a);
     return 0;

@@ -85,6 +85,26 @@ int portdrv_logged_errors(struct portdrv_logged_error *out, int max);
 uint64_t portdrv_resets_detected(int adapter);
 uint64_t portdrv_spurious_interrupts(int adapter);
 
+/* Test hook: after programming the 8237 for a ScsiPortIoMapTransfer, let
+ * ps of simulated time pass with interrupts enabled before HwDmaStarted.
+ * NT does the map and calls HwDmaStarted from a DPC, below DIRQL, so the
+ * card's interrupt can be taken in between (a command that failed before
+ * its data then completes first).  0, the default: HwDmaStarted at once. */
+void portdrv_set_dma_started_delay(uint64_t ps);
+/* Port writes the miniport made from HwDmaStarted (for that test). */
+uint64_t portdrv_dma_started_port_writes(void);
+
+/* The longest single call of a miniport routine at DIRQL (every Hw routine
+ * but HwFindAdapter), in simulated time from entry to return.  The
+ * documented budget is well under 1 ms per call (docs/miniport.md). */
+struct portdrv_routine_time {
+    uint64_t ps;                  /* 0: no call yet */
+    const char *routine;          /* "HwStartIo", "HwInterrupt", ... */
+    uint64_t at_ps;               /* when that call began */
+};
+struct portdrv_routine_time portdrv_longest_routine(void);
+void portdrv_reset_longest_routine(void);
+
 /* The physical address and length of the last 8237 transfer programmed for
  * ScsiPortIoMapTransfer (for tests). */
 void portdrv_last_dma(uint32_t *phys, uint32_t *length);

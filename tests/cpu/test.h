@@ -9,9 +9,11 @@
  * value, so tests never use those two registers for their own values.  A
  * failing check ends the program by writing its number to SIMCTRL EXIT; an
  * unexpected trap exits with 200 + mcause (250 for an interrupt). */
-#define SIMCTRL_EXIT 0x10002000
-#define SIMCTRL_IRQ  0x10002004
-#define TIMER_BASE   0x10001000
+#include "softhba_regs_asm.h"
+
+#define SIMCTRL_EXIT (SHBA_SIMCTRL_BASE + SHBA_SIMCTRL_EXIT)
+#define SIMCTRL_IRQ  (SHBA_SIMCTRL_BASE + SHBA_SIMCTRL_IRQ)
+#define TIMER_BASE   SHBA_TIMER_BASE
 
 #define TEST_BEGIN                                \
     .section .text.init;                          \

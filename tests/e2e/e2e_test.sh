@@ -157,8 +157,9 @@ case_no_card() {
 
 case_not_ready() {
     disk "$WORK/d.img" 1
-    # a firmware that never reports READY: HwInitialize gives up after its
-    # two 2 s waits (4 s simulated, the slowest e2e test)
+    # a firmware that never reports READY: the miniport's HwTimer gives the
+    # card up after 2 s, a reset and 2 s more (4 s simulated, the slowest e2e
+    # test); the held TEST UNIT READY then answers SELECTION_TIMEOUT
     [ -f build/fw/hang_test.hex ] || fail "build/fw/hang_test.hex not built"
     run 3 "$SIM" --disk "$WORK/d.img" --firmware build/fw/hang_test.hex "${LIMIT[@]}" info
     expect_in "$WORK/err" 'no softhba card answered'

@@ -15,6 +15,15 @@
  *   autosense           CHECK CONDITION with auto-sense, field by field
  *   underrun            INQUIRY with a 255-byte buffer: DATA_OVERRUN and
  *                       DataTransferLength from the residual
+ *   late-dma-started    the card's interrupt taken before HwDmaStarted (as
+ *                       NT's DPC allows) for commands that fail before any
+ *                       data; the next READ(10)s get all their bytes
+ *   routine-time-dma    a mixed workload on channel 1 (single mode): boot,
+ *   routine-time-pio    reads/writes of odd sizes, an INQUIRY underrun,
+ *                       HwResetBus and RESET_BUS with the commands after
+ *                       them held while the card reboots, an abort -- and
+ *                       no miniport routine call takes more than 1 ms of
+ *                       simulated time (-pio: the same moved by PIO)
  *
  * The miniport is the shipped build/driver/softhba.sys in the i386 emulator
  * (sim/ntsys); --driver=native runs host_driver/softhba.c built for the
@@ -113,11 +122,11 @@ static void file_blocks(uint32_t lba, uint32_t count, uint8_t *out)
 
 static uint8_t config_resources(int dma)
 {
-    uint8_t r = (uint8_t)(6u << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT);    /* IRQ 11 */
-    if (dma == 1)
-        r |= (uint8_t)(1u << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT);
-    else if (dma >= 5)
-        r |= (uint8_t)((unsigned)(dma - 4) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT);
+    uint8_t r = (uint8_t)((unsigned)SHBA_HOST_CONFIG_IRQ_SEL_CODE(11) << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT);
+    if (dma >= 0 && dma < 4)
+        r |= (uint8_t)((unsigned)SHBA_HOST_CONFIG_DMA8_SEL_CODE((unsigned)dma) << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT);
+    else if (dma >= 4)
+        r |= (uint8_t)((unsigned)SHBA_HOST_CONFIG_DMA16_SEL_CODE((unsigned)dma) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT);
     return (uint8_t)(r | SHBA_HOST_CONFIG_WIDE16);
 }
 
@@ -131,7 +140,7 @@ static void boot(const char *firmware, int dma, int single)
     struct class_result r;
 
     co.firmware_hex = firmware;
-    co.cfg_base_sel = 0;                          /* 0x340 */
+    co.cfg_base_sel = (uint8_t)SHBA_HOST_IO_BASE_CODE(SHBA_HOST_IO_BASE_DEFAULT);
     co.cfg_resources = config_resources(dma);
     if (cosim_init(&co) != 0)
         exit(126);
@@ -145,7 +154,7 @@ static void boot(const char *firmware, int dma, int single)
         exit(126);
     sd_card_attach_cosim(sys.sd);
     pdc.pc = sys.pc;
-    pdc.argument_string = single ? "single" : NULL;
+    pdc.argument_string = !strcmp(case_name, "routine-time-pio") ? "pio" : single ? "single" : NULL;
     pdc.log = getenv("SRB_TEST_VERBOSE") ? stderr : NULL;
     if (portdrv_init(&pdc) != 0)
         exit(126);
@@ -156,8 +165,9 @@ static void boot(const char *firmware, int dma, int single)
         entry = ntsys_driver_entry;
     }
     CHECK(portdrv_load(entry) == 0 && portdrv_adapter_count() == 1, "no adapter");
-    CHECK(portdrv_config_info(0)->DmaChannel == (ULONG)dma, "DMA channel %u",
-          (unsigned)portdrv_config_info(0)->DmaChannel);
+    CHECK(portdrv_config_info(0)->DmaChannel ==
+          (!strcmp(case_name, "routine-time-pio") ? SP_UNINITIALIZED_VALUE : (ULONG)dma),
+          "DMA channel %u", (unsigned)portdrv_config_info(0)->DmaChannel);
     CHECK(portdrv_config_info(0)->DemandMode == !single, "8237 mode");
     sys.t.adapter = 0;
     sys.t.target = 0;
@@ -538,6 +548,136 @@ static void case_autosense(void)
     no_violations();
 }
 
+/* ---- HwDmaStarted after the command ended ---------------------------------- */
+
+#define CARD_BASE 0x340u
+
+static uint32_t card_xfer_count(void)
+{
+    return pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_COUNT0) |
+           (uint32_t)pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_COUNT1) << 8 |
+           (uint32_t)pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_COUNT2) << 16;
+}
+
+/* Runs an SRB that the card fails before any data, with the interrupt
+ * taken between the DMA programming and HwDmaStarted: the SRB is complete
+ * when HwStartIo's DPC returns, and neither the miniport (XFER_COUNT left
+ * alone) nor the card (XFER_CTRL.ARM) holds a segment afterwards. */
+static void fail_before_data(PSCSI_REQUEST_BLOCK srb, UCHAR want, const char *what)
+{
+    uint32_t count_before = card_xfer_count();
+    uint64_t writes_before = portdrv_dma_started_port_writes();
+    int logged_before = portdrv_logged_errors(NULL, 0);
+    CHECK(portdrv_start(0, srb) == 0, "%s: not started", what);
+    CHECK(!portdrv_outstanding(0, srb),
+          "%s: still outstanding after the DPC window (the interleaving did not happen)", what);
+    CHECK(SRB_STATUS(srb->SrbStatus) == want, "%s: SRB status 0x%02x, want 0x%02x", what,
+          srb->SrbStatus, want);
+    CHECK(srb->DataTransferLength == 0, "%s: DataTransferLength %u", what,
+          (unsigned)srb->DataTransferLength);
+    CHECK(portdrv_dma_started_port_writes() == writes_before,
+          "%s: HwDmaStarted wrote to the card after the command ended", what);
+    CHECK(card_xfer_count() == count_before,
+          "%s: the miniport wrote XFER_COUNT %u after the command ended (was %u)", what,
+          card_xfer_count(), count_before);
+    CHECK(!(pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM),
+          "%s: a segment is armed with no command", what);
+    CHECK(portdrv_logged_errors(NULL, 0) == logged_before, "%s: the miniport logged an error", what);
+}
+
+static void case_late_dma_started(void)
+{
+    static uint8_t buf[65536];
+    const uint32_t end = sys.last_lba + 1;
+    const uint8_t read_end[10] = { SCSIOP_READ, 0, (uint8_t)(end >> 24), (uint8_t)(end >> 16),
+                                   (uint8_t)(end >> 8), (uint8_t)end, 0, 0, 1, 0 };
+    const uint8_t inquiry[6] = { SCSIOP_INQUIRY, 0, 0, 0, 36, 0 };
+    SCSI_REQUEST_BLOCK srb;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct class_target absent = sys.t;
+
+    /* Room for the firmware to reject a command (~50 us) before HwDmaStarted. */
+    portdrv_set_dma_started_delay(500 * 1000000ull);
+    uint64_t writes = portdrv_dma_started_port_writes();
+    check_disk_matches_file(20, 4, "READ(10) with HwDmaStarted late");
+    CHECK(portdrv_dma_started_port_writes() == writes + 4, "HwDmaStarted made %llu port writes "
+          "for one segment, want 4 (XFER_COUNT0-2, XFER_CTRL)",
+          (unsigned long long)(portdrv_dma_started_port_writes() - writes));
+    for (int round = 0; round < 2; round++) {
+        class_build_srb(&srb, &sys.t, read_end, 10, buf, BLOCK, SRB_FLAGS_DATA_IN, sense,
+                        sizeof sense, 10);
+        fail_before_data(&srb, SRB_STATUS_ERROR, "READ(10) past the end");
+        CHECK(srb.ScsiStatus == SCSISTAT_CHECK_CONDITION && (sense[2] & 0x0F) == 5 &&
+              sense[12] == 0x21, "READ(10) past the end: sense %x/%02x", sense[2] & 0x0F, sense[12]);
+        check_disk_matches_file(100 + 200 * (uint32_t)round, 128, "READ(10) after the failed READ");
+        /* The bus scan: INQUIRY of an absent target. */
+        absent.target = 3;
+        class_build_srb(&srb, &absent, inquiry, 6, buf, 36, SRB_FLAGS_DATA_IN, sense,
+                        sizeof sense, 4);
+        fail_before_data(&srb, SRB_STATUS_SELECTION_TIMEOUT, "INQUIRY of target 3");
+        check_disk_matches_file(7, 9, "READ(10) after the bus scan");
+        check_write_read(900 + 20 * (uint32_t)round, 8, "WRITE(10) after the bus scan");
+    }
+    no_violations();
+}
+
+/* ---- time in each miniport routine ---------------------------------------- */
+
+#define ROUTINE_LIMIT_PS (1000 * 1000000ull)     /* 1 ms: docs/miniport.md */
+
+static void case_routine_time(int pio)
+{
+    static uint8_t buf[65536];
+    static const uint32_t sizes[] = { 1, 7, 33, 128 };
+    const uint32_t len = pio ? 32 : 128;           /* blocks per big transfer */
+    uint8_t inq[256];
+    SCSI_REQUEST_BLOCK io, rs;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct class_result r;
+    struct portdrv_routine_time t;
+    UCHAR status;
+
+    for (unsigned i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        uint32_t n = sizes[i] < len ? sizes[i] : len;
+        check_write_read(120 + 131 * i, n, "WRITE(10)/READ(10)");
+    }
+    {
+        const uint8_t cdb[6] = { SCSIOP_INQUIRY, 0, 0, 0, 255, 0 };
+        class_build_srb(&io, &sys.t, cdb, 6, inq, 255, SRB_FLAGS_DATA_IN, sense, sizeof sense, 4);
+        CHECK(portdrv_execute(0, &io) == SRB_STATUS_DATA_OVERRUN, "INQUIRY 255: 0x%02x",
+              io.SrbStatus);
+    }
+    /* HwResetBus with the card idle: the next command is held until the
+     * firmware is back, and gets the reset's unit attention. */
+    portdrv_reset_bus(0);
+    check_unit_attention_once();
+    check_disk_matches_file(600, len, "READ(10) after HwResetBus");
+    /* RESET_BUS in mid-READ(10), then the class layer's retry. */
+    rw_srb(&io, 0, 700, len, buf, sense, 10);
+    CHECK(portdrv_start(0, &io) == 0, "could not start READ(10)");
+    CHECK(!portdrv_wait(0, &io, 2 * PS_PER_MS), "READ(10) ended within 2 ms");
+    control_srb(&rs, SRB_FUNCTION_RESET_BUS, NULL);
+    CHECK(portdrv_start(0, &rs) == 0, "RESET_BUS not sent");
+    wait_done(&rs, 10 * PS_PER_MS, "RESET_BUS");
+    CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET, "READ(10) status 0x%02x", io.SrbStatus);
+    CHECK(class_read10(&sys.t, 700, len, buf, &r) == 0, "READ(10) after RESET_BUS: 0x%02x",
+          r.srb_status);
+    check_disk_matches_file(700, len, "READ(10) after RESET_BUS");
+    if (!pio) {
+        pc_reset_stats(sys.pc);       /* abort_mid_transfer counts this transfer's DMA */
+        (void)abort_mid_transfer(0, 800, buf, 20, &status);
+        CHECK(status == SRB_STATUS_ABORTED, "aborted READ(10) status 0x%02x", status);
+        check_write_read(800, 16, "WRITE(10) after the abort");
+    }
+    no_violations();
+    t = portdrv_longest_routine();
+    fprintf(stderr, "srb-test %s: longest miniport routine call %s, %.1f us (at %.3f ms)\n",
+            case_name, t.routine ? t.routine : "-", t.ps / 1e6, t.at_ps / 1e9);
+    CHECK(t.ps > 0, "no routine call measured");
+    CHECK(t.ps <= ROUTINE_LIMIT_PS, "%s took %.1f us at %.3f ms, more than 1 ms at DIRQL",
+          t.routine, t.ps / 1e6, t.at_ps / 1e9);
+}
+
 /* ---- underrun ------------------------------------------------------------ */
 
 static void case_underrun(void)
@@ -603,7 +743,8 @@ int main(int argc, char **argv)
         strcmp(case_name, "abort-read-demand") && strcmp(case_name, "reset-bus-srb") &&
         strcmp(case_name, "reset-bus-hw") && strcmp(case_name, "timeout") &&
         strcmp(case_name, "autosense") && strcmp(case_name, "underrun") &&
-        strcmp(case_name, "underrun-dma16")) {
+        strcmp(case_name, "underrun-dma16") && strcmp(case_name, "late-dma-started") &&
+        strcmp(case_name, "routine-time-dma") && strcmp(case_name, "routine-time-pio")) {
         fprintf(stderr, "srb-test: unknown case '%s'\n", case_name);
         return 2;
     }
@@ -632,11 +773,17 @@ int main(int argc, char **argv)
         case_timeout();
     else if (!strcmp(case_name, "autosense"))
         case_autosense();
+    else if (!strcmp(case_name, "late-dma-started"))
+        case_late_dma_started();
+    else if (!strncmp(case_name, "routine-time-", 13))
+        case_routine_time(!strcmp(case_name, "routine-time-pio"));
     else
         case_underrun();
 
-    fprintf(stderr, "ok: srb-test %s (%.3f ms simulated, %.1f M cycles)\n", case_name,
-            cosim_now_ps() / 1e9, cosim_cycles() / 1e6);
+    fprintf(stderr, "ok: srb-test %s (%.3f ms simulated, %.1f M cycles; longest routine call "
+            "%s %.1f us)\n", case_name, cosim_now_ps() / 1e9, cosim_cycles() / 1e6,
+            portdrv_longest_routine().routine ? portdrv_longest_routine().routine : "-",
+            portdrv_longest_routine().ps / 1e6);
     close(sys.fd);
     portdrv_shutdown();
     cosim_shutdown();

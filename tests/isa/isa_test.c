@@ -29,15 +29,17 @@
 #define FIFOR(off) (SHBA_FIFO_BASE + (off))
 
 /* CONFIG reset value used by most tests: WIDE16, DMA16 ch5, DMA8 ch1, IRQ5 */
-#define CFG_DEFAULT (SHBA_HOST_CONFIG_WIDE16 | (1u << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT) | \
-                     (1u << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT) | (2u << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT))
+#define CFG_DEFAULT \
+    (SHBA_HOST_CONFIG_WIDE16 | ((unsigned)SHBA_HOST_CONFIG_DMA16_SEL_CODE(5) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT) | \
+     ((unsigned)SHBA_HOST_CONFIG_DMA8_SEL_CODE(1) << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT) | \
+     ((unsigned)SHBA_HOST_CONFIG_IRQ_SEL_CODE(5) << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT))
 
 enum { DEMAND = 0x00, SINGLE = 0x40, BLOCK = 0x80 };
 
 static struct pc *pc;
 static struct bus_master *cpu;        /* the firmware's accesses */
 static struct byte_stream *engine;    /* the SD engine's end of the FIFO */
-static uint16_t base = 0x340;
+static uint16_t base = SHBA_HOST_IO_BASE_DEFAULT;
 static int failures;
 static const char *wave_file;
 
@@ -54,9 +56,11 @@ static void fail_at(int line, const char *cond, const char *fmt, ...)
     failures++;
 }
 
+/* The I/O bases the jumper codes select (regmap table IO_BASE). */
+static const uint16_t bases[] = SHBA_HOST_IO_BASE_TABLE;
+
 static void setup(uint8_t base_sel, uint8_t resources, FILE *trace)
 {
-    static const uint16_t bases[5] = { 0x340, 0x330, 0x230, 0x140, 0x130 };
     struct cosim_options opt;
     memset(&opt, 0, sizeof opt);
     opt.max_cycles = 400000000ull;
@@ -72,7 +76,7 @@ static void setup(uint8_t base_sel, uint8_t resources, FILE *trace)
     engine = byte_stream_create(&top->fifo, &top->fifo_dir_to_host, 1);
     if (!pc || !cpu || !engine)
         exit(2);
-    base = bases[base_sel < 5 ? base_sel : 0];
+    base = base_sel < SHBA_HOST_IO_BASE_COUNT ? bases[base_sel] : SHBA_HOST_IO_BASE_DEFAULT;
 }
 
 static void teardown(void)
@@ -147,9 +151,24 @@ static uint8_t dma_status(int ch)
     return pc_inb(pc, ch < 4 ? 0x08 : 0xD0);
 }
 
+/* The card takes ARM only inside a command (STATUS.BUSY): start one, as
+ * the host does before it arms, when none runs.  CONTROL.INT_ENABLE is a
+ * level, so it is carried; the firmware stand-in consumes EVENTS.START. */
+static void host_start_if_idle(void)
+{
+    uint8_t st = rd(SHBA_HOST_STATUS);
+    if (st & SHBA_HOST_STATUS_BUSY)
+        return;
+    wr(SHBA_HOST_CONTROL, (uint8_t)(SHBA_HOST_CONTROL_START |
+                                    ((st & SHBA_HOST_STATUS_INT_ENABLED) ? SHBA_HOST_CONTROL_INT_ENABLE : 0)));
+    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_START);
+}
+
 /* HwDmaStarted: the card's transfer registers */
 static void card_arm(uint32_t count, uint8_t ctrl)
 {
+    if (ctrl & SHBA_HOST_XFER_CTRL_ARM)
+        host_start_if_idle();
     wr(SHBA_HOST_XFER_COUNT0, (uint8_t)count);
     wr(SHBA_HOST_XFER_COUNT1, (uint8_t)(count >> 8));
     wr(SHBA_HOST_XFER_COUNT2, (uint8_t)(count >> 16));
@@ -342,11 +361,10 @@ static void raw_write_aen(uint16_t port, uint8_t v)
 
 static void t_decode(void)
 {
-    static const uint16_t bases[5] = { 0x340, 0x330, 0x230, 0x140, 0x130 };
-    for (int sel = 0; sel < 5; sel++) {
+    for (int sel = 0; sel < (int)SHBA_HOST_IO_BASE_COUNT; sel++) {
         setup((uint8_t)sel, CFG_DEFAULT, NULL);
         CHECK(rd(SHBA_HOST_CONFIG) == CFG_DEFAULT, "base 0x%x: CONFIG", base);
-        for (int other = 0; other < 5; other++) {
+        for (int other = 0; other < (int)SHBA_HOST_IO_BASE_COUNT; other++) {
             if (other == sel)
                 continue;
             pc_outb(pc, (uint16_t)(bases[other] + SHBA_HOST_CONFIG), 0x00);
@@ -383,9 +401,11 @@ static void t_dma(int ch, int mode, int to_host, uint32_t n)
 {
     uint8_t cfg = CFG_DEFAULT;
     if (ch == 3)
-        cfg = (uint8_t)((cfg & ~SHBA_HOST_CONFIG_DMA8_SEL_MASK) | (2u << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT));
+        cfg = (uint8_t)((cfg & ~SHBA_HOST_CONFIG_DMA8_SEL_MASK) |
+                        ((unsigned)SHBA_HOST_CONFIG_DMA8_SEL_CODE(3) << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT));
     if (ch == 7)
-        cfg = (uint8_t)((cfg & ~SHBA_HOST_CONFIG_DMA16_SEL_MASK) | (3u << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT));
+        cfg = (uint8_t)((cfg & ~SHBA_HOST_CONFIG_DMA16_SEL_MASK) |
+                        ((unsigned)SHBA_HOST_CONFIG_DMA16_SEL_CODE(7) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT));
     setup(0, cfg, NULL);
     xfer(ch, to_host, mode, ch >= 4 ? 0x40000 : 0x20000, n, 0, 0);
 }
@@ -588,13 +608,15 @@ static void t_irq(void)
     wr(SHBA_HOST_INT_STATUS, 0x7);
     pc_idle_ps(pc, US);
     CHECK(!(p->isa_irq & (1u << 5)), "W1C drops the line");
-    /* other line selections */
-    wr(SHBA_HOST_CONFIG, (uint8_t)((CFG_DEFAULT & ~7u) | 7u));
-    pc_idle_ps(pc, US);
-    CHECK(p->isa_irq_oe == (1u << 15), "IRQ15 select");
-    wr(SHBA_HOST_CONFIG, (uint8_t)(CFG_DEFAULT & ~7u));
-    pc_idle_ps(pc, US);
-    CHECK(p->isa_irq_oe == 0, "no IRQ line");
+    /* every code of the IRQ_SEL table drives its line (the 'none' code none) */
+    for (unsigned code = 0; code < SHBA_HOST_CONFIG_IRQ_SEL_COUNT; code++) {
+        unsigned line = SHBA_HOST_CONFIG_IRQ_SEL_VALUE(code);
+        wr(SHBA_HOST_CONFIG, (uint8_t)((CFG_DEFAULT & ~SHBA_HOST_CONFIG_IRQ_SEL_MASK) | code));
+        pc_idle_ps(pc, US);
+        CHECK(p->isa_irq_oe == (line == SHBA_TABLE_NONE ? 0u : 1u << line), "IRQ_SEL %u: irq_oe 0x%04x",
+              code, p->isa_irq_oe);
+    }
+    wr(SHBA_HOST_CONFIG, (uint8_t)(CFG_DEFAULT & ~SHBA_HOST_CONFIG_IRQ_SEL_MASK));
     /* DRQ lines driven only on the configured channels */
     CHECK(p->isa_drq_oe == ((1u << 1) | (1u << 5)), "drq_oe 0x%02x", p->isa_drq_oe);
     wr(SHBA_HOST_CONFIG, 0x00);
@@ -701,6 +723,43 @@ static void t_arm_zero(void)
     wr(SHBA_HOST_XFER_CTRL, 0);
     pc_idle_ps(pc, US);
     CHECK(!(cosim_pins()->isa_drq & 2), "DRQ after withdraw");
+}
+
+/* A late ARM: after CMD_DONE (the host's HwDmaStarted ran after the ISR had
+ * completed a command that failed before its data) the card is idle and
+ * ignores ARM: XFER_CTRL reads ARM 0, no event, no DRQ.  The next command
+ * arms and moves its data as usual. */
+static void t_late_arm(void)
+{
+    setup(0, CFG_DEFAULT, NULL);
+    static uint8_t data[64];
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START);
+    fw_post(SHBA_HOSTIF_POST_CMD_DONE);            /* failed before any data */
+    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), 0xF);
+    CHECK(!(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_BUSY), "BUSY after CMD_DONE");
+    fw_fifo(1, 1);
+    isatb_source(data, sizeof data, 0, 0);
+    dma_prog(1, DEMAND, 1, 0x20000, 64, 0);
+    wr(SHBA_HOST_XFER_COUNT0, 64);
+    wr(SHBA_HOST_XFER_COUNT1, 0);
+    wr(SHBA_HOST_XFER_COUNT2, 0);
+    wr(SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
+    pc_idle_ps(pc, 20 * US);
+    CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM), "late ARM taken: XFER_CTRL 0x%02x",
+          rd(SHBA_HOST_XFER_CTRL));
+    CHECK(!(isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_CTRL)) & SHBA_HOST_XFER_CTRL_ARM), "CPU sees ARM");
+    CHECK(fw_events() == 0, "late ARM raised events 0x%x", fw_events());
+    CHECK(!(cosim_pins()->isa_drq & 2), "DRQ without a command");
+    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_DONE)) == 0, "bytes moved without a command");
+    /* an empty segment is not taken either (it would post SEG_END) */
+    card_arm(0, 0);
+    wr(SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM);
+    CHECK(fw_events() == 0, "late empty ARM raised events 0x%x", fw_events());
+    pc_outb(pc, 0x0A, 0x04 | 1);
+    isatb_source(NULL, 0, 0, 0);
+    /* the next command's segment takes and moves every byte */
+    xfer(1, 1, DEMAND, 0x21000, 1024, 0, 0);
+    xfer(5, 0, DEMAND, 0x22000, 512, 0, 0);
 }
 
 static void t_pio(void)
@@ -868,6 +927,8 @@ int main(int argc, char **argv)
         t_stray_dack();
     } else if (!strcmp(t, "arm_zero")) {
         t_arm_zero();
+    } else if (!strcmp(t, "late_arm")) {
+        t_late_arm();
     } else if (!strcmp(t, "pio")) {
         t_pio();
     } else if (!strcmp(t, "trace")) {

@@ -1,8 +1,9 @@
-// Stand-alone testbench for rv32_cpu (tests/cpu): 12 KiB RAM at 0, the
-// machine timer at 0x1000_1000 and simulation control at 0x1000_2000 (EXIT,
-// IRQ) as in regmap/20-soc.regs.  Every slave answers after a pseudo-random
+// Stand-alone testbench for rv32_cpu (tests/cpu): the RAM, the machine timer
+// and simulation control (EXIT, IRQ) where regmap/20-soc.regs puts them.  Every slave answers after a pseudo-random
 // 0-2 cycle delay (LATENCY_MODE=1) or always in the next cycle (0), so the
 // core's handshake is exercised both ways.  Verilator only.
+`include "softhba_regs.vh"
+
 module cpu_tb #(
     parameter LATENCY_MODE = 1
 ) (
@@ -21,7 +22,12 @@ module cpu_tb #(
     reg         irq_timer;
     reg         irq_ext;
 
-    rv32_cpu #(.RESET_ADDR(32'h0), .ENABLE_MUL(1)) cpu (
+    localparam [31:0] RAM_BASE = `SHBA_SOC_RAM_BASE;
+    localparam [31:0] RAM_WORDS = `SHBA_SOC_RAM_SIZE / 4;
+    localparam [31:0] TIMER_BASE = `SHBA_SOC_TIMER_BASE;
+    localparam [31:0] SIMCTRL_BASE = `SHBA_SOC_SIMCTRL_BASE;
+
+    rv32_cpu #(.RESET_ADDR(RAM_BASE), .ENABLE_MUL(1)) cpu (
         .clk(clk), .rst(rst),
         .mem_valid(mem_valid), .mem_instr(mem_instr), .mem_ready(mem_ready),
         .mem_addr(mem_addr), .mem_wdata(mem_wdata), .mem_wstrb(mem_wstrb),
@@ -29,7 +35,7 @@ module cpu_tb #(
         .irq_timer(irq_timer), .irq_external(irq_ext)
     );
 
-    reg [31:0] ram [0:3071];
+    reg [31:0] ram [0:RAM_WORDS-1];
     reg [8*1024-1:0] firmware_path;
     initial begin
         if ($value$plusargs("firmware=%s", firmware_path))
@@ -42,7 +48,7 @@ module cpu_tb #(
     reg        busy;     // a transfer is being delayed
 
     wire [11:0] widx = mem_addr[13:2];
-    wire        sel_ram = mem_addr < 32'h3000;
+    wire        sel_ram = (mem_addr - RAM_BASE) < RAM_WORDS * 4;   // wraps below RAM_BASE
     wire [31:0] ram_word = ram[widx];
 
     function [31:0] merge(input [31:0] old, input [31:0] nw, input [3:0] strb);
@@ -57,14 +63,14 @@ module cpu_tb #(
             if (sel_ram) begin
                 if (mem_wstrb != 0) ram[widx] <= merge(ram_word, mem_wdata, mem_wstrb);
                 mem_rdata <= ram_word;
-            end else if (mem_addr[31:4] == 28'h1000100) begin
+            end else if (mem_addr[31:4] == TIMER_BASE[31:4]) begin
                 case (mem_addr[3:2])
                     2'd0: begin mem_rdata <= mtime[31:0];     if (mem_wstrb != 0) mtime[31:0] <= mem_wdata; end
                     2'd1: begin mem_rdata <= mtime[63:32];    if (mem_wstrb != 0) mtime[63:32] <= mem_wdata; end
                     2'd2: begin mem_rdata <= mtimecmp[31:0];  if (mem_wstrb != 0) mtimecmp[31:0] <= mem_wdata; end
                     default: begin mem_rdata <= mtimecmp[63:32]; if (mem_wstrb != 0) mtimecmp[63:32] <= mem_wdata; end
                 endcase
-            end else if (mem_addr[31:4] == 28'h1000200) begin
+            end else if (mem_addr[31:4] == SIMCTRL_BASE[31:4]) begin
                 if (mem_addr[3:2] == 2'd0 && mem_wstrb != 0) begin
                     exit_valid <= 1'b1;
                     exit_code <= mem_wdata;
