@@ -9,7 +9,7 @@ verilator yosys nextpnr-ice40 fpga-icestorm
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 gcc-mingw-w64-i686 mingw-w64-i686-dev binutils-mingw-w64-i686
 clang libclang-rt-14-dev clang-tidy cppcheck
-dosfstools mtools
+dosfstools mtools exfatprogs xorriso
 libunicorn-dev"
 
 missing=""
@@ -42,7 +42,7 @@ need verilator 5 6 "$(verilator --version | awk '{print $2}')"
 need yosys 0 23 "$(yosys -V | awk '{print $2}')"
 need riscv64-unknown-elf-gcc 12 0 "$(riscv64-unknown-elf-gcc -dumpversion)"
 need i686-w64-mingw32-gcc 10 0 "$(i686-w64-mingw32-gcc -dumpversion | sed 's/-.*//')"
-for t in nextpnr-ice40 icepack icebram icetime clang cppcheck mkfs.fat fsck.fat mcopy; do
+for t in nextpnr-ice40 icepack icebram icetime clang cppcheck mkfs.fat fsck.fat mcopy mkfs.exfat fsck.exfat xorriso; do
     command -v "$t" >/dev/null || { echo "deps: $t not found" >&2; fail=1; }
 done
 [ -f /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs ] ||

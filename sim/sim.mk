@@ -10,7 +10,7 @@
 #   make bench-e2e      build/bench/e2e.json (tests/e2e/bench_e2e.sh)
 
 SIM_PROGRAM := $(BUILD)/sim/softhba-sim
-SIM_SRCS := sim/softhba_sim.c sim/pc/pc.c sim/sdcard/sd_card_model.c sim/sdcard/sd_card_cosim.c \
+SIM_SRCS := sim/softhba_sim.c sim/pc/pc.c sim/pc/isa_timing_check.c sim/sdcard/sd_card_model.c sim/sdcard/sd_card_cosim.c \
             sim/portdrv/portdrv.c sim/portdrv/class_layer.c host_driver/softhba.c $(NTSYS_SRCS)
 SIM_CFLAGS := -Isim/portdrv/include -Isim/portdrv -Isim/pc -Isim/sdcard -Ihost_driver $(NTSYS_CFLAGS)
 

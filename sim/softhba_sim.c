@@ -45,12 +45,6 @@ ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
 #define DEFAULT_FIRMWARE "build/fw/softhba_fw.hex"
 #define CHUNK_BYTES 0x10000u   /* one READ(10)/WRITE(10) SRB: MaximumTransferLength */
 
-/* The modelled 8237's limits (docs/isa.md): demand mode moves one byte (word)
- * per 1.2 us-ish service cycle, single mode releases the bus after each. */
-#define LIMIT_DEMAND8_KBPS 833.3
-#define LIMIT_DEMAND16_KBPS 1666.7
-#define LIMIT_SINGLE8_KBPS 463.0
-#define LIMIT_SINGLE16_KBPS 926.0
 
 struct options {
     const char *disk;
@@ -70,6 +64,7 @@ struct options {
     int card_base;             /* -1: the jumper follows --base (0x340 without it) */
     int narrow;                /* 8-bit slot */
     int single;                /* single-mode DMA */
+    int no_isa_check;          /* skip the ISA timing checker */
     int progress;
     int pad;
     int verbose;
@@ -119,6 +114,7 @@ static void usage(FILE *to)
         "  --card-base PORT     set the card's base jumper apart from --base (tests)\n"
         "  --narrow             an 8-bit slot (no 16-bit cycles, no 16-bit DMA)\n"
         "  --single             single-mode 8237 transfers (default demand mode)\n"
+        "  --no-isa-check       do not check the card's pins against the ISA timing\n"
         "  --driver-args STR    extra miniport DriverParameter tokens\n"
         "  --driver=sys|native|PATH.sys  the miniport: the shipped softhba.sys in the\n"
         "                       i386 emulator (default: build/driver/softhba.sys), or the\n"
@@ -135,7 +131,8 @@ static void usage(FILE *to)
         "  --seed N             random seed for verify (default 1)\n"
         "  -v, --verbose        port driver log and firmware console on stderr\n"
         "Exit status: 0 ok, 1 command failed, 2 bad command line, 3 no card answered,\n"
-        "4 simulated time limit, 5 the binary driver faulted, 126 set-up error.\n");
+        "4 simulated time limit, 5 ISA timing violation, 6 the binary driver faulted,\n"
+        "126 set-up error.\n");
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -360,7 +357,8 @@ static void system_up(void)
             exit(EXIT_HARNESS);
         }
     }
-    struct pc_config pcc = { .trace = sys.trace };
+    /* an AT with its other bus users (refresh, timer tick, floppy DMA) */
+    struct pc_config pcc = { .trace = sys.trace, .at_bus_users = 1, .no_isa_check = o->no_isa_check };
     sys.pc = pc_create(&pcc);
     if (!sys.pc) {
         fprintf(stderr, "%s: cannot create the PC model\n", prog);
@@ -995,10 +993,7 @@ static double dma_limit_kbps(void)
     const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(0);
     if (ci->DmaChannel == SP_UNINITIALIZED_VALUE)
         return 0.0;
-    int wide = ci->DmaWidth == Width16Bits;
-    if (ci->DemandMode)
-        return wide ? LIMIT_DEMAND16_KBPS : LIMIT_DEMAND8_KBPS;
-    return wide ? LIMIT_SINGLE16_KBPS : LIMIT_SINGLE8_KBPS;
+    return pc_dma_limit_kbps(sys.pc, ci->DmaWidth == Width16Bits, ci->DemandMode != 0);
 }
 
 /* Sustained throughput: back-to-back SRBs, time from the first command's
@@ -1063,13 +1058,20 @@ static int cmd_bench(void)
     if (j) {
         uint64_t cycles = cosim_cycles() - sys.cmd_start_cycles;
         double wall = now_wall() - sys.cmd_start_wall;
+        struct pc_stats st;
+        pc_get_stats(sys.pc, &st);
         fprintf(j, "{\"channel\": %d, \"demand\": %d, \"limit_kbps\": %.1f, "
                 "\"read64k_kbps\": %.1f, \"write64k_kbps\": %.1f, \"read4k_kbps\": %.1f, "
-                "\"read64k_ratio\": %.4f, \"write64k_ratio\": %.4f, \"cosim_mcycles_per_s\": %.3f}\n",
+                "\"read64k_ratio\": %.4f, \"write64k_ratio\": %.4f, \"cosim_mcycles_per_s\": %.3f, "
+                "\"refresh_holdoff_max_us\": %.3f, \"refresh_missed\": %llu, \"cpu_holdoff_max_us\": %.3f, "
+                "\"floppy_overruns\": %llu, \"isa_timing_violations\": %llu, \"isa_timing_edges\": %llu}\n",
                 ci->DmaChannel == SP_UNINITIALIZED_VALUE ? -1 : (int)ci->DmaChannel,
                 ci->DemandMode ? 1 : 0, limit, rd64, wr64, rd4,
                 limit > 0 ? rd64 / limit : 0.0, limit > 0 ? wr64 / limit : 0.0,
-                wall > 0 ? cycles / 1e6 / wall : 0.0);
+                wall > 0 ? cycles / 1e6 / wall : 0.0, st.refresh_holdoff_max_ps / 1e6,
+                (unsigned long long)st.refresh_missed, st.cpu_holdoff_max_ps / 1e6,
+                (unsigned long long)st.floppy_overruns, (unsigned long long)st.isa_timing_violations,
+                (unsigned long long)st.isa_timing_edges);
         fclose(j);
     }
     return 0;
@@ -1161,6 +1163,8 @@ int main(int argc, char **argv)
                 o->card_base = (int)port;
         } else if (opt_is(a, "--narrow")) {
             o->narrow = 1;
+        } else if (strcmp(a, "--no-isa-check") == 0) {
+            o->no_isa_check = 1;
         } else if (opt_is(a, "--single")) {
             o->single = 1;
         } else if (opt_is(a, "--driver-args")) {

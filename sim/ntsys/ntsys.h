@@ -25,7 +25,7 @@
 extern "C" {
 #endif
 
-#define NTSYS_EXIT_FAULT 5
+#define NTSYS_EXIT_FAULT 6
 /* Instructions one call into the driver may run (a routine that spins
  * longer is a runaway: NT routines run at raised IRQL and must return). */
 #define NTSYS_INSN_BUDGET 50000000u

@@ -10,24 +10,48 @@
  * kernel until pc_step() has run the cycle. */
 #include "pc.h"
 #include "cosim.h"
+#include "isa_timing_check.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BCLK_PS 120000ull          /* 8.33 MHz */
-#define DCLK_PS (2ull * BCLK_PS)   /* 8237 clock, BCLK/2 */
+#define DCLK_PS (2ull * BCLK_PS)   /* the AT's 8237 clock, BCLK/2 */
+#define DCLK_MIN_HZ 3000000u
+#define DCLK_MAX_HZ 8000000u
+#define MEM_CYCLE_CMD_BCLK 2u      /* AT 16-bit memory cycle: T1 + 2 BCLK (one wait) */
+/* DRAM refresh: 8254 channel 1 at 1.19318 MHz with count 18 = 15.0857 us
+ * (the AT BIOS setting); the refresh cycle holds the bus for 5 BCLK
+ * (REFRESH#, then a MEMR# with one wait state and recovery; an estimate on
+ * the long side, docs/isa.md). */
+#define REFRESH_PERIOD_PS 15085700ull
+#define REFRESH_CYCLE_BCLK 5u
+/* Timer tick: 8254 channel 0, count 65536: 18.2065 Hz. */
+#define TICK_PERIOD_PS 54925493000ull
+/* The BIOS INT 08h handler as bus cycles: interrupt entry and IRET (vector,
+ * FLAGS/CS/IP), pushes and pops, the tick count and motor timeout updates,
+ * INT 1Ch, and code fetches: about 60 memory cycles, plus the EOI to 0x20. */
+#define TICK_ISR_MEM_CYCLES 60u
+/* Floppy: a 512-byte sector at 500 kbit/s (a byte every 16 us) on channel 2,
+ * single mode, into a buffer in conventional memory, every 100 ms. */
+#define FDC_CHANNEL 2
+#define FDC_BYTE_PS 16000000ull
+#define FDC_SECTOR_PERIOD_PS 100000000000ull
+#define FDC_SECTOR_BYTES 512u
+#define FDC_BUFFER 0x09F000u
 #define IO8_CMD_BCLK 5u            /* T2 + 4 wait states: 6 BCLK cycle with T1 */
 #define IO16_CMD_BCLK 2u           /* T2 + 1 wait state: 3 BCLK cycle with T1 */
 #define IOCHRDY_MAX_BCLK 200u      /* give up (and say so) after 24 us */
 #define FLOAT_BYTE 0xFFu           /* an undriven data bus reads all ones */
 
-enum bus_owner { OWN_IDLE, OWN_HOST, OWN_DMA };
+enum bus_owner { OWN_IDLE, OWN_HOST, OWN_DMA, OWN_REFRESH };
 
 enum io_phase { IO_NONE, IO_PENDING, IO_T1, IO_CMD, IO_HOLD, IO_DONE };
 
 struct io_req {
     enum io_phase phase;
+    int mem;             /* a memory cycle (no I/O command on the card's pins) */
     int write;
     int want16;          /* word access requested */
     int is16;            /* the card answered IOCS16# */
@@ -52,39 +76,65 @@ struct dma_ctl {
     uint8_t command;
 };
 
-enum dma_state { D_IDLE, D_ACQUIRE, D_S1, D_S2, D_S3, D_SW, D_S4, D_S4_END, D_RELEASE };
+enum dma_state { D_IDLE, D_S1, D_S2, D_S2_CMD, D_S3, D_SW, D_S4, D_S4_END, D_RELEASE };
 
 struct pc {
     struct card_pins *pins;
     FILE *trace;
     uint8_t *mem;
-    enum bus_owner owner;
+    struct isa_check *check;
     struct io_req io;
-
     struct dma_ctl dmac[2];
-    uint8_t page[16];
+    struct pc_stats stats;
+
+    /* 8237 pair */
+    uint64_t dclk_ps;           /* 8237 clock period */
+    uint64_t d_next;            /* time of the next DMA state */
+    uint64_t t_s2;              /* start of the transfer's S2 */
+    uint64_t t_service;         /* HLDA: the service began */
+    uint64_t dclk_next;         /* next 8237 clock edge while idle */
+    uint64_t t_drq_fall[8];
+    enum bus_owner owner;
     enum dma_state ds;
+    int single_dreq_edge;
     int dch;                    /* channel in service */
     int dreq_at_s4;
     int tc_this;
-    uint64_t d_next;            /* time of the next DMA state */
-    uint64_t dclk_next;         /* next 8237 clock edge while idle */
+    int tc_on;
+    uint8_t page[16];
+    uint8_t last_hi;            /* address bits 8-15 the last S1 put out */
     uint8_t drq_prev, dack_prev;
+    uint8_t need_fall;          /* single_dreq_edge: DREQ must be seen low first */
+    uint8_t drq_level;          /* DRQ lines as last sampled */
 
-    uint8_t imr[2];
-    int icw_step[2];
-    uint16_t irr;
-    uint16_t irq_prev;
+    /* the AT's other bus users */
+    uint64_t ref_next, ref_req_t, ref_end;
+    uint64_t away_since, away_end;   /* the bus away from the CPU (DMA or refresh) */
+    uint64_t tick_next;
+    uint64_t fdc_next_byte, fdc_next_sector;
+    int bus_users;
+    int ref_pending;
+    int away;
+    int fdc_drq, fdc_active;
+    unsigned fdc_left;
+    uint8_t ref_row;
+    uint8_t fdc_data;
+
+    /* 8259 pair */
     uint64_t irq_count[16];
     pc_isr_fn isr[16];
     void *isr_ctx[16];
+    int icw_step[2];
     int if_enabled;
     int in_isr;
 
-    struct pc_stats stats;
 
     pc_io_observer_fn io_observer;
     void *io_observer_ctx;
+    int check_count_only;
+    uint16_t irr;
+    uint16_t irq_prev;
+    uint8_t imr[2];
 };
 
 static const uint8_t page_port_of[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
@@ -136,6 +186,8 @@ static void dma_master_clear(struct dma_ctl *c)
 
 static int drq_line(const struct pc *pc, int ch)
 {
+    if (ch == FDC_CHANNEL && pc->fdc_drq)
+        return 1;
     return ((pc->pins->isa_drq_oe >> ch) & 1) && ((pc->pins->isa_drq >> ch) & 1);
 }
 
@@ -268,7 +320,7 @@ static void io_start(struct pc *pc, uint64_t now)
     struct io_req *io = &pc->io;
     pc->owner = OWN_HOST;
     p->isa_aen = 0;
-    p->isa_sa = io->port & 0x3FFu;
+    p->isa_sa = io->port & 0x3FFu;   /* for a memory cycle: the address's low bits */
     p->isa_sbhe_n = io->want16 || (io->port & 1) ? 0 : 1;
     io->phase = IO_T1;
     io->t_next = now + BCLK_PS;
@@ -281,6 +333,18 @@ static void io_step(struct pc *pc, uint64_t now)
     struct io_req *io = &pc->io;
     if (now < io->t_next)
         return;
+    if (io->mem) {
+        /* a CPU memory cycle: the bus is busy, no I/O command for the card */
+        if (io->phase == IO_T1) {
+            io->phase = IO_CMD;
+            io->t_next += MEM_CYCLE_CMD_BCLK * BCLK_PS;
+        } else {
+            p->isa_sbhe_n = 1;
+            io->phase = IO_DONE;
+            pc->owner = OWN_IDLE;
+        }
+        return;
+    }
     switch (io->phase) {
     case IO_T1: {
         /* End of T1: the bus controller samples IOCS16# for word accesses. */
@@ -363,7 +427,9 @@ static int dma_requesting(const struct pc *pc, int ch)
         if ((m->command & 0x04) || m->ch[0].masked || (m->ch[0].mode & 0xC0) != 0xC0)
             return 0;
     }
-    return d->sw_req || drq_line(pc, ch);
+    if (d->sw_req)
+        return 1;
+    return drq_line(pc, ch) && !((pc->need_fall >> ch) & 1);
 }
 
 static int dma_pick(const struct pc *pc)
@@ -392,46 +458,73 @@ static void dma_set_dack(struct pc *pc, int ch, int active)
         pc->pins->isa_dack_n = (uint8_t)(pc->pins->isa_dack_n | (1u << ch));
 }
 
-static void dma_step(struct pc *pc, uint64_t now)
+static uint16_t bus_read_data(const struct pc *pc, int ch)
+{
+    const struct card_pins *p = pc->pins;
+    if (ch == FDC_CHANNEL && pc->bus_users)
+        return (uint16_t)(0xFF00u | pc->fdc_data);   /* the floppy controller drives SD */
+    uint16_t bus = 0xFFFFu;
+    if (p->isa_sd_oe & 1)
+        bus = (uint16_t)((bus & 0xFF00u) | (p->isa_sd_out & 0xFFu));
+    if (p->isa_sd_oe & 2)
+        bus = (uint16_t)((bus & 0x00FFu) | (p->isa_sd_out & 0xFF00u));
+    return bus;
+}
+
+static void fdc_dack(struct pc *pc);
+static void bus_away(struct pc *pc, uint64_t t0, uint64_t t1);
+
+/* End of S4's first edge: the commands end, data moves, counters step. */
+static void dma_commands_end(struct pc *pc, int ch, int type, int wide)
 {
     struct card_pins *p = pc->pins;
-    switch (pc->ds) {
-    case D_IDLE: {
-        if (now < pc->dclk_next)
-            return;
-        /* the 8237 clock edge being handled (ideal time, not the step's) */
-        while (pc->dclk_next + DCLK_PS <= now)
-            pc->dclk_next += DCLK_PS;
-        uint64_t t_edge = pc->dclk_next;
-        pc->dclk_next += DCLK_PS;
-        if (pc->owner != OWN_IDLE || pc->io.phase == IO_PENDING)
-            return;
-        int ch = dma_pick(pc);
-        if (ch < 0)
-            return;
-        /* HRQ -> HLDA: about 2.5 DMA clocks to take the bus. */
-        pc->owner = OWN_DMA;
-        pc->dch = ch;
-        pc->ds = D_ACQUIRE;
-        pc->d_next = t_edge + (5 * DCLK_PS) / 2;
-        return;
+    struct dma_chan *d = chan_of(pc, ch);
+    uint32_t a = dma_phys(pc, ch);
+    uint16_t v = 0;
+    if (type == 1) {
+        v = bus_read_data(pc, ch);
+        pc->mem[a & (PC_MEM_SIZE - 1)] = (uint8_t)v;
+        if (wide)
+            pc->mem[(a + 1) & (PC_MEM_SIZE - 1)] = (uint8_t)(v >> 8);
+    } else if (type == 2) {
+        v = p->isa_sd_in;
     }
-    case D_RELEASE:
-        if (now < pc->d_next)
-            return;
-        p->isa_aen = 0;
-        pc->owner = OWN_IDLE;
-        pc->ds = D_IDLE;
-        /* the 8237 is back in SI and looks at DREQ straight away */
-        pc->dclk_next = pc->d_next;
-        dma_step(pc, now);
-        return;
-    default:
-        break;
+    p->isa_ior_n = 1;
+    p->isa_iow_n = 1;
+    p->isa_tc = 0;
+    pc->tc_on = 0;
+    p->isa_sd_in = 0xFFFFu;
+    if (pc->trace) {
+        static const char *const dir[4] = { "VERIFY", "IOR->MEMW", "MEMR->IOW", "?" };
+        trace_line(pc, pc->d_next, "DMA ch%d %s addr=0x%06x data=0x%0*x%s", ch, dir[type],
+                   (unsigned)(a & (PC_MEM_SIZE - 1)), wide ? 4 : 2, wide ? v : (v & 0xFFu),
+                   pc->tc_this ? " TC" : "");
     }
-    if (now < pc->d_next)
-        return;
+    pc->stats.dma_cycles[ch]++;
+    pc->stats.dma_bytes[ch] += wide ? 2u : 1u;
+    if (ch == FDC_CHANNEL && pc->bus_users)
+        pc->stats.floppy_bytes++;
+    /* address and count; the address counter wraps inside its page */
+    d->cur_addr = (uint16_t)((d->mode & 0x20) ? d->cur_addr - 1u : d->cur_addr + 1u);
+    d->cur_count = (uint16_t)(d->cur_count - 1u);
+    if (pc->tc_this) {
+        pc->dmac[ch >> 2].status_tc |= (uint8_t)(1u << (ch & 3));
+        d->sw_req = 0;
+        if (d->mode & 0x10) {
+            d->cur_addr = d->base_addr;
+            d->cur_count = d->base_count;
+        } else {
+            d->masked = 1;
+        }
+    }
+}
 
+/* One state of the 8237 (datasheet state names; timing in docs/isa.md).
+ * Runs at the state's ideal time t = pc->d_next. */
+static void dma_state(struct pc *pc)
+{
+    struct card_pins *p = pc->pins;
+    const uint64_t T = pc->dclk_ps;
     int ch = pc->dch;
     struct dma_chan *d = chan_of(pc, ch);
     int type = (d->mode >> 2) & 3;      /* 0 verify, 1 write (to memory), 2 read (from memory) */
@@ -439,22 +532,32 @@ static void dma_step(struct pc *pc, uint64_t now)
     int wide = ch >= 4;
 
     switch (pc->ds) {
-    case D_ACQUIRE:
     case D_S1:
-        /* S1: address out, AEN high, DACK# active */
+        /* S1: the upper address byte goes to the latch (A8-A15); AEN is high */
         p->isa_aen = 1;
-        p->isa_sa = (uint16_t)(dma_phys(pc, ch) & 0x3FFu);
-        dma_set_dack(pc, ch, 1);
-        pc->tc_this = (d->cur_count == 0);
+        pc->last_hi = (uint8_t)(d->cur_addr >> 8);
+        pc->stats.dma_s1_states++;
         if (pc->stats.dma_first_ps[ch] == 0)
             pc->stats.dma_first_ps[ch] = pc->d_next;
         pc->ds = D_S2;
-        pc->d_next += DCLK_PS;
+        pc->d_next += T;
         break;
-    case D_S2: {
-        /* S2: read command (IOR# or MEMR#); TC on the last transfer */
-        if (pc->tc_this)
-            p->isa_tc = 1;
+    case D_S2:
+        /* S2: address A0-A7 out, DACK active (it stays through a demand or
+         * block service); the read command follows half a clock later */
+        pc->t_s2 = pc->d_next;
+        p->isa_sa = (uint16_t)(dma_phys(pc, ch) & 0x3FFu);
+        dma_set_dack(pc, ch, 1);
+        if (ch == FDC_CHANNEL && pc->bus_users)
+            fdc_dack(pc);
+        pc->tc_this = (d->cur_count == 0);
+        if (pc->single_dreq_edge && mode == 1)
+            pc->need_fall |= (uint8_t)(1u << ch);   /* served: wait for DREQ to fall */
+        pc->ds = D_S2_CMD;
+        pc->d_next += T / 2;
+        break;
+    case D_S2_CMD:
+        /* read command: IOR# (to memory) or MEMR# (memory data onto SD) */
         if (type == 1) {
             p->isa_ior_n = 0;
         } else if (type == 2) {
@@ -467,89 +570,209 @@ static void dma_step(struct pc *pc, uint64_t now)
             p->isa_sd_in = v;
         }
         pc->ds = D_S3;
-        pc->d_next += DCLK_PS;
+        pc->d_next = pc->t_s2 + T;
         break;
-    }
     case D_S3:
-        /* S3: write command (MEMW# or IOW#), normal timing */
+        /* S3: the write command (late write: IOW# or MEMW#) */
         if (type == 2)
             p->isa_iow_n = 0;
         pc->ds = D_SW;
-        pc->d_next += DCLK_PS;
+        pc->d_next += T;
         break;
     case D_SW:
-        /* the AT's one DMA wait state; IOCHRDY adds more */
+        /* the AT's DMA wait state (READY sampled); TC is out for the clock
+         * before S4 and ends with the commands; IOCHRDY adds more waits */
+        if (pc->tc_this && !pc->tc_on) {
+            p->isa_tc = 1;
+            pc->tc_on = 1;
+        }
         if (p->isa_iochrdy_oe) {
-            pc->d_next += DCLK_PS;
+            pc->d_next += T;
             break;
         }
         pc->ds = D_S4;
-        pc->d_next += DCLK_PS;
+        pc->d_next += T;
         break;
-    case D_S4:
-        /* S4: DREQ sampled for the demand-mode decision */
+    case D_S4: {
+        /* S4: commands end; in demand mode DREQ must be low by now to stop
+         * the next transfer (Intel 8237A datasheet) */
+        dma_commands_end(pc, ch, type, wide);
         pc->dreq_at_s4 = drq_line(pc, ch);
+        if (!pc->dreq_at_s4 && mode == 0 && ((p->isa_drq_oe >> ch) & 1) &&
+            pc->t_drq_fall[ch] >= pc->t_s2) {
+            uint64_t slack = pc->d_next - pc->t_drq_fall[ch];
+            if (!pc->stats.drq_drop_slack_min_ps || slack < pc->stats.drq_drop_slack_min_ps)
+                pc->stats.drq_drop_slack_min_ps = slack;
+        }
         pc->ds = D_S4_END;
-        pc->d_next += DCLK_PS;
-        break;
-    case D_S4_END: {
-        /* end of S4: commands end, data moves, counters step */
-        uint32_t a = dma_phys(pc, ch);
-        uint16_t v = 0;
-        if (type == 1) {
-            uint16_t bus = 0xFFFFu;
-            if (p->isa_sd_oe & 1)
-                bus = (uint16_t)((bus & 0xFF00u) | (p->isa_sd_out & 0xFFu));
-            if (p->isa_sd_oe & 2)
-                bus = (uint16_t)((bus & 0x00FFu) | (p->isa_sd_out & 0xFF00u));
-            v = bus;
-            pc->mem[a & (PC_MEM_SIZE - 1)] = (uint8_t)bus;
-            if (wide)
-                pc->mem[(a + 1) & (PC_MEM_SIZE - 1)] = (uint8_t)(bus >> 8);
-        } else if (type == 2) {
-            v = p->isa_sd_in;
-        }
-        p->isa_ior_n = 1;
-        p->isa_iow_n = 1;
-        p->isa_tc = 0;
-        p->isa_sd_in = 0xFFFFu;
-        if (pc->trace) {
-            static const char *const dir[4] = { "VERIFY", "IOR->MEMW", "MEMR->IOW", "?" };
-            trace_line(pc, pc->d_next, "DMA ch%d %s addr=0x%06x data=0x%0*x%s", ch, dir[type],
-                       (unsigned)(a & (PC_MEM_SIZE - 1)), wide ? 4 : 2,
-                       wide ? v : (v & 0xFFu), pc->tc_this ? " TC" : "");
-        }
-        pc->stats.dma_cycles[ch]++;
-        pc->stats.dma_bytes[ch] += wide ? 2u : 1u;
-        pc->stats.dma_last_ps[ch] = pc->d_next;
-        /* address and count; the address counter wraps inside its page */
-        d->cur_addr = (uint16_t)((d->mode & 0x20) ? d->cur_addr - 1u : d->cur_addr + 1u);
-        d->cur_count = (uint16_t)(d->cur_count - 1u);
-        int tc = pc->tc_this;
-        if (tc) {
-            pc->dmac[ch >> 2].status_tc |= (uint8_t)(1u << (ch & 3));
-            d->sw_req = 0;
-            if (d->mode & 0x10) {
-                d->cur_addr = d->base_addr;
-                d->cur_count = d->base_count;
-            } else {
-                d->masked = 1;
-            }
-        }
-        int more = !tc && ((mode == 2) || (mode == 0 && pc->dreq_at_s4));
-        if (more) {
-            pc->ds = D_S1;   /* DACK# stays active through the service */
-        } else {
-            dma_set_dack(pc, ch, 0);
-            pc->ds = D_RELEASE;
-            pc->d_next += (3 * DCLK_PS) / 2;   /* about 1.5 clocks to give the bus back */
-            return;
-        }
+        pc->d_next += T;
         break;
     }
+    case D_S4_END: {
+        pc->stats.dma_last_ps[ch] = pc->d_next;
+        int tc = pc->tc_this;
+        int more = !tc && ((mode == 2) || (mode == 0 && pc->dreq_at_s4));
+        if (more) {
+            /* S1 again only when A8-A15 change */
+            pc->ds = ((uint8_t)(d->cur_addr >> 8) != pc->last_hi) ? D_S1 : D_S2;
+            break;
+        }
+        dma_set_dack(pc, ch, 0);
+        uint64_t hold = pc->d_next - pc->t_service;
+        if (hold > pc->stats.dma_hold_max_ps)
+            pc->stats.dma_hold_max_ps = hold;
+        pc->ds = D_RELEASE;
+        pc->d_next += (3 * T) / 2;   /* about 1.5 clocks to give the bus back */
+        bus_away(pc, pc->t_service, pc->d_next);
+        break;
+    }
+    case D_RELEASE:
+        p->isa_aen = 0;
+        pc->owner = OWN_IDLE;
+        pc->ds = D_IDLE;
+        /* the 8237 is back in SI and looks at DREQ straight away */
+        pc->dclk_next = pc->d_next;
+        break;
     default:
         break;
     }
+}
+
+static int refresh_wants_bus(const struct pc *pc);
+
+static void dma_step(struct pc *pc, uint64_t now)
+{
+    for (;;) {
+        if (pc->ds == D_IDLE) {
+            if (now < pc->dclk_next)
+                return;
+            /* the 8237 clock edge being handled (ideal time, not the step's) */
+            while (pc->dclk_next + pc->dclk_ps <= now)
+                pc->dclk_next += pc->dclk_ps;
+            uint64_t t_edge = pc->dclk_next;
+            pc->dclk_next += pc->dclk_ps;
+            if (pc->owner != OWN_IDLE || pc->io.phase == IO_PENDING || refresh_wants_bus(pc))
+                return;
+            int ch = dma_pick(pc);
+            if (ch < 0)
+                return;
+            /* HRQ -> HLDA: about 2.5 DMA clocks to take the bus (S0) */
+            pc->owner = OWN_DMA;
+            pc->dch = ch;
+            pc->ds = D_S1;
+            pc->d_next = t_edge + (5 * pc->dclk_ps) / 2;
+            pc->t_service = pc->d_next;
+            return;
+        }
+        if (now < pc->d_next)
+            return;
+        dma_state(pc);
+    }
+}
+
+/* ---- the AT's other bus users: refresh, timer tick, floppy ---- */
+
+static int refresh_wants_bus(const struct pc *pc)
+{
+    return pc->ref_pending || pc->owner == OWN_REFRESH;
+}
+
+static void refresh_step(struct pc *pc, uint64_t now)
+{
+    struct card_pins *p = pc->pins;
+    if (now >= pc->ref_next) {
+        pc->stats.refresh_requests++;
+        if (pc->ref_pending)
+            pc->stats.refresh_missed++;   /* the request latch holds one */
+        else
+            pc->ref_req_t = pc->ref_next;
+        pc->ref_pending = 1;
+        pc->ref_next += REFRESH_PERIOD_PS;
+    }
+    if (pc->owner == OWN_REFRESH && now >= pc->ref_end) {
+        p->isa_aen = 0;
+        pc->owner = OWN_IDLE;
+    }
+    if (pc->ref_pending && pc->owner == OWN_IDLE && pc->ds == D_IDLE) {
+        /* refresh gets the bus at the first cycle boundary */
+        uint64_t wait = now - pc->ref_req_t;
+        if (wait > pc->stats.refresh_holdoff_max_ps)
+            pc->stats.refresh_holdoff_max_ps = wait;
+        pc->ref_pending = 0;
+        pc->owner = OWN_REFRESH;
+        pc->ref_end = now + REFRESH_CYCLE_BCLK * BCLK_PS;
+        bus_away(pc, now, pc->ref_end);
+        pc->stats.refresh_cycles++;
+        p->isa_aen = 1;
+        p->isa_sa = pc->ref_row++;   /* the refresh row address on SA0-SA7 */
+    }
+}
+
+/* The floppy controller drops DRQ when it sees DACK. */
+static void fdc_dack(struct pc *pc)
+{
+    pc->fdc_drq = 0;
+}
+
+static void fdc_program(struct pc *pc)
+{
+    /* as the BIOS diskette code leaves channel 2: single mode, write to
+     * memory, autoinit, one sector at FDC_BUFFER */
+    struct dma_chan *d = chan_of(pc, FDC_CHANNEL);
+    d->mode = 0x40 | 0x10 | 0x04 | FDC_CHANNEL;
+    d->base_addr = d->cur_addr = (uint16_t)FDC_BUFFER;
+    d->base_count = d->cur_count = (uint16_t)(FDC_SECTOR_BYTES - 1u);
+    d->masked = 0;
+    pc->page[page_port_of[FDC_CHANNEL] & 0xF] = (uint8_t)(FDC_BUFFER >> 16);
+}
+
+static void fdc_step(struct pc *pc, uint64_t now)
+{
+    if (!pc->fdc_active) {
+        if (now < pc->fdc_next_sector)
+            return;
+        /* the BIOS programs channel 2 for every sector it reads */
+        fdc_program(pc);
+        pc->fdc_active = 1;
+        pc->fdc_left = FDC_SECTOR_BYTES;
+        pc->fdc_next_byte = pc->fdc_next_sector + FDC_BYTE_PS;
+        pc->fdc_next_sector += FDC_SECTOR_PERIOD_PS;
+        return;
+    }
+    if (now < pc->fdc_next_byte)
+        return;
+    if (pc->fdc_drq) {
+        pc->stats.floppy_overruns++;   /* the last byte was not taken in time */
+    } else {
+        pc->fdc_drq = 1;
+        pc->fdc_data = (uint8_t)(pc->fdc_left * 7u);
+    }
+    pc->fdc_next_byte += FDC_BYTE_PS;
+    if (--pc->fdc_left == 0)
+        pc->fdc_active = 0;
+}
+
+static void tick_step(struct pc *pc, uint64_t now)
+{
+    if (now < pc->tick_next)
+        return;
+    pc->tick_next += TICK_PERIOD_PS;
+    pc->stats.timer_ticks++;
+    pc->irq_count[0]++;
+    pc->irr |= 1u;
+}
+
+/* The bus was away from the CPU (DMA from HLDA to release, or refresh) from
+ * t0 to t1; intervals less than a BCLK apart leave the CPU no bus cycle in
+ * between and count as one. */
+static void bus_away(struct pc *pc, uint64_t t0, uint64_t t1)
+{
+    if (!pc->away || t0 > pc->away_end + BCLK_PS)
+        pc->away_since = t0;
+    pc->away = 1;
+    pc->away_end = t1;
+    if (t1 - pc->away_since > pc->stats.cpu_holdoff_max_ps)
+        pc->stats.cpu_holdoff_max_ps = t1 - pc->away_since;
 }
 
 /* ---- interrupts ---- */
@@ -589,10 +812,49 @@ static void pins_trace(struct pc *pc, uint64_t now)
     pc->dack_prev = dack;
 }
 
+static void check_step(struct pc *pc, uint64_t now)
+{
+    unsigned n = isa_check_sample(pc->check, now, pc->pins);
+    if (!n)
+        return;
+    pc->stats.isa_timing_violations += n;
+    const char *msg = isa_check_last_message(pc->check);
+    fprintf(stderr, "%s\n", msg);
+    trace_line(pc, now, "ERROR %s", msg);
+    if (!pc->check_count_only) {
+        fflush(NULL);
+        exit(PC_EXIT_ISA_TIMING);
+    }
+}
+
+/* DRQ levels as the 8237 sees them: fall times (for the demand-mode slack)
+ * and the single_dreq_edge variant's "seen low" condition. */
+static void drq_track(struct pc *pc, uint64_t now)
+{
+    uint8_t lvl = (uint8_t)(pc->pins->isa_drq & pc->pins->isa_drq_oe);
+    if (pc->fdc_drq)
+        lvl |= 1u << FDC_CHANNEL;
+    uint8_t fell = (uint8_t)(pc->drq_level & ~lvl);
+    for (int n = 0; fell && n < 8; n++)
+        if (fell & (1u << n))
+            pc->t_drq_fall[n] = now;
+    pc->need_fall &= lvl;
+    pc->drq_level = lvl;
+}
+
 static void pc_step(void *ctx, uint64_t now)
 {
     struct pc *pc = ctx;
-    if (pc->owner == OWN_IDLE && pc->io.phase == IO_PENDING && pc->ds == D_IDLE) {
+    if (pc->check)
+        check_step(pc, now);
+    drq_track(pc, now);
+    if (pc->bus_users) {
+        refresh_step(pc, now);
+        tick_step(pc, now);
+        fdc_step(pc, now);
+    }
+    if (pc->owner == OWN_IDLE && pc->io.phase == IO_PENDING && pc->ds == D_IDLE &&
+        !refresh_wants_bus(pc)) {
         /* a host cycle is waiting and the bus is free */
         io_start(pc, now);
     } else if (pc->owner == OWN_HOST) {
@@ -616,8 +878,32 @@ struct pc *pc_create(const struct pc_config *cfg)
         free(pc);
         return NULL;
     }
+    struct pc_config none;
+    memset(&none, 0, sizeof none);
+    if (!cfg)
+        cfg = &none;
+    uint32_t hz = cfg->dma_clock_hz;
+    if (hz && (hz < DCLK_MIN_HZ || hz > DCLK_MAX_HZ)) {
+        fprintf(stderr, "pc: DMA clock %u Hz outside the 8237's %u-%u Hz\n", (unsigned)hz,
+                DCLK_MIN_HZ, DCLK_MAX_HZ);
+        free(pc->mem);
+        free(pc);
+        return NULL;
+    }
+    pc->dclk_ps = hz ? (1000000000000ull + hz / 2) / hz : DCLK_PS;
+    pc->single_dreq_edge = cfg->single_dreq_edge;
+    if (!cfg->no_isa_check) {
+        struct isa_check_params cp = { BCLK_PS, pc->dclk_ps };
+        pc->check = isa_check_create(&cp);
+        if (!pc->check) {
+            free(pc->mem);
+            free(pc);
+            return NULL;
+        }
+        pc->check_count_only = cfg->isa_check_count_only;
+    }
     pc->pins = cosim_pins();
-    pc->trace = cfg ? cfg->trace : NULL;
+    pc->trace = cfg->trace;
     struct card_pins *p = pc->pins;
     p->isa_sa = 0;
     p->isa_sbhe_n = 1;
@@ -635,6 +921,14 @@ struct pc *pc_create(const struct pc_config *cfg)
     pc->dmac[1].ch[0].masked = 0;
     pc->if_enabled = 1;
     pc->dclk_next = cosim_now_ps();
+    pc->bus_users = cfg->at_bus_users;
+    if (pc->bus_users) {
+        uint64_t now = cosim_now_ps();
+        pc->ref_next = now + REFRESH_PERIOD_PS;
+        pc->tick_next = now + TICK_PERIOD_PS;
+        pc->fdc_next_sector = now + FDC_SECTOR_PERIOD_PS / 10;
+        fdc_program(pc);
+    }
     cosim_add_device(pc_step, pc);
     return pc;
 }
@@ -643,14 +937,16 @@ void pc_destroy(struct pc *pc)
 {
     if (!pc)
         return;
+    isa_check_destroy(pc->check);
     free(pc->mem);
     free(pc);
 }
 
-static void run_io(struct pc *pc, uint16_t port, int write, int want16, uint16_t data)
+static void run_cycle(struct pc *pc, uint16_t port, int write, int want16, uint16_t data, int mem)
 {
     struct io_req *io = &pc->io;
     memset(io, 0, sizeof *io);
+    io->mem = mem;
     io->port = port;
     io->write = write;
     io->want16 = want16;
@@ -666,6 +962,21 @@ static void run_io(struct pc *pc, uint16_t port, int write, int want16, uint16_t
     io->phase = IO_NONE;
     if (pc->owner == OWN_HOST)
         pc->owner = OWN_IDLE;
+}
+
+static void run_io(struct pc *pc, uint16_t port, int write, int want16, uint16_t data)
+{
+    run_cycle(pc, port, write, want16, data, 0);
+}
+
+/* The BIOS timer tick handler (INT 08h) as the bus sees it: its memory
+ * cycles one by one (DMA and refresh may take the bus between them, as the
+ * 286 grants HOLD between bus cycles) and the EOI. */
+static void bios_tick_isr(struct pc *pc)
+{
+    for (unsigned i = 0; i < TICK_ISR_MEM_CYCLES; i++)
+        run_cycle(pc, (uint16_t)(0x46Cu + 2u * (i & 7u)), i & 1u, 1, 0, 1);
+    run_io(pc, 0x20, 1, 0, 0x20);
 }
 
 uint8_t pc_inb(struct pc *pc, uint16_t port)
@@ -760,6 +1071,10 @@ void pc_poll_interrupts(struct pc *pc)
             pc->isr[n](pc->isr_ctx[n], n);
             trace_line(pc, cosim_now_ps(), "ISR%d leave", n);
             pc->in_isr = 0;
+        } else if (n == 0 && pc->bus_users) {
+            pc->in_isr = 1;
+            bios_tick_isr(pc);
+            pc->in_isr = 0;
         }
     }
 }
@@ -794,6 +1109,20 @@ int pc_dma_busy(struct pc *pc)
 void pc_get_stats(struct pc *pc, struct pc_stats *out)
 {
     *out = pc->stats;
+    if (pc->check)
+        out->isa_timing_edges = isa_check_edges(pc->check);
+}
+
+double pc_dma_limit_kbps(const struct pc *pc, int wide, int demand)
+{
+    double hz = 1e12 / (double)pc->dclk_ps;
+    double clocks = demand ? 4.0 + 1.0 / 256.0 : 9.0;
+    return (wide ? 2.0 : 1.0) * hz / clocks / 1000.0;
+}
+
+const char *pc_isa_check_message(const struct pc *pc)
+{
+    return pc->check ? isa_check_last_message(pc->check) : "";
 }
 
 void pc_reset_stats(struct pc *pc)

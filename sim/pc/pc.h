@@ -23,8 +23,27 @@ extern "C" {
 
 struct pc;
 
+/* Exit status of a run the ISA timing checker stopped. */
+#define PC_EXIT_ISA_TIMING 5
+
 struct pc_config {
     FILE *trace;          /* decoded bus trace, or NULL for none */
+    /* 8237 clock in Hz, 3-8 MHz; 0 = the AT's BCLK/2 (4.1667 MHz) */
+    uint32_t dma_clock_hz;
+    /* A stricter 8237 than Intel's: in single mode a channel is served again
+     * only after its DREQ was seen low (the real 8237A is level-sensitive). */
+    int single_dreq_edge;
+    /* The ISA timing checker runs in every run unless this is set.  A
+     * violation prints the rule, signal, edge and time and ends the process
+     * with PC_EXIT_ISA_TIMING, unless isa_check_count_only is set. */
+    int no_isa_check;
+    int isa_check_count_only;
+    /* The AT's other bus users: DRAM refresh every 15.09 us (8254 channel 1),
+     * the 18.2 Hz timer tick on IRQ0 with the BIOS handler's bus cycles, and
+     * a floppy controller reading a sector on DMA channel 2 (single mode)
+     * every 100 ms.  Off by default (the DMA benchmarks measure the card
+     * against the 8237 alone); softhba-sim turns them on. */
+    int at_bus_users;
 };
 
 /* Create the PC and register it as a device on the kernel (cosim_init first). */
@@ -69,9 +88,33 @@ struct pc_stats {
     uint64_t dma_bytes[8];
     uint64_t dma_first_ps[8];      /* time of the first DMA cycle on a channel */
     uint64_t dma_last_ps[8];       /* time the last DMA cycle on a channel ended */
+    /* bus monitor */
+    uint64_t refresh_requests, refresh_cycles;
+    uint64_t refresh_missed;           /* a request came while the last still waited */
+    uint64_t refresh_holdoff_max_ps;   /* longest refresh request -> refresh cycle */
+    uint64_t cpu_holdoff_max_ps;       /* longest time DMA/refresh kept the bus from the CPU */
+    uint64_t dma_hold_max_ps;          /* longest single DMA service (HLDA high) */
+    uint64_t timer_ticks;
+    uint64_t floppy_bytes, floppy_overruns;
+    /* 8237: S1 states run (address bits 8-15 changed, or a new service) */
+    uint64_t dma_s1_states;
+    /* demand mode: least time between a DRQ drop and the S4 sample that had
+     * to see it (0 = no drop seen) */
+    uint64_t drq_drop_slack_min_ps;
+    /* ISA timing checker */
+    uint64_t isa_timing_violations;
+    uint64_t isa_timing_edges;
 };
 void pc_get_stats(struct pc *pc, struct pc_stats *out);
 void pc_reset_stats(struct pc *pc);
+
+/* The 8237's throughput limit in kB/s (1000 bytes) for a channel width and
+ * mode at this PC's DMA clock: demand 4 clocks per transfer plus one S1
+ * every 256 transfers, single 9 clocks (docs/isa.md). */
+double pc_dma_limit_kbps(const struct pc *pc, int wide, int demand);
+
+/* The ISA timing checker's last message ("" when none). */
+const char *pc_isa_check_message(const struct pc *pc);
 
 /* 1 while the DMA controller owns the bus (a service is in progress). */
 int pc_dma_busy(struct pc *pc);

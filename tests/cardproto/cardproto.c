@@ -196,7 +196,7 @@ static void setup(const char *name)
     if (cosim_init(&opt) != 0)
         exit(2);
     console = uart_sink_create(SHBA_UART_BAUD, verbose ? stderr : NULL);
-    struct pc_config pcfg = { NULL };
+    struct pc_config pcfg = { .trace = NULL };
     pc = pc_create(&pcfg);
     if (!pc)
         exit(2);

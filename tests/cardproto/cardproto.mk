@@ -7,7 +7,7 @@
 #                                   cmd_overhead_us, iops_512
 
 CARDPROTO_BIN := $(BUILD)/sim/cardproto
-CARDPROTO_SRCS := tests/cardproto/cardproto.c sim/pc/pc.c sim/sdcard/sd_card_model.c sim/sdcard/sd_card_cosim.c
+CARDPROTO_SRCS := tests/cardproto/cardproto.c sim/pc/pc.c sim/pc/isa_timing_check.c sim/sdcard/sd_card_model.c sim/sdcard/sd_card_cosim.c
 
 $(eval $(call HARNESS_PROGRAM,$(CARDPROTO_BIN),$(CARDPROTO_SRCS),-Isim/pc -Isim/sdcard))
 ALL += $(CARDPROTO_BIN)

@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define US 1000000ull
 #define MS (1000ull * US)
@@ -40,6 +42,7 @@ static struct pc *pc;
 static struct bus_master *cpu;        /* the firmware's accesses */
 static struct byte_stream *engine;    /* the SD engine's end of the FIFO */
 static uint16_t base = SHBA_HOST_IO_BASE_DEFAULT;
+static struct pc_config pc_cfg;   /* model options for the next setup() */
 static int failures;
 static const char *wave_file;
 
@@ -69,7 +72,8 @@ static void setup(uint8_t base_sel, uint8_t resources, FILE *trace)
     opt.wave_file = wave_file;
     if (cosim_init(&opt) != 0)
         exit(2);
-    struct pc_config pcfg = { trace };
+    struct pc_config pcfg = pc_cfg;
+    pcfg.trace = trace;
     pc = pc_create(&pcfg);
     struct isa_interface_pins *top = top_isa_interface_pins();
     cpu = bus_master_create(&top->cpu);
@@ -161,7 +165,7 @@ static void host_start_if_idle(void)
         return;
     wr(SHBA_HOST_CONTROL, (uint8_t)(SHBA_HOST_CONTROL_START |
                                     ((st & SHBA_HOST_STATUS_INT_ENABLED) ? SHBA_HOST_CONTROL_INT_ENABLE : 0)));
-    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_START);
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_START);
 }
 
 /* HwDmaStarted: the card's transfer registers */
@@ -735,10 +739,10 @@ static void t_late_arm(void)
     static uint8_t data[64];
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START);
     fw_post(SHBA_HOSTIF_POST_CMD_DONE);            /* failed before any data */
-    isatb_cpu_write(HIF(SHBA_HOSTIF_EVENTS), 0xF);
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), 0xF);
     CHECK(!(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_BUSY), "BUSY after CMD_DONE");
     fw_fifo(1, 1);
-    isatb_source(data, sizeof data, 0, 0);
+    byte_stream_source(engine, data, sizeof data, 0, 0);
     dma_prog(1, DEMAND, 1, 0x20000, 64, 0);
     wr(SHBA_HOST_XFER_COUNT0, 64);
     wr(SHBA_HOST_XFER_COUNT1, 0);
@@ -747,16 +751,16 @@ static void t_late_arm(void)
     pc_idle_ps(pc, 20 * US);
     CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM), "late ARM taken: XFER_CTRL 0x%02x",
           rd(SHBA_HOST_XFER_CTRL));
-    CHECK(!(isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_CTRL)) & SHBA_HOST_XFER_CTRL_ARM), "CPU sees ARM");
+    CHECK(!(cpu_read(HIF(SHBA_HOSTIF_XFER_CTRL)) & SHBA_HOST_XFER_CTRL_ARM), "CPU sees ARM");
     CHECK(fw_events() == 0, "late ARM raised events 0x%x", fw_events());
     CHECK(!(cosim_pins()->isa_drq & 2), "DRQ without a command");
-    CHECK(isatb_cpu_read(HIF(SHBA_HOSTIF_XFER_DONE)) == 0, "bytes moved without a command");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_XFER_DONE)) == 0, "bytes moved without a command");
     /* an empty segment is not taken either (it would post SEG_END) */
     card_arm(0, 0);
     wr(SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM);
     CHECK(fw_events() == 0, "late empty ARM raised events 0x%x", fw_events());
     pc_outb(pc, 0x0A, 0x04 | 1);
-    isatb_source(NULL, 0, 0, 0);
+    byte_stream_source(engine, NULL, 0, 0, 0);
     /* the next command's segment takes and moves every byte */
     xfer(1, 1, DEMAND, 0x21000, 1024, 0, 0);
     xfer(5, 0, DEMAND, 0x22000, 512, 0, 0);
@@ -835,22 +839,230 @@ static void t_trace(void)
           tc, irq, note);
 }
 
+/* The 8237 clock swept from 3 to 8 MHz: at every clock the data must be
+ * right and the card must never get a DACK# it did not want, with a card
+ * side that keeps up (throughput against the datasheet limit) and with one
+ * that starves the FIFO (DRQ must drop before the S4 sample).  Prints the
+ * table docs/isa.md quotes; fails if the card falls behind the 8237 inside
+ * the AT's range (up to 5 MHz). */
+static void t_dma_clock_sweep(void)
+{
+    static const uint32_t clocks[] = { 3000000, 4166667, 5000000, 6000000, 7000000, 8000000 };
+    uint32_t first_behind = 0;
+    printf("%8s %9s %9s %9s %9s %9s %12s\n", "DMA MHz", "d8 ratio", "d16 ratio", "s8 ratio", "s16 ratio",
+           "worst", "DRQ slack ns");
+    for (size_t i = 0; i < sizeof clocks / sizeof clocks[0]; i++) {
+        pc_cfg.dma_clock_hz = clocks[i];
+        setup(0, CFG_DEFAULT, NULL);
+        double d8 = pc_dma_limit_kbps(pc, 0, 1), d16 = pc_dma_limit_kbps(pc, 1, 1);
+        double s8 = pc_dma_limit_kbps(pc, 0, 0), s16 = pc_dma_limit_kbps(pc, 1, 0);
+        double r[4], worst = 1e9;
+        struct xfer_result a = xfer(1, 1, DEMAND, 0x20000, 16384, 0, 0);
+        struct xfer_result b = xfer(1, 0, DEMAND, 0x20000, 16384, 0, 0);
+        r[0] = (a.kbps < b.kbps ? a.kbps : b.kbps) / d8;
+        a = xfer(5, 1, DEMAND, 0x40000, 16384, 0, 0);
+        b = xfer(5, 0, DEMAND, 0x40000, 16384, 0, 0);
+        r[1] = (a.kbps < b.kbps ? a.kbps : b.kbps) / d16;
+        a = xfer(1, 1, SINGLE, 0x20000, 4096, 0, 0);
+        b = xfer(1, 0, SINGLE, 0x20000, 4096, 0, 0);
+        r[2] = (a.kbps < b.kbps ? a.kbps : b.kbps) / s8;
+        a = xfer(5, 1, SINGLE, 0x40000, 4096, 0, 0);
+        b = xfer(5, 0, SINGLE, 0x40000, 4096, 0, 0);
+        r[3] = (a.kbps < b.kbps ? a.kbps : b.kbps) / s16;
+        for (int k = 0; k < 4; k++)
+            worst = r[k] < worst ? r[k] : worst;
+        /* a starving card side: DRQ drops in the middle of demand services */
+        uint64_t slack = UINT64_MAX;
+        struct pc_stats s;
+        xfer(1, 1, DEMAND, 0x30000, 8192, 512, 60000);
+        pc_get_stats(pc, &s);
+        if (s.drq_drop_slack_min_ps)
+            slack = s.drq_drop_slack_min_ps;
+        xfer(5, 1, DEMAND, 0x40000, 8192, 701, 40000);
+        pc_get_stats(pc, &s);
+        if (s.drq_drop_slack_min_ps && s.drq_drop_slack_min_ps < slack)
+            slack = s.drq_drop_slack_min_ps;
+        CHECK(slack != UINT64_MAX, "no DRQ drop inside a demand service at %u Hz", clocks[i]);
+        printf("%8.3f %9.4f %9.4f %9.4f %9.4f %9.4f %12.1f\n", clocks[i] / 1e6, r[0], r[1], r[2], r[3], worst,
+               slack == UINT64_MAX ? 0.0 : slack / 1000.0);
+        if (worst < 0.99 && !first_behind)
+            first_behind = clocks[i];
+        if (clocks[i] <= 5000000)
+            CHECK(worst >= 0.99, "the card falls behind the 8237 at %u Hz (ratio %.4f)", clocks[i], worst);
+        teardown();
+    }
+    if (first_behind)
+        printf("the card first falls behind the 8237 at %.3f MHz\n", first_behind / 1e6);
+    else
+        printf("the card keeps up with the 8237 at every clock up to 8 MHz\n");
+    pc_cfg.dma_clock_hz = 0;
+}
+
+/* Single mode and DREQ: the 8237A is level-sensitive, and the card holds
+ * DRQ between single transfers (the next one follows after the 9-clock
+ * minimum).  A stricter 8237 that wants DREQ to fall between services gets
+ * one transfer and then nothing: the card does not work with it, and says so
+ * without harm (no stray cycle, nothing moved twice). */
+static void t_single_dreq(void)
+{
+    setup(0, CFG_DEFAULT, NULL);
+    struct xfer_result r = xfer(1, 1, SINGLE, 0x20000, 2048, 0, 0);
+    struct pc_stats s;
+    pc_get_stats(pc, &s);
+    double limit = pc_dma_limit_kbps(pc, 0, 0);
+    CHECK(r.kbps >= 0.99 * limit, "single mode %.1f kB/s, 8237 limit %.1f", r.kbps, limit);
+    teardown();
+
+    pc_cfg.single_dreq_edge = 1;
+    setup(0, CFG_DEFAULT, NULL);
+    uint8_t data[64];
+    for (unsigned i = 0; i < sizeof data; i++)
+        data[i] = rnd8();
+    uint8_t *mem = pc_memory(pc);
+    memset(mem + 0x20000, 0x5A, sizeof data);
+    fw_fifo(1, 1);
+    byte_stream_source(engine, data, sizeof data, 0, 0);
+    pc_reset_stats(pc);
+    dma_prog(1, SINGLE, 1, 0x20000, sizeof data, 0);
+    card_arm(sizeof data, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
+    pc_idle_ps(pc, 2 * MS);
+    pc_get_stats(pc, &s);
+    CHECK(s.dma_bytes[1] == 1, "edge-triggered 8237 moved %llu bytes, expected 1 (the card holds DRQ)",
+          (unsigned long long)s.dma_bytes[1]);
+    CHECK(mem[0x20000] == data[0] && mem[0x20001] == 0x5A, "memory 0x%02x 0x%02x", mem[0x20000],
+          mem[0x20001]);
+    CHECK(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM, "segment still armed");
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 0, "stray cycles");
+    /* withdrawing the segment ends it cleanly */
+    wr(SHBA_HOST_XFER_CTRL, 0);
+    pc_idle_ps(pc, 10 * US);
+    CHECK(!(rd(SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM), "disarm");
+    byte_stream_source(engine, NULL, 0, 0, 0);
+    pc_cfg.single_dreq_edge = 0;
+}
+
+/* The AT's other bus users: refresh every 15.09 us, the timer tick and a
+ * floppy sector on channel 2.  A demand-mode segment holds the bus and so
+ * holds refresh off for longer than 15 us (the 8237 does not give the bus up
+ * while DREQ stays high); single mode lets refresh in after every transfer. */
+static void t_bus_users(void)
+{
+    pc_cfg.at_bus_users = 1;
+    setup(0, CFG_DEFAULT, NULL);
+    pc_idle_ps(pc, 9 * MS);        /* the first floppy sector starts at 10 ms */
+    struct pc_stats s;
+    /* channel 5: the cascaded channels 0-3 (the floppy on 2) come first */
+    xfer(5, 1, SINGLE, 0x40000, 16384, 0, 0);
+    pc_get_stats(pc, &s);
+    CHECK(s.refresh_cycles > 0 && s.refresh_missed == 0, "single: %llu refreshes, %llu missed",
+          (unsigned long long)s.refresh_cycles, (unsigned long long)s.refresh_missed);
+    CHECK(s.refresh_holdoff_max_ps < 15000000ull, "single mode held refresh off for %.3f us",
+          s.refresh_holdoff_max_ps / 1e6);
+    CHECK(s.cpu_holdoff_max_ps < 15000000ull, "single mode held the CPU off for %.3f us",
+          s.cpu_holdoff_max_ps / 1e6);
+    CHECK(s.floppy_bytes > 0 && s.floppy_overruns == 0, "floppy alongside single mode: %llu bytes, %llu overruns",
+          (unsigned long long)s.floppy_bytes, (unsigned long long)s.floppy_overruns);
+    printf("single: refresh holdoff max %.3f us, CPU holdoff max %.3f us, floppy %llu bytes, %llu overruns\n",
+           s.refresh_holdoff_max_ps / 1e6, s.cpu_holdoff_max_ps / 1e6, (unsigned long long)s.floppy_bytes,
+           (unsigned long long)s.floppy_overruns);
+    /* channel 1 in demand mode: one service for the whole segment; the
+     * floppy on channel 2 (lower priority) waits too */
+    xfer(1, 1, DEMAND, 0x20000, 32768, 0, 0);
+    pc_get_stats(pc, &s);
+    CHECK(s.refresh_holdoff_max_ps > 15000000ull, "demand mode: refresh holdoff only %.3f us",
+          s.refresh_holdoff_max_ps / 1e6);
+    CHECK(s.dma_hold_max_ps > 30000000ull, "demand mode: longest service %.3f us",
+          s.dma_hold_max_ps / 1e6);
+    printf("demand: refresh holdoff max %.3f us (%llu missed), CPU holdoff max %.3f us\n",
+           s.refresh_holdoff_max_ps / 1e6, (unsigned long long)s.refresh_missed, s.cpu_holdoff_max_ps / 1e6);
+    pc_idle_ps(pc, 110 * MS);   /* a tick, and a floppy sector with the bus to itself */
+    pc_get_stats(pc, &s);
+    CHECK(s.timer_ticks >= 1 && pc_irq_count(pc, 0) >= 1, "timer ticks %llu",
+          (unsigned long long)s.timer_ticks);
+    /* the floppy's sector landed in its buffer (channel 2, autoinit) */
+    const uint8_t *fb = pc_memory(pc) + 0x09F000;
+    CHECK(fb[0] == (uint8_t)(512u * 7u) && fb[1] == (uint8_t)(511u * 7u), "floppy buffer 0x%02x 0x%02x", fb[0],
+          fb[1]);
+    pc_cfg.at_bus_users = 0;
+}
+
+/* A violation ends the run: a device ahead of the PC model puts a 55 ns
+ * pulse on the card's DRQ1 (as a card that raised DRQ and took it back
+ * before DACK would); the child process must end with PC_EXIT_ISA_TIMING
+ * and name the rule, the signal, the edge and the time. */
+static unsigned glitch_steps;
+static void drq_glitch(void *ctx, uint64_t now)
+{
+    (void)ctx;
+    (void)now;
+    if (glitch_steps > 0 && glitch_steps-- <= 2)
+        cosim_pins()->isa_drq |= 0x02;
+}
+
+static void t_check_ends_run(void)
+{
+    int fds[2];
+    if (pipe(fds) != 0) {
+        perror("pipe");
+        exit(2);
+    }
+    fflush(NULL);
+    pid_t child = fork();
+    if (child < 0) {
+        perror("fork");
+        exit(2);
+    }
+    if (child == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        struct cosim_options opt;
+        memset(&opt, 0, sizeof opt);
+        opt.max_cycles = 1000000ull;
+        opt.cfg_resources = CFG_DEFAULT;
+        if (cosim_init(&opt) != 0)
+            _exit(2);
+        cosim_add_device(drq_glitch, NULL);
+        struct pc_config pcfg;
+        memset(&pcfg, 0, sizeof pcfg);
+        pc = pc_create(&pcfg);
+        if (!pc)
+            _exit(2);
+        glitch_steps = 200;
+        pc_idle_ps(pc, 20 * US);
+        _exit(0);   /* the checker did not stop the run */
+    }
+    close(fds[1]);
+    char out[1024];
+    size_t len = 0;
+    ssize_t got;
+    while (len < sizeof out - 1 && (got = read(fds[0], out + len, sizeof out - 1 - len)) > 0)
+        len += (size_t)got;
+    out[len] = 0;
+    close(fds[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == PC_EXIT_ISA_TIMING, "child status 0x%x, stderr: %s",
+          status, out);
+    CHECK(strstr(out, "[DRQ pulse]") && strstr(out, "DRQ1 fell") && strstr(out, " us: "),
+          "message: %s", out);
+    printf("the run ended with: %s", out);
+}
+
 /* ---------------- benchmark ---------------- */
 
 static void bench(const char *out)
 {
-    /* limits of the modelled 8237 timing (DMA clock = BCLK/2 = 4.1667 MHz):
-     * demand: 5 clocks per transfer; single: 5 + 1.5 + 2.5 = 9 clocks */
-    const double dclk_hz = 1e12 / (2.0 * 120000.0);
+    /* limits of the datasheet 8237 at the AT's DMA clock (BCLK/2 =
+     * 4.1667 MHz): demand 4 clocks per transfer plus an S1 every 256,
+     * single 9 clocks (pc_dma_limit_kbps, docs/isa.md) */
     struct {
         const char *name;
         int ch, mode;
-        double clocks;
     } runs[4] = {
-        { "dma8_single", 1, SINGLE, 9.0 },
-        { "dma8_demand", 1, DEMAND, 5.0 },
-        { "dma16_demand", 5, DEMAND, 5.0 },
-        { "dma16_single", 5, SINGLE, 9.0 },
+        { "dma8_single", 1, SINGLE },
+        { "dma8_demand", 1, DEMAND },
+        { "dma16_demand", 5, DEMAND },
+        { "dma16_single", 5, SINGLE },
     };
     FILE *f = fopen(out, "w");
     if (!f) {
@@ -861,7 +1073,7 @@ static void bench(const char *out)
     fprintf(f, "{\n");
     for (int i = 0; i < 4; i++) {
         int wide = runs[i].ch >= 4;
-        double limit = (wide ? 2.0 : 1.0) * dclk_hz / runs[i].clocks / 1000.0;
+        double limit = pc_dma_limit_kbps(pc, wide, runs[i].mode == DEMAND);
         struct xfer_result rd_r = xfer(runs[i].ch, 1, runs[i].mode, 0x20000, 65536, 0, 0);
         struct xfer_result wr_r = xfer(runs[i].ch, 0, runs[i].mode, 0x20000, 65536, 0, 0);
         double slower = rd_r.kbps < wr_r.kbps ? rd_r.kbps : wr_r.kbps;
@@ -933,6 +1145,14 @@ int main(int argc, char **argv)
         t_pio();
     } else if (!strcmp(t, "trace")) {
         t_trace();
+    } else if (!strcmp(t, "dma_clock_sweep")) {
+        t_dma_clock_sweep();
+    } else if (!strcmp(t, "single_dreq")) {
+        t_single_dreq();
+    } else if (!strcmp(t, "bus_users")) {
+        t_bus_users();
+    } else if (!strcmp(t, "check_ends_run")) {
+        t_check_ends_run();
     } else {
         fprintf(stderr, "isa_test: unknown test %s\n", t);
         return 2;

@@ -4,7 +4,7 @@
 # card side, and the tests (isa_test.c).
 ISAT_DIR := $(BUILD)/isa
 ISAT_BIN := $(ISAT_DIR)/isa_test
-ISAT_CSRCS := sim/pc/pc.c tests/isa/isa_test.c
+ISAT_CSRCS := sim/pc/pc.c sim/pc/isa_timing_check.c tests/isa/isa_test.c
 
 $(eval $(call HARNESS_PROGRAM,$(ISAT_BIN),$(ISAT_CSRCS),-Isim/pc,isa_interface))
 ALL += $(ISAT_BIN)
@@ -15,3 +15,13 @@ BENCH += bench-isa
 bench-isa: $(ISAT_BIN)
 	@mkdir -p $(BUILD)/bench
 	$(ISAT_BIN) bench $(BUILD)/bench/isa.json
+
+# The ISA timing checker on synthetic pin sequences (no card, no Verilator).
+ISACHK_BIN := $(ISAT_DIR)/isa_check_test
+ISACHK_SRCS := tests/isa/isa_check_test.c sim/pc/isa_timing_check.c
+ALL += $(ISACHK_BIN)
+C_LINT_SRCS += tests/isa/isa_check_test.c
+
+$(ISACHK_BIN): $(ISACHK_SRCS) sim/pc/isa_timing_check.h sim/include/card_pins.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Isim/pc -Isim/include -Iregmap $(ISACHK_SRCS) -o $@

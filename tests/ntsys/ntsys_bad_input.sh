@@ -89,28 +89,28 @@ struct.pack_into("<H", d, o, 0xA000 | (u16(o) & 0xFFF))'
         expect 126 'relocation type 10 \(IMAGE_REL_BASED_DIR64\) at RVA 0x[0-9a-f]+ \(address 0x[0-9a-f]+\) is not supported' \
             --driver="$WORK/r.sys" ;;
     fault-null)
-        expect 5 'FAULT in HwFindAdapter: write to unmapped address 0x00000010 \(4 bytes\) \[EIP 0x[0-9a-f]+ \(image RVA' \
+        expect 6 'FAULT in HwFindAdapter: write to unmapped address 0x00000010 \(4 bytes\) \[EIP 0x[0-9a-f]+ \(image RVA' \
             --driver="$FAULT_SYS" --driver-args=null ;;
     fault-invalid)
-        expect 5 'FAULT in HwFindAdapter: invalid instruction \[EIP 0x[0-9a-f]+ \(image RVA' \
+        expect 6 'FAULT in HwFindAdapter: invalid instruction \[EIP 0x[0-9a-f]+ \(image RVA' \
             --driver="$FAULT_SYS" --driver-args=invalid ;;
     fault-runaway)
-        expect 5 'FAULT in HwFindAdapter: runaway: more than [0-9]+ instructions' \
+        expect 6 'FAULT in HwFindAdapter: runaway: more than [0-9]+ instructions' \
             --driver="$FAULT_SYS" --driver-args=runaway ;;
     fault-poll)
-        expect 5 'FAULT in HwFindAdapter: runaway: more than [0-9]+ imports called without returning \(the last ScsiPortStallExecution\)' \
+        expect 6 'FAULT in HwFindAdapter: runaway: more than [0-9]+ imports called without returning \(the last ScsiPortStallExecution\)' \
             --driver="$FAULT_SYS" --driver-args=poll ;;
     fault-call)
-        expect 5 'FAULT in HwFindAdapter: jump or call to unmapped address 0x12345678 \(return address on the stack: 0x[0-9a-f]+ \(image RVA' \
+        expect 6 'FAULT in HwFindAdapter: jump or call to unmapped address 0x12345678 \(return address on the stack: 0x[0-9a-f]+ \(image RVA' \
             --driver="$FAULT_SYS" --driver-args=call ;;
     fault-int)
-        expect 5 'FAULT in HwFindAdapter: the driver raised interrupt 0x21' \
+        expect 6 'FAULT in HwFindAdapter: the driver raised interrupt 0x21' \
             --driver="$FAULT_SYS" --driver-args=int ;;
     fault-thunk)
-        expect 5 'FAULT in HwFindAdapter: the driver called 0x[0-9a-f]+, inside the import thunks but no import.s entry' \
+        expect 6 'FAULT in HwFindAdapter: the driver called 0x[0-9a-f]+, inside the import thunks but no import.s entry' \
             --driver="$FAULT_SYS" --driver-args=thunk ;;
     fault-stack)
-        expect 5 'FAULT in HwInitialize: stack imbalance: HwInitialize \(stdcall, 4 bytes of arguments\) returned with ESP 0x[0-9a-f]+, expected 0x[0-9a-f]+' \
+        expect 6 'FAULT in HwInitialize: stack imbalance: HwInitialize \(stdcall, 4 bytes of arguments\) returned with ESP 0x[0-9a-f]+, expected 0x[0-9a-f]+' \
             --driver="$FAULT_SYS" --driver-args=stack ;;
     *) fail "unknown case '$c'" ;;
 esac
