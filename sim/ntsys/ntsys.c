@@ -40,7 +40,7 @@
 #include "nt32_fields.h"
 #include "nt32_layout.h"
 #include "portdrv.h"
-#include "srb.h"
+#include "ddk/srb.h"
 
 #define PAGE 0x1000u
 #define THUNK_BASE 0x7FFF0000u

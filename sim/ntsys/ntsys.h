@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#include "miniport.h"
+#include "ddk/miniport.h"
 #include "pe_loader.h"
 
 #ifdef __cplusplus

@@ -24,7 +24,7 @@ $(NTSYS_LAYOUT): $(NTSYS_OUT)/nt32_layout.s sim/ntsys/gen_nt32_layout.py
 
 ALL += $(NTSYS_LAYOUT)
 C_LINT_SRCS += $(NTSYS_SRCS)
-C_LINT_INCLUDES += -Isim/ntsys -I$(NTSYS_OUT)
+C_LINT_INCLUDES += -Isim/ntsys -I$(NTSYS_OUT) $(SYSTEM_INCLUDES)
 
 define NTSYS_PROGRAM
 $$(filter %/ntsys.o,$$(HARNESS_OBJS_$(notdir $(1)))): $(NTSYS_LAYOUT)

@@ -4,7 +4,7 @@
 # host-compiled miniport) and build/ntsys/fault.sys, a miniport that faults
 # on purpose, built like softhba.sys.
 NTSYS_TEST := $(BUILD)/sim/ntsys-test
-NTSYS_TEST_SRCS := tests/ntsys/ntsys_test.c sim/pc/pc.c sim/pc/isa_timing_check.c sim/sdcard/sd_card_model.c \
+NTSYS_TEST_SRCS := tests/ntsys/ntsys_test.c sim/pc/pc.c sim/pc/isa_timing_check.c sim/pc/dma8237_program.c sim/sdcard/sd_card_model.c \
   sim/sdcard/sd_card_cosim.c sim/portdrv/portdrv.c sim/portdrv/class_layer.c $(NTSYS_SRCS)
 NTSYS_FAULT_SYS := $(BUILD)/ntsys/fault.sys
 NTSYS_COMMA := ,
@@ -23,3 +23,4 @@ BENCH += bench-ntsys
 bench-ntsys: $(SIM_PROGRAM) $(BUILD)/fw/softhba_fw.hex $(DRV_SYS)
 	@mkdir -p $(BUILD)/bench
 	@tests/ntsys/bench_ntsys.sh $(BUILD)/bench/ntsys.json
+C_LINT_INCLUDES += $(SYSTEM_INCLUDES) -Isim/ntsys -I$(NTSYS_OUT)
