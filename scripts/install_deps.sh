@@ -9,7 +9,8 @@ verilator yosys nextpnr-ice40 fpga-icestorm
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
 gcc-mingw-w64-i686 mingw-w64-i686-dev binutils-mingw-w64-i686
 clang libclang-rt-14-dev clang-tidy cppcheck
-dosfstools mtools exfatprogs xorriso"
+dosfstools mtools exfatprogs xorriso
+libunicorn-dev"
 
 missing=""
 for p in $PACKAGES; do

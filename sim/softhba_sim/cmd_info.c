@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "ntsys.h"
 #include "softhba_sim.h"
 
 static void trim_copy(char *dst, const uint8_t *src, int n)
@@ -50,6 +51,14 @@ int cmd_info(void)
     else
         printf("DMA channel %u (%s-bit, %s mode)\n", (unsigned)ci->DmaChannel,
                ci->DmaWidth == Width16Bits ? "16" : "8", ci->DemandMode ? "demand" : "single");
+    if (cli.miniport_sys) {
+        const struct pe_load_report *lr = ntsys_report();
+        printf("miniport:   %s (%zu bytes) in the i386 emulator, at 0x%08x (ImageBase 0x%08x, "
+               "%u relocations), %u imports\n", cli.miniport_sys, lr->file_size, lr->load_base,
+               lr->preferred_base, lr->relocations, lr->imports);
+    } else {
+        printf("miniport:   host_driver/softhba.c built for the host (--driver=native)\n");
+    }
     /* INQUIRY VERSION: 3 = SPC, 4 = SPC-2, 5 = SPC-3, 6 = SPC-4. */
     static const char *const versions[8] = { "no standard", "SCSI-1", "SCSI-2", "SPC",
                                               "SPC-2", "SPC-3", "SPC-4", "SPC-5" };

@@ -1,8 +1,9 @@
 /* softhba-sim: the whole system in one program.  The Verilated card (CPU,
  * firmware, ISA side, FIFO, SD engine) sits in a co-simulated PC (ISA bus
  * master, 8237 pair, PIC, 16 MiB of memory) with an SD card model backed by
- * a disk image; the NT miniport (host_driver/softhba.c) runs under the port
- * driver emulation, and a small disk class layer sends it the SRBs NT's disk
+ * a disk image; the NT miniport -- the shipped softhba.sys in an i386
+ * emulator (sim/ntsys), or host_driver/softhba.c built for the host with
+ * --driver=native -- runs under the port driver emulation, and a small disk class layer sends it the SRBs NT's disk
  * class driver would.  Every command runs in simulated time and reports it.
  *
  * main: the command line (options.c), the command and its arguments checked

@@ -47,6 +47,9 @@ void usage(FILE *to)
         "  --single             single-mode 8237 transfers (default demand mode)\n"
         "  --no-isa-check       do not check the card's pins against the ISA timing\n"
         "  --driver-args STR    extra miniport DriverParameter tokens\n"
+        "  --driver=sys|native|PATH.sys  the miniport: the shipped softhba.sys in the\n"
+        "                       i386 emulator (default: build/driver/softhba.sys), or the\n"
+        "                       host build of host_driver/softhba.c (ASan/UBSan, debugging)\n"
         "  --trace FILE         decoded ISA bus trace (I/O, DMA, IRQ, notes)\n"
         "  --wave FILE          FST waveform of the card\n"
         "  --console FILE       the card firmware's UART console\n"
@@ -59,7 +62,8 @@ void usage(FILE *to)
         "  --seed N             random seed for verify (default 1)\n"
         "  -v, --verbose        port driver log and firmware console on stderr\n"
         "Exit status: 0 ok, 1 command failed, 2 bad command line, 3 no card answered,\n"
-        "4 simulated time limit, 5 ISA timing violation, 126 set-up error.\n");
+        "4 simulated time limit, 5 ISA timing violation, 6 the binary driver faulted,\n"
+        "126 set-up error.\n");
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -174,6 +178,11 @@ void parse_options(int argc, char **argv, const char **words, int *nwords)
             o->single = 1;
         } else if (opt_is(a, "--driver-args")) {
             o->driver_args = take_value(argc, argv, &i);
+        } else if (opt_is(a, "--driver")) {
+            o->driver = take_value(argc, argv, &i);
+            if (strcmp(o->driver, "sys") != 0 && strcmp(o->driver, "native") != 0 &&
+                (strlen(o->driver) < 5 || strcmp(o->driver + strlen(o->driver) - 4, ".sys") != 0))
+                die_usage("bad --driver '%s': sys, native or a PATH.sys", o->driver);
         } else if (opt_is(a, "--trace")) {
             o->trace = take_value(argc, argv, &i);
         } else if (opt_is(a, "--wave")) {

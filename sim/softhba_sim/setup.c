@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ntsys.h"
 #include "softhba_regs.h"
 #include "softhba_sim.h"
 
@@ -181,6 +182,15 @@ void cli_system_up(void)
     if (o->driver_args)
         snprintf(args + strlen(args), sizeof args - strlen(args), "%s", o->driver_args);
     cfg.port_driver = 1;
+    /* The miniport: the shipped binary in the i386 emulator (a fault in it
+     * ends the run with NTSYS_EXIT_FAULT), or the host build. */
+    if (!o->driver || strcmp(o->driver, "native") != 0) {
+        const char *path = !o->driver || !strcmp(o->driver, "sys") ? ntsys_default_path() : o->driver;
+        if (ntsys_load(path) != 0)
+            exit(EXIT_HARNESS);
+        cfg.driver_entry = ntsys_driver_entry;
+        cli.miniport_sys = path;
+    }
     cfg.driver_args = args;
     cfg.driver_log = o->verbose ? stderr : NULL;
 
@@ -220,4 +230,5 @@ void cli_system_up(void)
 void cli_system_down(void)
 {
     system_down(&cli.sys);
+    ntsys_unload();
 }

@@ -40,6 +40,7 @@ struct options {
     const char *in;
     const char *json;
     const char *driver_args;
+    const char *driver;        /* "sys", "native" or a .sys path; NULL: sys */
     int dma;                   /* channel, -1 PIO */
     int irq;
     int base;                  /* -1: not given (the miniport scans) */
@@ -57,6 +58,7 @@ struct options {
 /* The run: options, the system, the disk, the running command's figures. */
 struct cli {
     struct options opt;
+    const char *miniport_sys;  /* the .sys in the i386 emulator; NULL: the host build */
     struct system sys;
     struct class_target target;
     uint32_t last_lba;

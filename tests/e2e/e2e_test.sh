@@ -38,6 +38,7 @@ case_info() {
     run 0 "$SIM" --disk "$WORK/d.img" "${LIMIT[@]}" info
     expect_in "$WORK/out" '^adapter: +softhba at 0x340, IRQ 11, DMA channel 5 \(16-bit, demand mode\)'
     expect_in "$WORK/out" '^vendor: +SOFTHBA$'
+    expect_in "$WORK/out" '^miniport: +build/driver/softhba.sys \([0-9]+ bytes\) in the i386 emulator, at 0x80400000 \(ImageBase 0x00010000, [1-9][0-9]* relocations\)'
     expect_in "$WORK/out" '^product: +[^ ].*'
     expect_in "$WORK/out" '^revision: +[^ ].*'
     expect_in "$WORK/out" '^blocks: +4096 \(last LBA 4095\)$'

@@ -1,4 +1,4 @@
-/* End-to-end SRB tests: the miniport (host_driver/softhba.c) under the port
+/* End-to-end SRB tests: the miniport under the port
  * driver emulation, against the Verilated card running the real firmware
  * and the SD card model -- the same parts as softhba-sim -- driven SRB by
  * SRB through portdrv.h so that a test can act while a request runs:
@@ -25,7 +25,12 @@
  *                       no miniport routine call takes more than 1 ms of
  *                       simulated time (-pio: the same moved by PIO)
  *
- * usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]]; exit 0 when it passes. */
+ * The miniport is the shipped build/driver/softhba.sys in the i386 emulator
+ * (sim/ntsys); --driver=native runs host_driver/softhba.c built for the
+ * host instead, --driver=PATH.sys another binary.
+ *
+ * usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]] [--driver=sys|native|PATH.sys];
+ * exit 0 when it passes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -38,6 +43,7 @@
 #include "class_layer.h"
 #include "ddk/scsi.h"
 #include "dma8237_program.h"
+#include "ntsys.h"
 #include "softhba_regs.h"
 #include "system.h"
 
@@ -46,6 +52,7 @@
 #define BLOCK 512u
 
 static const char *case_name = "?";
+static const char *driver = "sys";
 
 static struct system machine;     /* PC, card, SD card, port driver */
 static struct {
@@ -121,6 +128,11 @@ static void boot(const char *firmware, int dma, int single)
     cfg.jumpers.wide16 = 1;
     cfg.disk_image = sys.image;
     cfg.port_driver = 1;
+    if (strcmp(driver, "native") != 0) {   /* the binary in the i386 emulator */
+        if (ntsys_load(strcmp(driver, "sys") ? driver : ntsys_default_path()) != 0)
+            exit(126);
+        cfg.driver_entry = ntsys_driver_entry;
+    }
     cfg.driver_args = !strcmp(case_name, "routine-time-pio") ? "pio" : single ? "single" : NULL;
     cfg.driver_log = getenv("SRB_TEST_VERBOSE") ? stderr : NULL;
     enum system_status st = system_up(&cfg, &machine);
@@ -677,6 +689,15 @@ static void case_underrun(void)
 
 int main(int argc, char **argv)
 {
+    /* --driver=... may stand anywhere; the rest are positional. */
+    int kept = 1;
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--driver=", 9) == 0)
+            driver = argv[i] + 9;
+        else
+            argv[kept++] = argv[i];
+    }
+    argc = kept;
     const char *firmware = argc > 2 ? argv[2] : "build/fw/softhba_fw.hex";
     const char *dir = argc > 3 ? argv[3] : "build/e2e-srb";
     int dma = 1, single = 1;
@@ -739,6 +760,7 @@ int main(int argc, char **argv)
             portdrv_longest_routine().ps / 1e6);
     close(sys.fd);
     system_down(&machine);
+    ntsys_unload();
     unlink(sys.image);
     return 0;
 }
