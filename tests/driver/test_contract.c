@@ -16,9 +16,30 @@
 #include "portdrv.h"
 
 enum mode { GOOD, DOUBLE_COMPLETE, MAP_NO_DATA, MAP_TOO_LONG, MAP_OUTSIDE_BUFFER,
-            TOUCH_AFTER, BAD_PORT, NO_NEXT_REQUEST };
+            TOUCH_AFTER, BAD_PORT, NO_NEXT_REQUEST,
+            /* the NT-like port driver's verifier rules */
+            DMA_FLUSHED, DMA_NO_FLUSH, MAP_TWICE, MAP_OVER_UNFLUSHED, FLUSH_CANCELS_MAP,
+            STALL_LONG, STALL_SHORT, TIMER_TICK };
 static enum mode mode;
 static PUCHAR base;
+static PSCSI_REQUEST_BLOCK active;
+static int dma_started_calls;
+static uint64_t timer_asked_ps, timer_ran_ps;
+
+static void finish(PVOID ext, PSCSI_REQUEST_BLOCK srb)
+{
+    srb->SrbStatus = SRB_STATUS_SUCCESS;
+    ScsiPortNotification(RequestComplete, ext, srb);
+    ScsiPortNotification(NextRequest, ext);
+    active = NULL;
+}
+
+static VOID NTAPI timer(PVOID ext)
+{
+    timer_ran_ps = cosim_now_ps();
+    if (active)
+        finish(ext, active);
+}
 
 static ULONG NTAPI find(PVOID ext, PVOID ctx, PVOID bus, PCHAR arg,
                         PPORT_CONFIGURATION_INFORMATION ci, PBOOLEAN again)
@@ -45,7 +66,33 @@ static BOOLEAN NTAPI reset(PVOID ext, ULONG path)
     ScsiPortNotification(NextRequest, ext);
     return TRUE;
 }
-static VOID NTAPI dma_started(PVOID ext) { (void)ext; }
+/* HwDmaStarted: the "transfer" ends at once (the card is not driven); the
+ * modes differ in how the miniport ends it. */
+static VOID NTAPI dma_started(PVOID ext)
+{
+    dma_started_calls++;
+    if (!active)
+        return;
+    switch (mode) {
+    case DMA_FLUSHED:
+        ScsiPortFlushDma(ext);
+        finish(ext, active);
+        break;
+    case DMA_NO_FLUSH:
+        finish(ext, active);
+        break;
+    case MAP_OVER_UNFLUSHED:
+        if (dma_started_calls == 1) {   /* the next segment, the first never flushed */
+            ScsiPortIoMapTransfer(ext, active, active->DataBuffer, 0x800);
+        } else {
+            ScsiPortFlushDma(ext);
+            finish(ext, active);
+        }
+        break;
+    default:
+        break;
+    }
+}
 
 static BOOLEAN NTAPI start(PVOID ext, PSCSI_REQUEST_BLOCK srb)
 {
@@ -60,6 +107,34 @@ static BOOLEAN NTAPI start(PVOID ext, PSCSI_REQUEST_BLOCK srb)
     case BAD_PORT:
         (void)ScsiPortReadPortUchar(base + 0x40);
         break;
+    case DMA_FLUSHED:
+    case DMA_NO_FLUSH:
+    case MAP_OVER_UNFLUSHED:
+        active = srb;
+        ScsiPortIoMapTransfer(ext, srb, srb->DataBuffer, 0x800);
+        return TRUE;                  /* HwDmaStarted completes it */
+    case MAP_TWICE:
+        active = srb;
+        ScsiPortIoMapTransfer(ext, srb, srb->DataBuffer, 0x800);
+        ScsiPortIoMapTransfer(ext, srb, srb->DataBuffer, 0x800);
+        ScsiPortFlushDma(ext);
+        break;
+    case FLUSH_CANCELS_MAP:
+        /* the documented way to give up a transfer not yet started */
+        ScsiPortIoMapTransfer(ext, srb, srb->DataBuffer, 0x800);
+        ScsiPortFlushDma(ext);
+        break;
+    case STALL_LONG:
+        ScsiPortStallExecution(1500);
+        break;
+    case STALL_SHORT:
+        ScsiPortStallExecution(900);
+        break;
+    case TIMER_TICK:
+        active = srb;
+        timer_asked_ps = cosim_now_ps();
+        ScsiPortNotification(RequestTimerCall, ext, timer, (ULONG)1000);
+        return TRUE;                  /* the timer completes it */
     default:
         break;
     }
@@ -119,6 +194,8 @@ static void run(struct pc *pc, enum mode m, uint32_t len, const char *expect)
         return;
     }
     mode = m;
+    active = NULL;
+    dma_started_calls = 0;
     caught = 0;
     last[0] = 0;
     memset(&srb, 0, sizeof srb);
@@ -160,6 +237,27 @@ int main(void)
     run(pc, TOUCH_AFTER, 0, "written after the miniport completed it");
     run(pc, BAD_PORT, 0, "outside the ranges the miniport mapped");
     run(pc, NO_NEXT_REQUEST, 0, NULL);   /* a timeout is handled, not a violation */
+    run(pc, DMA_FLUSHED, 0x1000, NULL);
+    run(pc, DMA_NO_FLUSH, 0x1000, "was never flushed");
+    run(pc, MAP_TWICE, 0x1000, "called again before HwDmaStarted");
+    run(pc, MAP_OVER_UNFLUSHED, 0x1000, "was never flushed");
+    run(pc, FLUSH_CANCELS_MAP, 0x1000, NULL);
+    if (dma_started_calls != 0) {
+        fprintf(stderr, "HwDmaStarted called %d times for a map the flush cancelled\n",
+                dma_started_calls);
+        failures++;
+    }
+    run(pc, STALL_LONG, 0, "beyond the 1000.0 us budget");
+    run(pc, STALL_SHORT, 0, NULL);
+    run(pc, TIMER_TICK, 0, NULL);
+    /* RequestTimerCall(1 ms) fires on NT's next 10 ms clock tick */
+    if (timer_ran_ps < timer_asked_ps + 1000000000ull ||
+        timer_ran_ps % PORTDRV_CLOCK_TICK_PS > 20000000ull ||
+        timer_ran_ps - timer_asked_ps > PORTDRV_CLOCK_TICK_PS + 20000000ull) {
+        fprintf(stderr, "RequestTimerCall(1000 us) at %.3f ms ran at %.3f ms, not on the next "
+                "10 ms tick\n", timer_asked_ps / 1e9, timer_ran_ps / 1e9);
+        failures++;
+    }
 
     /* Without a handler a violation is loud: message and abort(). */
     fflush(stdout);
