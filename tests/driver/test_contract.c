@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "class_layer.h"
 #include "cosim.h"
 #include "pc.h"
 #include "portdrv.h"
@@ -19,12 +20,14 @@ enum mode { GOOD, DOUBLE_COMPLETE, MAP_NO_DATA, MAP_TOO_LONG, MAP_OUTSIDE_BUFFER
             TOUCH_AFTER, BAD_PORT, NO_NEXT_REQUEST,
             /* the NT-like port driver's verifier rules */
             DMA_FLUSHED, DMA_NO_FLUSH, MAP_TWICE, MAP_OVER_UNFLUSHED, FLUSH_CANCELS_MAP,
-            STALL_LONG, STALL_SHORT, TIMER_TICK };
+            STALL_LONG, STALL_SHORT, TIMER_TICK, PAGE_SPLIT };
 static enum mode mode;
 static PUCHAR base;
 static PSCSI_REQUEST_BLOCK active;
 static int dma_started_calls;
 static uint64_t timer_asked_ps, timer_ran_ps;
+static ULONG srb_lengths[8];
+static int srbs_started;
 
 static void finish(PVOID ext, PSCSI_REQUEST_BLOCK srb)
 {
@@ -52,7 +55,7 @@ static ULONG NTAPI find(PVOID ext, PVOID ctx, PVOID bus, PCHAR arg,
     ci->BusInterruptLevel = 5;
     ci->DmaChannel = 1;
     ci->DmaWidth = Width8Bits;
-    ci->MaximumTransferLength = 0x1000;
+    ci->MaximumTransferLength = mode == PAGE_SPLIT ? 0x10000 : 0x1000;
     ci->NumberOfBuses = 1;
     ci->InitiatorBusId[0] = 7;
     return SP_RETURN_FOUND;
@@ -96,6 +99,9 @@ static VOID NTAPI dma_started(PVOID ext)
 
 static BOOLEAN NTAPI start(PVOID ext, PSCSI_REQUEST_BLOCK srb)
 {
+    if (srbs_started < 8)
+        srb_lengths[srbs_started] = srb->DataTransferLength;
+    srbs_started++;
     switch (mode) {
     case MAP_NO_DATA:
     case MAP_TOO_LONG:
@@ -215,6 +221,43 @@ static void run(struct pc *pc, enum mode m, uint32_t len, const char *expect)
     }
 }
 
+/* The class layer splits by pages as NT's class driver does: 64 KiB from a
+ * page-aligned buffer (16 pages) is one SRB; from a buffer 512 bytes into
+ * its page (17 pages, more than the 16 map registers) it is 60 KiB + 4 KiB. */
+static void page_split(struct pc *pc)
+{
+    static uint8_t area[0x10000 + 2 * 4096];
+    uint8_t *aligned = area + (4096 - ((uintptr_t)area & 4095));
+    struct class_target t = { 0, 0, 0, 512 };
+    struct class_result r;
+    static const struct { uint32_t offset; int srbs; ULONG first; } cases[] = {
+        { 0, 1, 0x10000 }, { 512, 2, 0xF000 } };
+    struct portdrv_config cfg = { 0 };
+    portdrv_shutdown();
+    cfg.pc = pc;
+    mode = PAGE_SPLIT;
+    portdrv_init(&cfg);
+    portdrv_set_violation_handler(on_violation, NULL);
+    if (portdrv_load(DriverEntry) != 0) {
+        fprintf(stderr, "page split: load failed\n");
+        failures++;
+        return;
+    }
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        srbs_started = 0;
+        if (class_read10(&t, 0, 128, aligned + cases[i].offset, &r) != 0 ||
+            srbs_started != cases[i].srbs || srb_lengths[0] != cases[i].first) {
+            fprintf(stderr, "page split: 64 KiB at page offset %u: %d SRBs, first %u bytes; "
+                    "want %d, %u\n", cases[i].offset, srbs_started, (unsigned)srb_lengths[0],
+                    cases[i].srbs, (unsigned)cases[i].first);
+            failures++;
+        } else {
+            printf("page split: 64 KiB at page offset %u: %d SRB(s)\n", cases[i].offset,
+                   srbs_started);
+        }
+    }
+}
+
 int main(void)
 {
     struct cosim_options co = { 0 };
@@ -250,6 +293,7 @@ int main(void)
     run(pc, STALL_LONG, 0, "beyond the 1000.0 us budget");
     run(pc, STALL_SHORT, 0, NULL);
     run(pc, TIMER_TICK, 0, NULL);
+    page_split(pc);
     /* RequestTimerCall(1 ms) fires on NT's next 10 ms clock tick */
     if (timer_ran_ps < timer_asked_ps + 1000000000ull ||
         timer_ran_ps % PORTDRV_CLOCK_TICK_PS > 20000000ull ||
