@@ -353,7 +353,9 @@ static void case_abort_write(void)
 
 static void case_reset_bus_srb(void)
 {
-    static uint8_t buf[65536];
+    /* page aligned: 64 KiB in 16 pages stays one SRB in the class layer,
+     * whose attempts then count the unit attention's retry */
+    static _Alignas(4096) uint8_t buf[65536];
     SCSI_REQUEST_BLOCK io, rs;
     uint8_t sense[SENSE_BUFFER_SIZE];
     struct class_result r;
