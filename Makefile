@@ -44,28 +44,54 @@ regmap-check:
 # (SHBA_SOC_CLK_HZ, SHBA_SOC_RAM_SIZE, ...), generated like the headers.
 include regmap/softhba_regs.mk
 
-# C sources of the project's own (not generated) code, for cppcheck; fragments append.
+# cppcheck runs per area: every make fragment is one area, its C sources
+# (C_LINT_SRCS) read with its own include path (C_LINT_INCLUDES), as the
+# fragment sets both.  So a header name means the same file to cppcheck as
+# to the compiler: tests/scsi's "scsi.h" is firmware/scsi's, and the NT DDK
+# stand-ins answer only to <ddk/...>.  C_LINT_TAKE files a fragment's two
+# lists under its name (AREA: the fragment's path without .mk) and empties
+# them for the next fragment.
 C_LINT_SRCS :=
-C_LINT_INCLUDES := -Iregmap -Isim/include
+C_LINT_INCLUDES :=
+C_LINT_AREAS :=
+define C_LINT_TAKE
+ifneq ($$(strip $$(C_LINT_SRCS)),)
+C_LINT_AREAS += $(1)
+C_LINT_SRCS.$(1) := $$(C_LINT_SRCS)
+C_LINT_INCLUDES.$(1) := $$(C_LINT_INCLUDES)
+endif
+C_LINT_SRCS :=
+C_LINT_INCLUDES :=
+endef
+define INCLUDE_FRAGMENT
+include $(1)
+$$(eval $$(call C_LINT_TAKE,$(basename $(1))))
+endef
 
 # The fragments that define reusable rules (firmware programs, harness
-# programs) come first so that every other fragment can call them.
-MK_FIRST := firmware/firmware.mk sim/harness/harness.mk
-include $(MK_FIRST)
-include $(filter-out $(MK_FIRST),$(sort $(wildcard rtl/*.mk rtl/*/*.mk firmware/*.mk firmware/*/*.mk \
+# programs, the system's sources) come first so that every other fragment can
+# use them.
+MK_FIRST := firmware/firmware.mk sim/harness/harness.mk sim/system/system.mk
+MK_REST := $(filter-out $(MK_FIRST),$(sort $(wildcard rtl/*.mk rtl/*/*.mk firmware/*.mk firmware/*/*.mk \
           sim/*.mk sim/*/*.mk host_driver/*.mk tests/*.mk tests/*/*.mk constraints/*.mk)))
+$(foreach f,$(MK_FIRST) $(MK_REST),$(eval $(call INCLUDE_FRAGMENT,$(f))))
 
 all: regmap-check $(ALL)
 
 lint: regmap-check lint-c $(LINT)
 
-# cppcheck on every C file the fragments registered; warnings are errors.
-.PHONY: lint-c
-lint-c:
-	@if [ -n "$(strip $(C_LINT_SRCS))" ]; then \
-	  cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
-	    --inline-suppr --suppress=missingIncludeSystem $(C_LINT_INCLUDES) $(C_LINT_SRCS); \
-	fi
+# cppcheck on every C file the fragments registered, area by area (see
+# C_LINT_TAKE above); warnings and unresolved project includes are errors.
+C_LINT_STEPS := $(addprefix lint-c/,$(C_LINT_AREAS))
+.PHONY: lint-c $(C_LINT_STEPS)
+lint-c: $(C_LINT_STEPS)
+$(C_LINT_STEPS): lint-c/%:
+	@missing=$$(cppcheck --check-config --quiet --std=c11 --suppress=missingIncludeSystem \
+	  $(C_LINT_INCLUDES.$*) $(C_LINT_SRCS.$*) 2>&1 | grep 'not found'); \
+	if [ -n "$$missing" ]; then \
+	  echo "lint-c: $* (its C_LINT_INCLUDES) does not reach:"; echo "$$missing"; exit 1; fi
+	@cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
+	  --inline-suppr --suppress=missingIncludeSystem $(C_LINT_INCLUDES.$*) $(C_LINT_SRCS.$*)
 
 test: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all

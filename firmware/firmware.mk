@@ -33,6 +33,7 @@ FW_RAM_WORDS := $(shell echo $$(( $(FW_RAM_BYTES) / 4 )))
 FW_STACK_RESERVE := $(SHBA_SOC_STACK_RESERVE)
 
 C_LINT_SRCS += firmware/common/runtime.c firmware/common/console.c
+C_LINT_INCLUDES += -Iregmap -Ifirmware/common
 
 # The linker script takes the memory map from the register map's plain-number
 # header (ld does not read C's 'u' suffixes).

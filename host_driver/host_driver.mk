@@ -29,7 +29,9 @@ DRV_INSTALL := $(DRV_OUT)/txtsetup.oem $(DRV_OUT)/softhba.inf $(DRV_OUT)/oemsetu
 
 ALL += $(DRV_SYS) $(DRV_INSTALL)
 C_LINT_SRCS += $(DRV_SRCS)
-C_LINT_INCLUDES += -Ihost_driver
+# cppcheck reads the DDK stand-ins the host build of the miniport compiles
+# against (sim/portdrv/include), not mingw-w64's.
+C_LINT_INCLUDES += -Iregmap -Ihost_driver -Isim/portdrv/include
 
 .PHONY: driver
 driver: $(DRV_SYS) $(DRV_INSTALL)

@@ -11,16 +11,12 @@
  * emulation), see docs/miniport.md.  The routines follow the order in which
  * the port driver calls them. */
 
-#if defined(_WIN32)             /* NT: the DDK headers of mingw-w64 */
+/* The DDK headers: mingw-w64's for NT, the port driver emulation's
+ * stand-ins (sim/portdrv/include) for the co-simulation. */
 #include <ntdef.h>
 #include <ddk/miniport.h>
 #include <ddk/srb.h>
 #include <ddk/scsi.h>
-#else                           /* co-simulation: sim/portdrv/include */
-#include "miniport.h"
-#include "srb.h"
-#include "scsi.h"
-#endif
 #include <stddef.h>
 
 #include "softhba_regs.h"

@@ -11,3 +11,18 @@ lint-rtl:
 	@set -e; for f in $(RTL_LINT_FILES); do \
 	  verilator $(RTL_LINT_FLAGS) --top-module $$(basename $$f .v) $$f || { echo "lint-rtl: $$f"; exit 1; }; \
 	done; echo "lint-rtl: $(words $(RTL_LINT_FILES)) files clean"
+
+# Every Verilog file opens with `default_nettype none (a mistyped net is an
+# error, not a new 1-bit wire) and closes with `default_nettype wire (files
+# read after it, such as the tools' cell libraries, keep the default).
+RTL_NETTYPE_FILES := $(wildcard rtl/*/*.v tests/*/tb/*.v)
+
+.PHONY: lint-rtl-nettype
+LINT += lint-rtl-nettype
+lint-rtl-nettype:
+	@set -e; for f in $(RTL_NETTYPE_FILES); do \
+	  [ "$$(grep -v '^\s*$$' $$f | head -n 1)" = '`default_nettype none' ] \
+	    || { echo "lint-rtl-nettype: $$f: first line must be \`default_nettype none"; exit 1; }; \
+	  [ "$$(grep -v '^\s*$$' $$f | tail -n 1)" = '`default_nettype wire' ] \
+	    || { echo "lint-rtl-nettype: $$f: last line must be \`default_nettype wire"; exit 1; }; \
+	done; echo "lint-rtl-nettype: $(words $(RTL_NETTYPE_FILES)) files open with none, close with wire"

@@ -34,6 +34,7 @@ FW_CFLAGS_softhba_fw_stack := $(FW_CFLAGS_softhba_fw) -DCARD_STACK_WATCH
 FW_STACK_RESERVE_softhba_fw_stack := 640
 BENCH += bench-card-fw
 C_LINT_SRCS += firmware/card/main.c firmware/card/card_io.c firmware/card/xfer.c
+C_LINT_INCLUDES += -Iregmap -Ifirmware/common -Ifirmware/card -Ifirmware/scsi -Ifirmware/sd
 
 # Figure: code + read-only data of the whole card image (the RAM is 12 KiB).
 .PHONY: bench-card-fw

@@ -1,3 +1,4 @@
+`default_nettype none
 // Board timebase: one free-running counter that serves the power-on reset,
 // the heartbeat LED and the LED stretch tick, so the board top needs no other
 // counter.
@@ -46,3 +47,4 @@ module board_timebase #(
     // the tick bit falls when the low TICK_LOG2 bits wrap
     assign tick = tick_bit_q && !count[TICK_LOG2-1];
 endmodule
+`default_nettype wire

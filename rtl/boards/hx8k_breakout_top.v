@@ -1,3 +1,4 @@
+`default_nettype none
 // softhba on the iCE40-HX8K breakout board (CT256), wired to a 16-bit ISA edge
 // through 3.3 V/5 V translators and buffers (docs/hardware.md has the wiring
 // pin by pin; constraints/hx8k-breakout.pcf the balls).
@@ -86,7 +87,7 @@ module hx8k_breakout_top #(
 
     ice40_pll #(
         .DIVR(4'd0), .DIVF(7'd47), .DIVQ(3'd4), .FILTER_RANGE(3'd1)
-    ) pll (
+    ) u_pll (
         .ref_clk(clk_12m),
         .clk_out(clk),
         .locked(pll_locked)
@@ -95,7 +96,7 @@ module hx8k_breakout_top #(
     wire heartbeat;
     wire led_tick;
 
-    board_timebase timebase (
+    board_timebase u_timebase (
         .clk(clk),
         .pll_locked(pll_locked),
         .por_active(por_active),
@@ -110,7 +111,7 @@ module hx8k_breakout_top #(
     wire       narrow_pin;
     wire       miso_pin;
 
-    ice40_pullup_in #(.WIDTH(10)) pullups (
+    ice40_pullup_in #(.WIDTH(10)) u_pullups (
         .pad({cfg_base_n, cfg_irq_n, cfg_dma8_n, cfg_narrow_n, sd_miso}),
         .value({base_pin, irq_pin, dma8_pin, narrow_pin, miso_pin})
     );
@@ -140,7 +141,7 @@ module hx8k_breakout_top #(
     softhba_card #(
         .CLK_HZ(`SHBA_SOC_CLK_HZ),
         .POR_CYCLES(1)
-    ) card (
+    ) u_card (
         .clk(clk),
         .isa_sa(isa_sa),
         .isa_sbhe_n(isa_sbhe_n),
@@ -173,26 +174,26 @@ module hx8k_breakout_top #(
     // ------------------------------------------------------------ data bus
     wire [1:0] lane_drive;
 
-    isa_data_turnaround lane0 (
+    isa_data_turnaround u_lane0 (
         .clk(clk), .rst(por_active), .want_drive(sd_oe[0]),
         .xcvr_dir(isa_sd_dir[0]), .xcvr_oe_n(isa_sd_oe_n[0]), .fpga_drive(lane_drive[0])
     );
-    isa_data_turnaround lane1 (
+    isa_data_turnaround u_lane1 (
         .clk(clk), .rst(por_active), .want_drive(sd_oe[1]),
         .xcvr_dir(isa_sd_dir[1]), .xcvr_oe_n(isa_sd_oe_n[1]), .fpga_drive(lane_drive[1])
     );
 
-    ice40_tristate #(.WIDTH(8)) sd_low (
+    ice40_tristate #(.WIDTH(8)) u_sd_low (
         .pad(isa_sd[7:0]), .out(sd_out[7:0]), .oe(lane_drive[0]), .in(sd_in[7:0])
     );
-    ice40_tristate #(.WIDTH(8)) sd_high (
+    ice40_tristate #(.WIDTH(8)) u_sd_high (
         .pad(isa_sd[15:8]), .out(sd_out[15:8]), .oe(lane_drive[1]), .in(sd_in[15:8])
     );
 
     // ------------------------------------------------------------ open-drain lines
     wire iochrdy_pull;
 
-    iochrdy_guard guard (
+    iochrdy_guard u_guard (
         .clk(clk), .rst(por_active), .pull_request(iochrdy_oe), .pull(iochrdy_pull)
     );
 
@@ -247,3 +248,4 @@ module hx8k_breakout_top #(
     assign led = {drive_led, por_active | isa_reset_drv, heartbeat,
                   pll_locked, card_led};
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // iCE40 PLL in "simple" feedback mode: the reference clock comes from the
 // fabric (a global input pin such as the breakout's 12 MHz oscillator on J3)
 // and the divided VCO drives a global net.  Divider values from
@@ -20,7 +21,7 @@ module ice40_pll #(
         .DIVF(DIVF),
         .DIVQ(DIVQ),
         .FILTER_RANGE(FILTER_RANGE)
-    ) pll (
+    ) u_pll (
         .REFERENCECLK(ref_clk),
         .PLLOUTCORE(),
         .PLLOUTGLOBAL(clk_out),
@@ -35,3 +36,4 @@ module ice40_pll #(
         .SDO()
     );
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // A bus of iCE40 bidirectional pads: one shared output enable, unregistered
 // output and input (PIN_TYPE 1010_01).
 module ice40_tristate #(
@@ -14,7 +15,7 @@ module ice40_tristate #(
             SB_IO #(
                 .PIN_TYPE(6'b1010_01),
                 .PULLUP(1'b0)
-            ) io (
+            ) u_io (
                 .PACKAGE_PIN(pad[i]),
                 .OUTPUT_ENABLE(oe),
                 .D_OUT_0(out[i]),
@@ -23,3 +24,4 @@ module ice40_tristate #(
         end
     endgenerate
 endmodule
+`default_nettype wire

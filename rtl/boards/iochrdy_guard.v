@@ -1,3 +1,4 @@
+`default_nettype none
 // Last-resort limit on how long the card may hold IOCHRDY low: a stuck
 // IOCHRDY stops the PC (it cannot even boot), and ISA allows about 2.5 us.
 // The request passes straight through; after MAX_CYCLES core clocks of
@@ -29,3 +30,4 @@ module iochrdy_guard #(
 
     assign pull = pull_request && !expired && !rst;
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // Direction control for one byte lane of a 74ALVC164245-type translator
 // between the FPGA (A side) and the ISA data bus (B side).  Normally the lane
 // passes the bus to the FPGA (DIR low, OE# low) so the card always sees
@@ -38,3 +39,4 @@ module isa_data_turnaround (
     assign xcvr_oe_n  = !on_q;
     assign fpga_drive = on_q && dir_q;
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // The card's system reset (sys_rst, docs/architecture.md "Clock and reset"):
 // held after configuration until a power-on counter runs out, and while ISA
 // RESET DRV is high.  RESET DRV arrives already synchronised: it crosses into
@@ -23,3 +24,4 @@ module card_reset #(
         sys_rst <= !por_done || isa_reset_sync;
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // softhba: the board-independent card top (ports: docs/architecture.md "The
 // card's top"; sim/include/card_pins.h mirrors them).  The board tops in
 // rtl/boards/ map these ports to pins and tri-state buffers; the
@@ -63,7 +64,7 @@ module softhba_card #(
 
     card_reset #(
         .POR_CYCLES(POR_CYCLES)
-    ) reset_gen (
+    ) u_reset (
         .clk(clk),
         .isa_reset_sync(isa_reset_sync),
         .sys_rst(sys_rst)
@@ -74,43 +75,43 @@ module softhba_card #(
         soft_rst <= sys_rst || host_reset_req;
 
     // ---------------------------------------------------------------- SoC
-    wire        ext_valid;
-    wire [31:0] ext_addr;
-    wire [31:0] ext_wdata;
-    wire [3:0]  ext_wstrb;
-    wire [31:0] ext_rdata;
-    wire        ext_ready;
+    wire        ext_bus_valid;
+    wire [31:0] ext_bus_addr;
+    wire [31:0] ext_bus_wdata;
+    wire [3:0]  ext_bus_wstrb;
+    wire [31:0] ext_bus_rdata;
+    wire        ext_bus_ready;
     wire        ext_irq;
 
     soc #(
         .CLK_HZ(CLK_HZ)
-    ) soc (
+    ) u_soc (
         .clk(clk),
         .rst(soft_rst),
         .uart_tx(uart_tx),
         .uart_rx(uart_rx),
-        .ext_valid(ext_valid),
-        .ext_addr(ext_addr),
-        .ext_wdata(ext_wdata),
-        .ext_wstrb(ext_wstrb),
-        .ext_rdata(ext_rdata),
-        .ext_ready(ext_ready),
+        .ext_bus_valid(ext_bus_valid),
+        .ext_bus_addr(ext_bus_addr),
+        .ext_bus_wdata(ext_bus_wdata),
+        .ext_bus_wstrb(ext_bus_wstrb),
+        .ext_bus_rdata(ext_bus_rdata),
+        .ext_bus_ready(ext_bus_ready),
         .ext_irq(ext_irq)
     );
 
     // ---------------------------------------------------------------- expansion bus
     // The SoC passes only 0x2000_0000-0x3FFF_FFFF here, so bit 28 picks the
     // slave: 0 = host register file and FIFO port, 1 = SD engine.
-    wire        sel_sd    = ext_addr[28];
-    wire        isa_valid = ext_valid && !sel_sd;
-    wire        sd_valid  = ext_valid && sel_sd;
-    wire [31:0] isa_rdata, sd_rdata;
-    wire        isa_ready, sd_ready;
+    wire        sel_sd        = ext_bus_addr[28];
+    wire        isa_bus_valid = ext_bus_valid && !sel_sd;
+    wire        sd_bus_valid  = ext_bus_valid && sel_sd;
+    wire [31:0] isa_bus_rdata, sd_bus_rdata;
+    wire        isa_bus_ready, sd_bus_ready;
     wire        isa_cpu_irq, sd_irq;
 
     // Both slaves drive 0 outside their answering cycle (the SoC ORs the read buses).
-    assign ext_rdata = sd_rdata | isa_rdata;
-    assign ext_ready = sel_sd ? sd_ready : isa_ready;
+    assign ext_bus_rdata = sd_bus_rdata | isa_bus_rdata;
+    assign ext_bus_ready = sel_sd ? sd_bus_ready : isa_bus_ready;
     assign ext_irq   = isa_cpu_irq || sd_irq;
 
     // ---------------------------------------------------------------- ISA side and FIFO
@@ -119,7 +120,7 @@ module softhba_card #(
     wire       led_busy, led_dma, led_fw_ready, sd_active;
 
     /* verilator lint_off PINCONNECTEMPTY */
-    isa_interface isa (
+    isa_interface u_isa (
         .clk(clk),
         .rst(sys_rst),
         .isa_sa(isa_sa),
@@ -141,12 +142,12 @@ module softhba_card #(
         .isa_reset(isa_reset),
         .cfg_base_sel(cfg_base_sel),
         .cfg_resources(cfg_resources),
-        .cpu_valid(isa_valid),
-        .cpu_addr(ext_addr),
-        .cpu_wdata(ext_wdata),
-        .cpu_wstrb(ext_wstrb),
-        .cpu_rdata(isa_rdata),
-        .cpu_ready(isa_ready),
+        .bus_valid(isa_bus_valid),
+        .bus_addr(ext_bus_addr),
+        .bus_wdata(ext_bus_wdata),
+        .bus_wstrb(ext_bus_wstrb),
+        .bus_rdata(isa_bus_rdata),
+        .bus_ready(isa_bus_ready),
         .fifo_push(fifo_push),
         .fifo_push_data(fifo_push_data),
         .fifo_full(fifo_full),
@@ -165,15 +166,15 @@ module softhba_card #(
     /* verilator lint_on PINCONNECTEMPTY */
 
     // ---------------------------------------------------------------- SD card
-    sd_spi_engine sd (
+    sd_spi_engine u_sd (
         .clk(clk),
         .rst(soft_rst),
-        .bus_valid(sd_valid),
-        .bus_addr(ext_addr),
-        .bus_wdata(ext_wdata),
-        .bus_wstrb(ext_wstrb),
-        .bus_rdata(sd_rdata),
-        .bus_ready(sd_ready),
+        .bus_valid(sd_bus_valid),
+        .bus_addr(ext_bus_addr),
+        .bus_wdata(ext_bus_wdata),
+        .bus_wstrb(ext_bus_wstrb),
+        .bus_rdata(sd_bus_rdata),
+        .bus_ready(sd_bus_ready),
         .irq(sd_irq),
         .fifo_push(fifo_push),
         .fifo_push_data(fifo_push_data),
@@ -190,3 +191,4 @@ module softhba_card #(
 
     assign led = {sd_active, led_dma, led_busy, led_fw_ready};
 endmodule
+`default_nettype wire

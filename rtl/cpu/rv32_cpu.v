@@ -1,3 +1,4 @@
+`default_nettype none
 // rv32_cpu: softhba's own RV32I(M) core with Zicsr and machine-mode traps.
 //
 // A small multi-cycle machine (docs/cpu.md has the diagram and the cycle
@@ -15,9 +16,9 @@
 // one LUT in front of the single 33-bit adder, and wherever the adder's sum
 // or carry out (compare) meets other sources, the other sources are cut out
 // with (* keep *) so the late signal enters only the last LUT.  A branch
-// puts pc + imm on mem_addr whatever the outcome and decides only mem_valid
+// puts pc + imm on bus_addr whatever the outcome and decides only bus_valid
 // and the next state: taken fetches at once, not taken spends one cycle in
-// S_NEXT fetching pc + 4.  pc itself is loaded from mem_addr at each fetch.
+// S_NEXT fetching pc + 4.  pc itself is loaded from bus_addr at each fetch.
 //
 // The register file is a 64x32 memory with a registered read: two copies (one
 // per read port), each mapped by yosys onto two SB_RAM40_4K blocks.  Words
@@ -28,11 +29,11 @@
 // Trap entry writes mtval and mepc in two cycles; when a counter's flip-flop
 // bits wrap, the next fetch is dropped and S_CNT adds 2^8 (or the low
 // word's carry) to the counter word.  The read
-// addresses come from mem_rdata in the cycle the instruction arrives; the
+// addresses come from bus_rdata in the cycle the instruction arrives; the
 // read data stays in the block RAM output registers until the next fetch,
 // so multi-cycle instructions use rs1/rs2 throughout.
 //
-// Bus: picorv32-style valid/ready (docs/architecture.md).  mem_addr is the byte
+// Bus: picorv32-style valid/ready (docs/architecture.md).  bus_addr is the byte
 // address; stores put their data in the addressed byte lanes with wstrb set;
 // loads read the whole word and pick the lanes themselves.
 module rv32_cpu #(
@@ -42,13 +43,13 @@ module rv32_cpu #(
 ) (
     input  wire        clk,
     input  wire        rst,
-    output reg         mem_valid,
-    output reg         mem_instr,
-    input  wire        mem_ready,
-    output reg  [31:0] mem_addr,
-    output reg  [31:0] mem_wdata,
-    output reg  [3:0]  mem_wstrb,
-    input  wire [31:0] mem_rdata,
+    output reg         bus_valid,
+    output reg         bus_instr,
+    input  wire        bus_ready,
+    output reg  [31:0] bus_addr,
+    output reg  [31:0] bus_wdata,
+    output reg  [3:0]  bus_wstrb,
+    input  wire [31:0] bus_rdata,
     input  wire        irq_timer,
     input  wire        irq_external
 );
@@ -139,7 +140,7 @@ module rv32_cpu #(
         regs_a[RF_CNT_ONE] = 32'h1;
     end
 
-    wire fetch_done = state[S_FETCH] && mem_ready;
+    wire fetch_done = state[S_FETCH] && bus_ready;
     wire trap;                  // trap entry (below)
     wire exec       = state[S_EXEC];
 
@@ -147,7 +148,7 @@ module rv32_cpu #(
     // are illegal) the CSR word: mtvec, mscratch, mepc (also for mret, whose
     // "CSR field" is 0x302), mtval, the counters; x0 for the CSRs kept in
     // flip-flops.
-    wire [31:0] fw   = mem_rdata;
+    wire [31:0] fw   = bus_rdata;
     wire [11:0] fcsr = fw[31:20];
     wire f_sys      = &fw[6:4];
     wire f_bram_csr = fcsr[11] ? !(fcsr[10] && fcsr[9]) :     // counters (not F11-F14)
@@ -172,6 +173,11 @@ module rv32_cpu #(
     // fetch is dropped too, so no instruction sees them wrapped with the
     // word not yet moved on.
     reg  cyc_pend, ins_pend, cych_pend, insh_pend;
+    // A write of a high half made while the low word still has to move on
+    // for this instruction (or this cycle): that move's carry is dropped, the
+    // written value wins (privileged spec: the write comes after the
+    // instruction's own increment).
+    reg  cych_drop, insh_drop;
     reg  [CNT_BITS-1:0] cyc_ff, ins_ff;
     wire cyc_wrap = &cyc_ff;
     wire cnt_sel  = (cyc_pend || cyc_wrap || ins_pend || cych_pend || insh_pend) && !irq_pending;
@@ -433,24 +439,24 @@ module rv32_cpu #(
     reg  [7:0]  load_b0;
     always @(*) begin
         case (ls_lane)
-            2'b00:   load_b0 = mem_rdata[7:0];
-            2'b01:   load_b0 = mem_rdata[15:8];
-            2'b10:   load_b0 = mem_rdata[23:16];
-            default: load_b0 = mem_rdata[31:24];
+            2'b00:   load_b0 = bus_rdata[7:0];
+            2'b01:   load_b0 = bus_rdata[15:8];
+            2'b10:   load_b0 = bus_rdata[23:16];
+            default: load_b0 = bus_rdata[31:24];
         endcase
     end
-    wire [7:0]  load_b1   = ls_lane[1] ? mem_rdata[31:24] : mem_rdata[15:8];
+    wire [7:0]  load_b1   = ls_lane[1] ? bus_rdata[31:24] : bus_rdata[15:8];
     wire        load_sign = !funct3[2] && (funct3[0] ? load_b1[7] : load_b0[7]);
-    wire [31:0] load_value = {funct3[1] ? mem_rdata[31:16] : {16{load_sign}},
+    wire [31:0] load_value = {funct3[1] ? bus_rdata[31:16] : {16{load_sign}},
                               funct3[1:0] != 2'b00 ? load_b1 : {8{load_sign}},
                               load_b0};
 
     // Store data: rs2 stays in the register file's output register.
     always @(*) begin
         case (funct3[1:0])
-            2'b00:   mem_wdata = {4{rs2_val[7:0]}};
-            2'b01:   mem_wdata = {2{rs2_val[15:0]}};
-            default: mem_wdata = rs2_val;
+            2'b00:   bus_wdata = {4{rs2_val[7:0]}};
+            2'b01:   bus_wdata = {2{rs2_val[15:0]}};
+            default: bus_wdata = rs2_val;
         endcase
     end
 
@@ -525,7 +531,7 @@ module rv32_cpu #(
     wire exec_trap  = exec && exc;
     assign trap     = irq_take || exec_trap || brmis_trap;
     always @(*) rb_trap = trap;
-    wire finish = (state[S_MEM] && mem_ready) || (state[S_SHIFT] && count == 5'd0) ||
+    wire finish = (state[S_MEM] && bus_ready) || (state[S_SHIFT] && count == 5'd0) ||
                   (MUL && state[S_FIN]);
     // Every path that fetches pc + 4 from a state other than EXECUTE
     wire fetch_next = finish || brmis_next || state[S_NEXT] || state[S_CSRW];
@@ -538,24 +544,24 @@ module rv32_cpu #(
     // branch), the address (load, store, jalr with bit 0 cleared) or 0.
 
     // Next state, one equation per one-hot bit, so that the branch compare
-    // enters only the last LUT of FETCH and NEXT (and of mem_valid).
+    // enters only the last LUT of FETCH and NEXT (and of bus_valid).
     // Decoded operation flags are exclusive and only loads, stores and jalr
     // can trap dynamically.
     wire ex_ls    = exec && (d_load || d_store) && !ls_misaligned;
     wire ex_plain = exec && !exc && !(d_load || d_store) && !d_shift && !d_muldiv &&
                     !d_brmis && !d_csr_we;
-    (* keep *) wire fetch_other = (state[S_FETCH] && !mem_ready) || fetch_next || state[S_CNT] ||
+    (* keep *) wire fetch_other = (state[S_FETCH] && !bus_ready) || fetch_next || state[S_CNT] ||
                                   state[S_TRAP] || (ex_plain && !d_branch);
     (* keep *) wire valid_other = (exec && !d_branch && (ex_ls || ex_plain)) || state[S_CNT] ||
                                   fetch_next || state[S_TRAP] ||
-                                  (mem_valid && !exec && !fetch_done && !(state[S_MEM] && mem_ready));
+                                  (bus_valid && !exec && !fetch_done && !(state[S_MEM] && bus_ready));
     reg [NSTATES-1:0] state_n;
     always @(*) begin
         state_n          = {NSTATES{1'b0}};
         state_n[S_FETCH] = fetch_other || (ex_branch && branch_cond);
         state_n[S_EXEC]  = fetch_done && !irq_pending && !cnt_sel;
         state_n[S_CNT]   = cnt_take;
-        state_n[S_MEM]   = ex_ls || (state[S_MEM] && !mem_ready);
+        state_n[S_MEM]   = ex_ls || (state[S_MEM] && !bus_ready);
         state_n[S_SHIFT] = (exec && d_shift) || (state[S_SHIFT] && count != 5'd0);
         state_n[S_MDNEG] = MUL && exec && d_muldiv && d_div;
         state_n[S_MD]    = MUL && ((exec && d_muldiv && !d_div) || state[S_MDNEG] ||
@@ -568,7 +574,7 @@ module rv32_cpu #(
         state_n[S_IRQ]   = irq_take;
         state_n[S_TRAP]  = exec_trap || brmis_trap || state[S_IRQ];
     end
-    wire mem_valid_n = valid_other || (ex_branch && branch_cond);
+    wire bus_valid_n = valid_other || (ex_branch && branch_cond);
 
     // Next bus address: the adder (load, store, jalr) in the last LUT, the
     // rest (pc + imm, mepc for mret, pc + 4, mtvec in S_TRAP) cut out.
@@ -576,7 +582,7 @@ module rv32_cpu #(
     (* keep *) wire [31:0] addr_other =
         (exec && d_addr_tgt) ? target :
         ((exec && d_mret) || state[S_TRAP]) ? {rs1_val[31:2], 2'b00} :
-        (exec || fetch_next) ? pc4 : mem_addr;
+        (exec || fetch_next) ? pc4 : bus_addr;
     wire [31:0] addr_n = addr_sum ? {sum[31:1], sum[0] && !d_jalr} : addr_other;
 
 
@@ -605,7 +611,7 @@ module rv32_cpu #(
         rf_waddr = {1'b0, rd};
         rf_wdata = wd_n;
         if (state[S_MEM]) begin
-            rf_we    = mem_ready && d_load && d_rd_nz;
+            rf_we    = bus_ready && d_load && d_rd_nz;
 
         end else if (state[S_SHIFT]) begin
             rf_we    = count == 5'd0 && d_rd_nz;
@@ -645,8 +651,8 @@ module rv32_cpu #(
         if (state[S_CNT]) begin
             // the low word's carry out moves the high word on next
             case (cnt_slot_q[2:1])
-                2'b00: begin cyc_pend  <= 1'b0; cych_pend <= sum[32]; end
-                2'b10: begin ins_pend  <= 1'b0; insh_pend <= sum[32]; end
+                2'b00: begin cyc_pend <= 1'b0; cych_pend <= sum[32] && !cych_drop; cych_drop <= 1'b0; end
+                2'b10: begin ins_pend <= 1'b0; insh_pend <= sum[32] && !insh_drop; insh_drop <= 1'b0; end
                 2'b01: cych_pend <= 1'b0;
                 default: insh_pend <= 1'b0;
             endcase
@@ -662,14 +668,19 @@ module rv32_cpu #(
             cyc_pend <= 1'b0;
         if (csr_we && csr_addr == 12'hB02)
             ins_pend <= 1'b0;
+        // (S_CSRW retires: an 8-bit part all ones wraps at this very edge)
+        if (csr_we && csr_addr == 12'hB80)
+            cych_drop <= cyc_pend || cyc_wrap;
+        if (csr_we && csr_addr == 12'hB82)
+            insh_drop <= ins_pend || &ins_ff;
 
         if (rst) begin
             state        <= 1 << S_FETCH;
-            mem_valid    <= 1'b1;
+            bus_valid    <= 1'b1;
             pc           <= RESET_ADDR[31:2];
-            mem_instr    <= 1'b1;
-            mem_addr     <= RESET_ADDR;
-            mem_wstrb    <= 4'b0000;
+            bus_instr    <= 1'b1;
+            bus_addr     <= RESET_ADDR;
+            bus_wstrb    <= 4'b0000;
             ls_lane      <= 2'b00;
             mstatus_mie  <= 1'b0;
             mstatus_mpie <= 1'b0;
@@ -683,26 +694,28 @@ module rv32_cpu #(
             ins_pend     <= 1'b0;
             cych_pend    <= 1'b0;
             insh_pend    <= 1'b0;
+            cych_drop    <= 1'b0;
+            insh_drop    <= 1'b0;
             irq_timer_q    <= 1'b0;
             irq_external_q <= 1'b0;
         end else begin
             state     <= state_n;
-            mem_valid <= mem_valid_n;
+            bus_valid <= bus_valid_n;
             if (fetch_done)
-                pc <= mem_addr[31:2];
+                pc <= bus_addr[31:2];
 
             if (exec) begin
                 // The next bus address has one registered selection; a taken
-                // branch only decides mem_valid and the next state.
+                // branch only decides bus_valid and the next state.
                 brmis_taken <= branch_cond;
-                mem_instr <= !(d_load || d_store);
+                bus_instr <= !(d_load || d_store);
                 ls_lane   <= sum[1:0];
-                mem_wstrb <= 4'b0000;
+                bus_wstrb <= 4'b0000;
                 if (d_store) begin
                     case (funct3[1:0])
-                        2'b00:   mem_wstrb <= 4'b0001 << sum[1:0];
-                        2'b01:   mem_wstrb <= sum[1] ? 4'b1100 : 4'b0011;
-                        default: mem_wstrb <= 4'b1111;
+                        2'b00:   bus_wstrb <= 4'b0001 << sum[1:0];
+                        2'b01:   bus_wstrb <= sum[1] ? 4'b1100 : 4'b0011;
+                        default: bus_wstrb <= 4'b1111;
                     endcase
                 end
                 if (d_mret) begin
@@ -711,10 +724,10 @@ module rv32_cpu #(
                 end
             end
 
-            mem_addr <= addr_n;
+            bus_addr <= addr_n;
             if (fetch_next) begin
-                mem_instr <= 1'b1;
-                mem_wstrb <= 4'b0000;
+                bus_instr <= 1'b1;
+                bus_wstrb <= 4'b0000;
             end
 
             if (csr_we) begin
@@ -751,8 +764,8 @@ module rv32_cpu #(
             end
 
             if (state[S_TRAP]) begin
-                mem_instr <= 1'b1;
-                mem_wstrb <= 4'b0000;
+                bus_instr <= 1'b1;
+                bus_wstrb <= 4'b0000;
             end
         end
     end
@@ -817,3 +830,4 @@ module rv32_cpu #(
                                      lo_left ? {lo[30:0], 1'b0} : {lo_top, lo[31:1]};
     wire [31:0] lo_n   = {lo_base[31:1], lo_base[0] || (st_md_div && div_q)};
 endmodule
+`default_nettype wire

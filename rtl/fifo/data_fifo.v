@@ -1,3 +1,4 @@
+`default_nettype none
 // The data FIFO: 1 KiB x 8 in block RAM, one clock, first word fall through.
 // The RAM is read every cycle at the head address (or the next one when
 // popping), so pop_data is the head byte while !empty.  A byte written in one
@@ -54,3 +55,4 @@ module data_fifo #(
         end
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // Host register file: the HOST I/O ports (host side, through isa_slave) and
 // HOSTIF (the card CPU's view), with the command/result mailboxes in block
 // RAM, interrupt logic on both sides and the transfer registers.
@@ -38,12 +39,12 @@ module host_regs (
     output wire [15:0] isa_irq,
     output wire [15:0] isa_irq_oe,
     // CPU bus slave (HOSTIF, offsets 0x000-0xFFF)
-    input  wire        hif_valid,
-    input  wire [11:0] hif_addr,
-    input  wire [31:0] hif_wdata,
-    input  wire [3:0]  hif_wstrb,
-    output wire [31:0] hif_rdata,
-    output reg         hif_ready,
+    input  wire        bus_valid,
+    input  wire [11:0] bus_addr,
+    input  wire [31:0] bus_wdata,
+    input  wire [3:0]  bus_wstrb,
+    output wire [31:0] bus_rdata,
+    output reg         bus_ready,
     output wire        cpu_irq,
     output wire        host_reset_req,
     output wire        busy,
@@ -87,16 +88,16 @@ module host_regs (
     wire [7:0] cmd_dout;
     mailbox_ram #(.AW(5)) u_cmd_ram (
         .clk(clk), .we(cmd_we), .waddr(cmd_ptr), .wdata(wr_data[7:0]),
-        .raddr(hif_addr[6:2]), .rdata(cmd_dout));
+        .raddr(bus_addr[6:2]), .rdata(cmd_dout));
 
-    wire hif_req = hif_valid && !hif_ready;
-    wire hif_wr = hif_req && (hif_wstrb != 4'b0000);
-    wire hif_rd = hif_req && (hif_wstrb == 4'b0000);
-    wire hif_regs = (hif_addr[11:6] == 6'd0);   // the register block 0x000-0x03F
-    wire res_we = hif_wr && hif_addr[11:8] == 4'h2;
+    wire hif_req = bus_valid && !bus_ready;
+    wire hif_wr = hif_req && (bus_wstrb != 4'b0000);
+    wire hif_rd = hif_req && (bus_wstrb == 4'b0000);
+    wire hif_regs = (bus_addr[11:6] == 6'd0);   // the register block 0x000-0x03F
+    wire res_we = hif_wr && bus_addr[11:8] == 4'h2;
     wire [7:0] res_dout;
     mailbox_ram #(.AW(6)) u_res_ram (
-        .clk(clk), .we(res_we), .waddr(hif_addr[7:2]), .wdata(hif_wdata[7:0]),
+        .clk(clk), .we(res_we), .waddr(bus_addr[7:2]), .wdata(bus_wdata[7:0]),
         .raddr(res_ptr), .rdata(res_dout));
 
     // ---- host reads ----
@@ -140,7 +141,7 @@ module host_regs (
     reg [31:0] hif_rdata_q;
     reg        hif_sel_cmd_q;
     // 0 outside the answering cycle (the CPU read buses are ORed, not muxed)
-    assign hif_rdata = {24'h000000, hif_sel_cmd_q ? cmd_dout : 8'h00} | hif_rdata_q;
+    assign bus_rdata = {24'h000000, hif_sel_cmd_q ? cmd_dout : 8'h00} | hif_rdata_q;
 
     // ---- strobes decoded this cycle ----
     wire host_ctrl_wr = wr_stb && reg_off == `SHBA_HOST_CONTROL;
@@ -149,8 +150,8 @@ module host_regs (
     wire ctl_abort = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_ABORT];
     wire ctl_reset = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_RESET];
     wire ctl_ptr_reset = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_CMD_PTR_RESET];
-    wire post_wr = hif_wr && hif_regs && hif_addr[5:2] == REG_POST;
-    wire [2:0] post_bits = post_wr ? hif_wdata[2:0] : 3'b000;
+    wire post_wr = hif_wr && hif_regs && bus_addr[5:2] == REG_POST;
+    wire [2:0] post_bits = post_wr ? bus_wdata[2:0] : 3'b000;
     wire [2:0] int_new = post_bits & ~int_status;
     wire xctrl_wr = wr_stb && reg_off == `SHBA_HOST_XFER_CTRL;
     // ARM is taken only inside a command (BUSY): an ARM that arrives after
@@ -166,7 +167,7 @@ module host_regs (
     wire start_ok = ctl_start && !busy_q;
     wire [3:0] ev_set = {seg_end_moved || (arm_wr && xfer_remaining == 24'd0) || cancel_wr,
                          ctl_abort, arm_wr, start_ok};
-    wire [3:0] ev_clr = (hif_wr && hif_regs && hif_addr[5:2] == REG_EVENTS) ? hif_wdata[3:0] : 4'h0;
+    wire [3:0] ev_clr = (hif_wr && hif_regs && bus_addr[5:2] == REG_EVENTS) ? bus_wdata[3:0] : 4'h0;
     wire [2:0] int_clr = ctl_ack ? 3'b111 :
                          ((wr_stb && reg_off == `SHBA_HOST_INT_STATUS) ? wr_data[2:0] : 3'b000);
     wire irq_level = int_enable && (int_status != 3'b000) && (irq_gap == 4'd0);
@@ -207,7 +208,7 @@ module host_regs (
 
     always @(posedge clk) begin
         xfer_flush <= 1'b0;
-        hif_ready <= 1'b0;
+        bus_ready <= 1'b0;
         hif_sel_cmd_q <= 1'b0;
         hif_rdata_q <= 32'h0;
         if (card_clear) begin
@@ -309,12 +310,12 @@ module host_regs (
                     irq_gap <= 4'd12;      // fresh edge for a new cause while the line is high
             end
             if (hif_req) begin
-                hif_ready <= 1'b1;
-                hif_sel_cmd_q <= hif_rd && hif_addr[11:8] == 4'h1;
+                bus_ready <= 1'b1;
+                hif_sel_cmd_q <= hif_rd && bus_addr[11:8] == 4'h1;
                 if (hif_rd && hif_regs) begin
                     // registers 0x000-0x03C: a 4-bit select instead of 12-bit compares
                     // (EVENT_EN, HSTATUS and FW_VERSION are write-only)
-                    case (hif_addr[5:2])
+                    case (bus_addr[5:2])
                         REG_EVENTS: hif_rdata_q <= {28'h0, events};
                         REG_XFER_CTRL: hif_rdata_q <= {27'h0, tc_end, xfer_pio, xfer_width16, xfer_dir_to_host, xfer_armed};
                         REG_XFER_COUNT, REG_XFER_REMAIN: hif_rdata_q <= {8'h0, xfer_remaining};
@@ -325,11 +326,11 @@ module host_regs (
                         default: hif_rdata_q <= 32'h0;
                     endcase
                 end else if (hif_wr && hif_regs) begin
-                    case (hif_addr[5:2])
-                        REG_EVENT_EN: event_en <= hif_wdata[3:0];
-                        REG_HSTATUS: hstatus <= hif_wdata[5:2];
+                    case (bus_addr[5:2])
+                        REG_EVENT_EN: event_en <= bus_wdata[3:0];
+                        REG_HSTATUS: hstatus <= bus_wdata[5:2];
                         REG_XFER_DONE: xfer_done <= 17'd0;
-                        REG_FW_VERSION: fw_version <= hif_wdata[15:0];
+                        REG_FW_VERSION: fw_version <= bus_wdata[15:0];
                         REG_DMA_STRAY: stray_count <= 8'd0;
                         default: ;
                     endcase
@@ -338,10 +339,11 @@ module host_regs (
         end
     end
 
-    wire unused_ok = &{1'b0, hif_addr[1:0], hif_wdata[31:16]};
+    wire unused_ok = &{1'b0, bus_addr[1:0], bus_wdata[31:16]};
 
     assign cpu_irq = (events & event_en) != 4'h0;
     assign host_reset_req = (host_reset_cnt != 5'd0);
     assign busy = busy_q;
     assign fw_ready = hstatus[`SHBA_HOSTIF_HSTATUS_READY];
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // ISA DMA (and PIO data) engine between the ISA bus and the data FIFO.
 //
 // The card is a DMA slave: it raises DRQ on its configured channel and the
@@ -143,6 +144,8 @@ module isa_dma (
     wire dma_consume = cmd_end && cmd_ok && cmd_is_rd;
     wire pio_consume = pio_rd_end && pio_rd_ok;
     wire [1:0] consume_n = dma_consume ? nb_q : (pio_consume ? pio_nb : 2'd0);
+    // prefetch bytes left after a consume; bit 2 set (borrow) means none
+    wire [2:0] pf_left = {1'b0, pf_cnt} - {1'b0, consume_n};
     wire fill_en = xfer_armed && xfer_dir_to_host && dir_ok && (consume_n == 2'd0);
     wire [1:0] pf_target = (rem_eff > 3'd1) ? 2'd2 : rem_eff[1:0];
     wire do_fill = fill_en && !fifo_empty && (pf_cnt < pf_target);
@@ -179,7 +182,7 @@ module isa_dma (
             if (flush) begin
                 pf_cnt <= 2'd0;
             end else if (consume_n != 2'd0) begin
-                pf_cnt <= (pf_cnt > consume_n) ? pf_cnt - consume_n : 2'd0;
+                pf_cnt <= pf_left[2] ? 2'd0 : pf_left[1:0];
                 pf_data <= (consume_n == 2'd2) ? 16'h0000 : {8'h00, pf_data[15:8]};
             end else if (do_fill) begin
                 if (pf_cnt == 2'd0)
@@ -266,3 +269,4 @@ module isa_dma (
     assign sd_oe = {drive && xfer_width16, drive};
     assign dma_active = dma_en;
 endmodule
+`default_nettype wire

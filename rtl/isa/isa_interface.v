@@ -1,3 +1,4 @@
+`default_nettype none
 // The card's ISA side: synchronisers, I/O slave, host register file, DMA/PIO
 // engine and the data FIFO with its routing.  Dropped into the card top
 // (rtl/card/softhba_card.v); port list and timing in docs/isa.md.
@@ -26,12 +27,12 @@ module isa_interface (
     input  wire [2:0]  cfg_base_sel,
     input  wire [7:0]  cfg_resources,
     // CPU bus slave for 0x2000_0000-0x2FFF_FFFF (HOSTIF at +0x0000, FIFO at +0x1000)
-    input  wire        cpu_valid,
-    input  wire [31:0] cpu_addr,
-    input  wire [31:0] cpu_wdata,
-    input  wire [3:0]  cpu_wstrb,
-    output wire [31:0] cpu_rdata,
-    output wire        cpu_ready,
+    input  wire        bus_valid,
+    input  wire [31:0] bus_addr,
+    input  wire [31:0] bus_wdata,
+    input  wire [3:0]  bus_wstrb,
+    output wire [31:0] bus_rdata,
+    output wire        bus_ready,
     // FIFO card-side stream (SD engine)
     input  wire        fifo_push,
     input  wire [7:0]  fifo_push_data,
@@ -85,17 +86,17 @@ module isa_interface (
         .io_active(io_active));
 
     // ---- CPU bus decode ----
-    wire sel_local = (cpu_addr[27:13] == 15'd0);
-    wire sel_fifo = sel_local && cpu_addr[12];
-    wire sel_hif = sel_local && !cpu_addr[12];
-    wire [31:0] hif_rdata, fifo_cpu_rdata;
-    wire hif_ready, fifo_cpu_ready;
-    reg nomap_ready;
+    wire sel_local = (bus_addr[27:13] == 15'd0);
+    wire sel_fifo = sel_local && bus_addr[12];
+    wire sel_hif = sel_local && !bus_addr[12];
+    wire [31:0] hif_bus_rdata, fifo_bus_rdata;
+    wire hif_bus_ready, fifo_bus_ready;
+    reg nomap_bus_ready;
     always @(posedge clk)
-        nomap_ready <= cpu_valid && !sel_local && !nomap_ready && !rst;
-    assign cpu_ready = hif_ready || fifo_cpu_ready || nomap_ready;
+        nomap_bus_ready <= bus_valid && !sel_local && !nomap_bus_ready && !rst;
+    assign bus_ready = hif_bus_ready || fifo_bus_ready || nomap_bus_ready;
     // Both slaves drive 0 outside their answering cycle, so an OR is enough.
-    assign cpu_rdata = hif_rdata | fifo_cpu_rdata;
+    assign bus_rdata = hif_bus_rdata | fifo_bus_rdata;
 
     // ---- register file ----
     wire [15:0] pio_rd_data;
@@ -114,8 +115,8 @@ module isa_interface (
         .config_q(config_q), .xfer_armed(xfer_armed), .xfer_dir_to_host(xfer_dir_to_host),
         .xfer_width16(xfer_width16), .xfer_pio(xfer_pio), .xfer_remaining(xfer_remaining),
         .xfer_rem_small(xfer_rem_small), .xfer_flush(xfer_flush), .isa_irq(isa_irq), .isa_irq_oe(isa_irq_oe),
-        .hif_valid(cpu_valid && sel_hif), .hif_addr(cpu_addr[11:0]), .hif_wdata(cpu_wdata),
-        .hif_wstrb(cpu_wstrb), .hif_rdata(hif_rdata), .hif_ready(hif_ready),
+        .bus_valid(bus_valid && sel_hif), .bus_addr(bus_addr[11:0]), .bus_wdata(bus_wdata),
+        .bus_wstrb(bus_wstrb), .bus_rdata(hif_bus_rdata), .bus_ready(hif_bus_ready),
         .cpu_irq(cpu_irq), .host_reset_req(host_reset_req), .busy(led_busy),
         .fw_ready(led_fw_ready));
 
@@ -124,8 +125,8 @@ module isa_interface (
     wire [7:0] isa_push_data;
     fifo_ports u_fifo (
         .clk(clk), .rst(soft_rst),
-        .cpu_valid(cpu_valid && sel_fifo), .cpu_addr(cpu_addr[7:0]), .cpu_wdata(cpu_wdata[7:0]),
-        .cpu_wstrb(cpu_wstrb), .cpu_rdata(fifo_cpu_rdata), .cpu_ready(fifo_cpu_ready),
+        .bus_valid(bus_valid && sel_fifo), .bus_addr(bus_addr[7:0]), .bus_wdata(bus_wdata[7:0]),
+        .bus_wstrb(bus_wstrb), .bus_rdata(fifo_bus_rdata), .bus_ready(fifo_bus_ready),
         .fifo_push(fifo_push), .fifo_push_data(fifo_push_data), .fifo_full(fifo_full),
         .fifo_pop(fifo_pop), .fifo_pop_data(fifo_pop_data), .fifo_empty(fifo_empty),
         .fifo_level(fifo_level),
@@ -158,6 +159,7 @@ module isa_interface (
     // The card never stretches a cycle (see docs/isa.md): IOCHRDY is left alone.
     assign isa_iochrdy_oe = 1'b0;
 
-    wire unused_ok = &{1'b0, io_active, cpu_addr[31:28], cpu_wdata[31:8], config_q[2:0],
+    wire unused_ok = &{1'b0, io_active, bus_addr[31:28], bus_wdata[31:8], config_q[2:0],
                         xfer_remaining[23:3]};   // isa_dma gets xfer_rem_small instead
 endmodule
+`default_nettype wire

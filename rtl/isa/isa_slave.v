@@ -1,3 +1,4 @@
+`default_nettype none
 // ISA I/O slave: finds the card's own I/O cycles in the 16-port window and
 // turns them into clk-domain strobes for the register file.
 //
@@ -130,3 +131,4 @@ module isa_slave (
     assign sd_oe = {drive && reg_word, drive};
     assign io_active = rd_active || wr_active;
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // Two-flop synchroniser for asynchronous ISA inputs into the clk domain.
 // Every bit is an independent level signal (strobes, DACK#, AEN, TC, RESET DRV);
 // a multi-bit value that must be coherent never goes through here.
@@ -17,3 +18,4 @@ module isa_sync #(
     end
     assign q_sync = sync_q;
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // Small simple-dual-port block RAM (one write port, one registered read port)
 // for the command and result mailboxes between the host and the card's CPU.
 module mailbox_ram #(
@@ -21,3 +22,4 @@ module mailbox_ram #(
         rdata <= mem[raddr];
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // CRC16-CCITT (x^16 + x^12 + x^5 + 1, initial value 0), one bit per clock:
 // the SD data block CRC.  The SPI engine feeds it each data bit as the bit
 // crosses the wire, so the CRC is ready when the last data bit has been
@@ -19,3 +20,4 @@ module sd_crc16 (
             crc <= {crc[14:0], 1'b0} ^ (feedback ? 16'h1021 : 16'h0000);
     end
 endmodule
+`default_nettype wire

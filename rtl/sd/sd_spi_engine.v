@@ -1,3 +1,4 @@
+`default_nettype none
 // SD card SPI stream engine.
 //
 // The CPU sends a whole command with one SEND write (the engine waits for the
@@ -108,7 +109,7 @@ module sd_spi_engine (
     reg  [7:0] sh_load_byte;
     reg        sh_stop;
 
-    sd_spi_shifter shifter (
+    sd_spi_shifter u_shifter (
         .clk(clk), .rst(rst), .div(div), .stop(sh_stop),
         .load(sh_load), .load_byte(sh_load_byte), .miso(sd_miso),
         .sck(sd_sck), .mosi(sd_mosi), .busy(sh_busy), .last_edge(sh_last_edge),
@@ -117,7 +118,7 @@ module sd_spi_engine (
 
     wire [15:0] crc;
     reg         crc_clear;
-    sd_crc16 crc16 (
+    sd_crc16 u_crc16 (
         .clk(clk), .rst(rst), .clear(crc_clear),
         .bit_en(sh_sample && cur_crc),
         .bit_in(op_write ? sh_tx_bit : sd_miso),
@@ -522,3 +523,4 @@ module sd_spi_engine (
 
     wire unused_ok = &{1'b0, W1C, bus_wdata[31:9], bus_wstrb};
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // SPI mode 0 byte shifter for the SD engine: SCK idles low, MOSI changes
 // after the falling edge, MISO is sampled with the rising edge.  Each half
 // period of SCK lasts div+1 core clocks (div = 0: SCK = clk / 2).
@@ -68,3 +69,4 @@ module sd_spi_shifter (
         end
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // The SoC's block RAM: code, data and stack.  32-bit words with byte write
 // enables, one-cycle synchronous read (maps onto iCE40 SB_RAM40_4K blocks).
 //
@@ -23,14 +24,15 @@ module soc_ram #(
 ) (
     input  wire        clk,
     input  wire        rst,
-    input  wire        valid,      // this slave is selected and a transfer is pending
-    input  wire [29:0] word_addr,  // word address within the RAM region
-    input  wire [31:0] wdata,
-    input  wire [3:0]  wstrb,
-    output wire [31:0] rdata,
-    output reg         ready
+    input  wire        bus_valid,      // this slave is selected and a transfer is pending
+    input  wire [29:0] bus_word_addr,  // word address within the RAM region (bytes go by bus_wstrb)
+    input  wire [31:0] bus_wdata,
+    input  wire [3:0]  bus_wstrb,
+    output wire [31:0] bus_rdata,
+    output reg         bus_ready
 );
     localparam AW = $clog2(WORDS);
+    wire [29:0] word_addr = bus_word_addr;
     localparam MAIN = 1 << (AW - 1);   // main bank words (index bit AW-1 clear)
     localparam TAIL = WORDS - MAIN;    // tail bank words (1..MAIN)
     localparam TW = (TAIL > 1) ? $clog2(TAIL) : 1;
@@ -54,9 +56,9 @@ module soc_ram #(
     wire          in_tail    = word_index[AW-1];
     // (high bits zero, then a compare on the index bits only: no 30-bit chain)
     wire          in_range   = (word_addr[29:AW] == {(30-AW){1'b0}}) && ({1'b0, word_index} < WORDS_N);
-    wire          do_write   = valid && !ready && in_range;
-    wire [3:0]    main_we    = (do_write && !in_tail) ? wstrb : 4'b0000;
-    wire [3:0]    tail_we    = (do_write && in_tail) ? wstrb : 4'b0000;
+    wire          do_write   = bus_valid && !bus_ready && in_range;
+    wire [3:0]    main_we    = (do_write && !in_tail) ? bus_wstrb : 4'b0000;
+    wire [3:0]    tail_we    = (do_write && in_tail) ? bus_wstrb : 4'b0000;
 
 `ifdef VERILATOR
 `define SHBA_SOC_RAM_FROM_PLUSARG
@@ -85,31 +87,32 @@ module soc_ram #(
 `endif
 
     always @(posedge clk) begin
-        if (main_we[0]) main_bank[main_index][7:0]   <= wdata[7:0];
-        if (main_we[1]) main_bank[main_index][15:8]  <= wdata[15:8];
-        if (main_we[2]) main_bank[main_index][23:16] <= wdata[23:16];
-        if (main_we[3]) main_bank[main_index][31:24] <= wdata[31:24];
+        if (main_we[0]) main_bank[main_index][7:0]   <= bus_wdata[7:0];
+        if (main_we[1]) main_bank[main_index][15:8]  <= bus_wdata[15:8];
+        if (main_we[2]) main_bank[main_index][23:16] <= bus_wdata[23:16];
+        if (main_we[3]) main_bank[main_index][31:24] <= bus_wdata[31:24];
         main_word <= main_bank[main_index];
     end
 
     always @(posedge clk) begin
-        if (tail_we[0]) tail_bank[tail_index][7:0]   <= wdata[7:0];
-        if (tail_we[1]) tail_bank[tail_index][15:8]  <= wdata[15:8];
-        if (tail_we[2]) tail_bank[tail_index][23:16] <= wdata[23:16];
-        if (tail_we[3]) tail_bank[tail_index][31:24] <= wdata[31:24];
+        if (tail_we[0]) tail_bank[tail_index][7:0]   <= bus_wdata[7:0];
+        if (tail_we[1]) tail_bank[tail_index][15:8]  <= bus_wdata[15:8];
+        if (tail_we[2]) tail_bank[tail_index][23:16] <= bus_wdata[23:16];
+        if (tail_we[3]) tail_bank[tail_index][31:24] <= bus_wdata[31:24];
         tail_word <= tail_bank[tail_index];
     end
 
     always @(posedge clk) begin
         tail_sel <= in_tail;
         if (rst) begin
-            ready <= 1'b0;
+            bus_ready <= 1'b0;
             read_in_range <= 1'b0;
         end else begin
-            ready <= valid && !ready;
-            read_in_range <= valid && !ready && in_range;   // rdata is 0 outside its answer
+            bus_ready <= bus_valid && !bus_ready;
+            read_in_range <= bus_valid && !bus_ready && in_range;   // bus_rdata is 0 outside its answer
         end
     end
 
-    assign rdata = !read_in_range ? 32'h0 : (tail_sel ? tail_word : main_word);
+    assign bus_rdata = !read_in_range ? 32'h0 : (tail_sel ? tail_word : main_word);
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // Simulation control (SIMCTRL block of regmap/20-soc.regs).  In the Verilator
 // build an EXIT write calls the harness (DPI-C shba_sim_exit) and IRQ drives a
 // test level into the CPU's external interrupt.  Elsewhere (the FPGA) the block
@@ -7,16 +8,16 @@
 module soc_simctrl (
     input  wire        clk,
     input  wire        rst,
-    input  wire        valid,
-    input  wire [3:0]  addr,
-    input  wire [31:0] wdata,
-    input  wire [3:0]  wstrb,
-    output reg  [31:0] rdata,
-    output reg         ready,
+    input  wire        bus_valid,
+    input  wire [3:0]  bus_addr,
+    input  wire [31:0] bus_wdata,
+    input  wire [3:0]  bus_wstrb,
+    output reg  [31:0] bus_rdata,
+    output reg         bus_ready,
     output wire        test_irq
 );
-    wire access   = valid && !ready;
-    wire is_write = (wstrb != 4'b0000);
+    wire access   = bus_valid && !bus_ready;
+    wire is_write = (bus_wstrb != 4'b0000);
 
 `ifdef VERILATOR
     import "DPI-C" function void shba_sim_exit(input int code);
@@ -26,19 +27,19 @@ module soc_simctrl (
 
     always @(posedge clk) begin
         if (rst) begin
-            ready <= 1'b0;
-            rdata <= 32'h0;
+            bus_ready <= 1'b0;
+            bus_rdata <= 32'h0;
             test_irq_level <= 1'b0;
         end else begin
-            ready <= access;
-            rdata <= 32'h0;
-            if (access && addr == `SHBA_SIMCTRL_EXIT && is_write)
-                shba_sim_exit(wdata);
-            if (access && addr == `SHBA_SIMCTRL_IRQ) begin
+            bus_ready <= access;
+            bus_rdata <= 32'h0;
+            if (access && bus_addr == `SHBA_SIMCTRL_EXIT && is_write)
+                shba_sim_exit(bus_wdata);
+            if (access && bus_addr == `SHBA_SIMCTRL_IRQ) begin
                 if (is_write) begin
-                    if (wstrb[0]) test_irq_level <= wdata[`SHBA_SIMCTRL_IRQ_EXT];
+                    if (bus_wstrb[0]) test_irq_level <= bus_wdata[`SHBA_SIMCTRL_IRQ_EXT];
                 end else begin
-                    rdata <= {31'h0, test_irq_level};
+                    bus_rdata <= {31'h0, test_irq_level};
                 end
             end
         end
@@ -48,12 +49,13 @@ module soc_simctrl (
 
     always @(posedge clk) begin
         if (rst) begin
-            ready <= 1'b0;
-            rdata <= 32'h0;
+            bus_ready <= 1'b0;
+            bus_rdata <= 32'h0;
         end else begin
-            ready <= access;
-            rdata <= 32'h0;
+            bus_ready <= access;
+            bus_rdata <= 32'h0;
         end
     end
 `endif
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // UART receiver, 8N1.  uart_rx is asynchronous to clk: it crosses through the
 // two-flop synchroniser rx_sync1/rx_sync2.  A start bit is confirmed at its
 // middle; then each bit is sampled div + 1 clocks later.  A byte whose stop
@@ -78,3 +79,4 @@ module soc_uart_rx (
         end
     end
 endmodule
+`default_nettype wire

@@ -1,3 +1,4 @@
+`default_nettype none
 // UART transmitter, 8N1: start bit, 8 data bits LSB first, one stop bit.
 // Each bit lasts div + 1 core clocks.
 module soc_uart_tx (
@@ -36,3 +37,4 @@ module soc_uart_tx (
         end
     end
 endmodule
+`default_nettype wire

@@ -40,6 +40,7 @@ HARNESS_CORE_OBJS := $(HARNESS_DIR)/harness/cosim.o \
                      $(patsubst sim/harness/%.c,$(HARNESS_DIR)/harness/%.o,$(HARNESS_CORE_SRCS))
 
 C_LINT_SRCS += $(HARNESS_CORE_SRCS) sim/harness/card_run.c
+C_LINT_INCLUDES += -Iregmap -Isim/include -Isim/harness
 
 $(HARNESS_DIR)/harness/cosim.o: sim/harness/cosim.cpp $(HARNESS_MDIR)/Vsofthba_card.mk
 	@mkdir -p $(@D)

@@ -21,10 +21,10 @@ struct isa_adapter {
     {
         m.rst = sys_rst_q;
         isa_pins_in(p, m);
-        m.cpu_valid = extra.cpu.valid & 1u;
-        m.cpu_addr = extra.cpu.addr;
-        m.cpu_wdata = extra.cpu.wdata;
-        m.cpu_wstrb = extra.cpu.wstrb & 0xfu;
+        m.bus_valid = extra.cpu.valid & 1u;
+        m.bus_addr = extra.cpu.addr;
+        m.bus_wdata = extra.cpu.wdata;
+        m.bus_wstrb = extra.cpu.wstrb & 0xfu;
         m.fifo_push = extra.fifo.push & 1u;
         m.fifo_push_data = extra.fifo.push_data;
         m.fifo_pop = extra.fifo.pop & 1u;
@@ -40,8 +40,8 @@ struct isa_adapter {
     {
         isa_pins_out(m, p);
         p.led = (uint8_t)((m.led_fw_ready ? 1 : 0) | (m.led_busy ? 2 : 0) | (m.led_dma ? 4 : 0));
-        extra.cpu.rdata = m.cpu_rdata;
-        extra.cpu.ready = m.cpu_ready;
+        extra.cpu.rdata = m.bus_rdata;
+        extra.cpu.ready = m.bus_ready;
         extra.fifo.full = m.fifo_full;
         extra.fifo.empty = m.fifo_empty;
         extra.fifo.pop_data = m.fifo_pop_data;

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "class_layer.h"
-#include "scsi.h"
+#include "ddk/scsi.h"
 
 #define TIMEOUT_INQUIRY_S 4
 #define TIMEOUT_DEFAULT_S 10

@@ -12,6 +12,7 @@
 
 #include "portdrv.h"
 #include "cosim.h"
+#include "dma8237_program.h"
 
 _Static_assert(sizeof(ULONG) == 4 && sizeof(USHORT) == 2 && sizeof(LONGLONG) == 8 &&
                sizeof(ULONG_PTR) == sizeof(void *), "NT integer widths");
@@ -145,75 +146,15 @@ static int find_outstanding(struct adapter *a, PSCSI_REQUEST_BLOCK srb)
 
 /* ---- the 8237 through its I/O ports ---------------------------------- */
 
-struct dma_ports {
-    uint16_t addr, count, page, mask, mode, flipflop;
-};
-
-static int dma_ports(ULONG ch, struct dma_ports *p)
-{
-    static const uint16_t page8[4] = { 0x87, 0x83, 0x81, 0x82 };
-    static const uint16_t page16[4] = { 0x8F, 0x8B, 0x89, 0x8A };
-    if (ch <= 3) {
-        p->addr = (uint16_t)(ch * 2);
-        p->count = (uint16_t)(ch * 2 + 1);
-        p->page = page8[ch];
-        p->mask = 0x0A;
-        p->mode = 0x0B;
-        p->flipflop = 0x0C;
-        return 1;
-    }
-    if (ch >= 5 && ch <= 7) {
-        p->addr = (uint16_t)(0xC0 + (ch - 4) * 4);
-        p->count = (uint16_t)(0xC2 + (ch - 4) * 4);
-        p->page = page16[ch - 4];
-        p->mask = 0xD4;
-        p->mode = 0xD6;
-        p->flipflop = 0xD8;
-        return 1;
-    }
-    return 0;
-}
-
-/* Programs one transfer, as PC software does: mask the channel, clear the
- * byte flip-flop, mode, address low/high, page, count-1 low/high, unmask.
- * 16-bit channels take word addresses and word counts; their page register
- * holds address bits 23:17 (bit 0 ignored). */
+/* Programs one transfer as the HAL does (sim/pc/dma8237_program.h). */
 static void dma_program(ULONG ch, int to_memory, int demand, uint32_t phys, uint32_t len)
 {
-    struct dma_ports p;
-    struct pc *pc = pd.cfg.pc;
-    uint32_t addr, count;
-    uint8_t page;
-    if (!dma_ports(ch, &p))
+    uint8_t mode = (uint8_t)((demand ? DMA_MODE_DEMAND : DMA_MODE_SINGLE) |
+                             (to_memory ? DMA_MODE_TO_MEMORY : DMA_MODE_FROM_MEMORY));
+    if (ch > 7 || dma8237_program(pd.cfg.pc, (int)ch, mode, phys, len) != 0)
         return;
-    if (ch >= 4) {
-        addr = (phys >> 1) & 0xFFFFu;
-        page = (uint8_t)((phys >> 16) & 0xFEu);
-        count = len / 2 - 1;
-    } else {
-        addr = phys & 0xFFFFu;
-        page = (uint8_t)(phys >> 16);
-        count = len - 1;
-    }
-    pc_outb(pc, p.mask, (uint8_t)(0x04 | (ch & 3)));
-    pc_outb(pc, p.flipflop, 0);
-    pc_outb(pc, p.mode, (uint8_t)((demand ? 0x00 : 0x40) | (to_memory ? 0x04 : 0x08) | (ch & 3)));
-    pc_outb(pc, p.addr, (uint8_t)addr);
-    pc_outb(pc, p.addr, (uint8_t)(addr >> 8));
-    pc_outb(pc, p.page, page);
-    pc_outb(pc, p.flipflop, 0);
-    pc_outb(pc, p.count, (uint8_t)count);
-    pc_outb(pc, p.count, (uint8_t)(count >> 8));
-    pc_outb(pc, p.mask, (uint8_t)(ch & 3));
     pd.last_dma_phys = phys;
     pd.last_dma_len = len;
-}
-
-static void dma_mask(ULONG ch)
-{
-    struct dma_ports p;
-    if (dma_ports(ch, &p))
-        pc_outb(pd.cfg.pc, p.mask, (uint8_t)(0x04 | (ch & 3)));
 }
 
 /* IoFlushAdapterBuffers: the map buffer goes back to the SRB's buffer for
@@ -224,7 +165,8 @@ static void flush_mapping(struct adapter *a)
         return;
     if (a->map.to_memory)
         memcpy(a->map.va, pc_memory(pd.cfg.pc) + a->map.phys, a->map.length);
-    dma_mask(a->ci.DmaChannel);
+    if (a->ci.DmaChannel <= 7)
+        dma8237_mask(pd.cfg.pc, (int)a->ci.DmaChannel);
     a->map.active = 0;
 }
 
@@ -239,7 +181,8 @@ static void drop_mapping(struct adapter *a, const char *why)
         violation("%s: SRB %p's DMA transfer to memory (%u bytes) was never flushed "
                   "(ScsiPortFlushDma): its data is lost", why, (void *)a->map.srb,
                   a->map.length);
-    dma_mask(a->ci.DmaChannel);
+    if (a->ci.DmaChannel <= 7)
+        dma8237_mask(pd.cfg.pc, (int)a->ci.DmaChannel);
     a->map.active = 0;
 }
 

@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "miniport.h"
-#include "srb.h"
+#include "ddk/miniport.h"
+#include "ddk/srb.h"
 #include "pc.h"
 
 #ifdef __cplusplus

@@ -9,6 +9,7 @@ $(eval $(CARDFW_STACK_RULES))
 CARDT_DIR := $(BUILD)/card
 ALL += $(CARDT_DIR)/xfer_test
 C_LINT_SRCS += tests/card/xfer_test.c
+C_LINT_INCLUDES += -Iregmap -Ifirmware/card
 
 $(CARDT_DIR)/xfer_test: tests/card/xfer_test.c firmware/card/xfer.c firmware/card/xfer.h regmap/softhba_regs.h
 	@mkdir -p $(@D)

@@ -8,11 +8,9 @@
  *
  * Environment: CARDPROTO_FW (firmware image, default build/fw/softhba_fw.hex),
  * CARDPROTO_VERBOSE=1 (card console and notes on stderr). */
-#include "cosim.h"
-#include "pc.h"
-#include "sd_card_model.h"
+#include "dma8237_program.h"
 #include "softhba_regs.h"
-#include "uart_sink.h"
+#include "system.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +25,8 @@
 #define MS (1000ull * US)
 #define IMG_BLOCKS 8192u            /* 4 MiB image */
 #define IRQ_LINE 5
-/* CONFIG: WIDE16, 16-bit DMA channel 5, 8-bit DMA channel 1, IRQ_LINE */
+/* What CONFIG must read after power-on with the jumpers of setup(): WIDE16,
+ * 16-bit DMA channel 5, 8-bit DMA channel 1, IRQ_LINE */
 #define CFG_RESOURCES \
     (SHBA_HOST_CONFIG_WIDE16 | ((unsigned)SHBA_HOST_CONFIG_DMA16_SEL_CODE(5) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT) | \
      ((unsigned)SHBA_HOST_CONFIG_DMA8_SEL_CODE(1) << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT) | \
@@ -35,12 +34,11 @@
 #define CMD_TIMEOUT_PS (400 * MS)
 #define BUF_PHYS 0x100000u          /* host buffers from 1 MiB up */
 
-enum { DMA_DEMAND = 0x00, DMA_SINGLE = 0x40 };
 enum { CH_NONE = -1, CH_PIO8 = -2, CH_PIO16 = -3 };
 
+static struct system machine;       /* PC, card and SD card; no port driver */
 static struct pc *pc;
 static struct sd_card *sd;
-static struct uart_sink *console;
 static const uint16_t base = SHBA_HOST_IO_BASE_DEFAULT;
 static char img_path[256];
 static uint8_t *shadow;             /* what the image must hold */
@@ -185,35 +183,30 @@ static int wait_int(unsigned mask, uint64_t limit_ps)
     return 0;
 }
 
-/* Power-on, firmware boot to RESET_DONE (polled: INT_ENABLE is 0 at power-on). */
+/* Power-on on a fresh image of random blocks: the card at the default base
+ * in a 16-bit slot, IRQ 5, 8-bit DMA channel 1 and 16-bit channel 5; the
+ * test takes the card's IRQ itself. */
 static void setup(const char *name)
 {
-    struct cosim_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.firmware_hex = getenv("CARDPROTO_FW") ? getenv("CARDPROTO_FW") : "build/fw/softhba_fw.hex";
-    opt.max_cycles = 40ull * SHBA_SOC_CLK_HZ;   /* 40 simulated seconds: a hang fails, never blocks */
-    opt.cfg_resources = CFG_RESOURCES;
-    if (cosim_init(&opt) != 0)
-        exit(2);
-    console = uart_sink_create(SHBA_UART_BAUD, verbose ? stderr : NULL);
-    struct pc_config pcfg = { .trace = NULL };
-    pc = pc_create(&pcfg);
-    if (!pc)
-        exit(2);
     mkdir("build", 0777);
     mkdir("build/cardproto", 0777);
     /* One image per process: tests/card/stack_peak.sh runs the same tests
      * while the suite runs them, in parallel. */
     snprintf(img_path, sizeof img_path, "build/cardproto/%s.%ld.img", name, (long)getpid());
     write_image();
-    struct sd_card_options so;
-    sd_card_default_options(&so);
-    so.image_path = img_path;
-    so.sync_writes = 0;     /* the test reads the file back through the page cache */
-    sd = sd_card_open(&so);
-    if (!sd)
+    struct system_config cfg = { 0 };
+    cfg.name = "cardproto";
+    cfg.firmware_hex = getenv("CARDPROTO_FW") ? getenv("CARDPROTO_FW") : "build/fw/softhba_fw.hex";
+    cfg.max_cycles = 40ull * SHBA_SOC_CLK_HZ;   /* 40 simulated seconds: a hang fails, never blocks */
+    cfg.jumpers = (struct system_jumpers){ .io_base = base, .irq = IRQ_LINE, .dma8 = 1, .dma16 = 5,
+                                           .wide16 = 1 };
+    cfg.console_echo = verbose ? stderr : NULL;
+    cfg.disk_image = img_path;
+    cfg.sync_writes = 0;    /* the test reads the file back through the page cache */
+    if (system_up(&cfg, &machine) != SYSTEM_UP)
         exit(2);
-    sd_card_attach_cosim(sd);
+    pc = machine.pc;
+    sd = machine.sd;
     cosim_add_device(drq_watch, NULL);
     pc_set_isr(pc, IRQ_LINE, isr, NULL);
     pc_irq_mask(pc, IRQ_LINE, 0);
@@ -228,14 +221,12 @@ static void teardown(void)
     if (cpath && *cpath) {
         pc_idle_ps(pc, 5 * MS);     /* let the last console line out */
         size_t len;
-        const char *text = uart_sink_text(console, &len);
+        const char *text = uart_sink_text(machine.console, &len);
         FILE *f = fopen(cpath, "a");
         if (!f || (len && fwrite(text, 1, len, f) != len) || fclose(f) != 0)
             fprintf(stderr, "cannot write %s\n", cpath);
     }
-    sd_card_close(sd);
-    pc_destroy(pc);
-    cosim_shutdown();
+    system_down(&machine);
     free(shadow);
     unlink(img_path);
 }
@@ -267,7 +258,7 @@ struct cmd {
     uint8_t target;
     uint32_t data_len;
     int ch;                   /* 1, 5 (DMA), CH_PIO8, CH_PIO16, CH_NONE */
-    int dma_mode;             /* DMA_DEMAND or DMA_SINGLE */
+    int dma_mode;             /* DMA_MODE_DEMAND or DMA_MODE_SINGLE */
     uint32_t phys;            /* host buffer */
     uint32_t seg_max;         /* largest segment to arm (0: the data length) */
     uint32_t abort_after;     /* CONTROL.ABORT once this many bytes moved (0: never) */
@@ -292,38 +283,8 @@ struct result {
 
 static void dma_program(int ch, int mode, int to_memory, uint32_t phys, uint32_t n)
 {
-    static const uint8_t page_port[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
-    uint8_t c = (uint8_t)(ch & 3);
-    uint8_t m = (uint8_t)(mode | (to_memory ? 0x04 : 0x08) | c);
-    if (ch < 4) {
-        uint16_t a = (uint16_t)phys, cnt = (uint16_t)(n - 1);
-        pc_outb(pc, 0x0A, (uint8_t)(0x04 | c));         /* mask */
-        pc_outb(pc, 0x0C, 0);                            /* clear flip-flop */
-        pc_outb(pc, 0x0B, m);                            /* mode */
-        pc_outb(pc, (uint16_t)(c * 2), (uint8_t)a);
-        pc_outb(pc, (uint16_t)(c * 2), (uint8_t)(a >> 8));
-        pc_outb(pc, page_port[ch & 3], (uint8_t)(phys >> 16));
-        pc_outb(pc, (uint16_t)(c * 2 + 1), (uint8_t)cnt);
-        pc_outb(pc, (uint16_t)(c * 2 + 1), (uint8_t)(cnt >> 8));
-        pc_outb(pc, 0x0A, c);                            /* unmask */
-    } else {
-        uint16_t a = (uint16_t)(phys >> 1), cnt = (uint16_t)(n / 2 - 1);
-        pc_outb(pc, 0xD4, (uint8_t)(0x04 | c));
-        pc_outb(pc, 0xD8, 0);
-        pc_outb(pc, 0xD6, m);
-        pc_outb(pc, (uint16_t)(0xC0 + c * 4), (uint8_t)a);
-        pc_outb(pc, (uint16_t)(0xC0 + c * 4), (uint8_t)(a >> 8));
-        pc_outb(pc, page_port[ch & 7], (uint8_t)((phys >> 16) & 0xFE));
-        pc_outb(pc, (uint16_t)(0xC2 + c * 4), (uint8_t)cnt);
-        pc_outb(pc, (uint16_t)(0xC2 + c * 4), (uint8_t)(cnt >> 8));
-        pc_outb(pc, 0xD4, c);
-    }
-}
-
-static void dma_mask(int ch)
-{
-    if (ch >= 0)
-        pc_outb(pc, ch < 4 ? 0x0A : 0xD4, (uint8_t)(0x04 | (ch & 3)));
+    uint8_t m = (uint8_t)(mode | (to_memory ? DMA_MODE_TO_MEMORY : DMA_MODE_FROM_MEMORY));
+    CHECK(dma8237_program(pc, ch, m, phys, n) == 0, "8237 channel %d cannot move %u bytes", ch, n);
 }
 
 static uint32_t xfer_count(void)
@@ -426,7 +387,7 @@ static void run(const struct cmd *c, struct result *r)
         if (c->reset_after && !stopped && c->ch >= 0 && dma_moved(c->ch) >= c->reset_after) {
             note("CONTROL.RESET after %u bytes", dma_moved(c->ch));
             control(SHBA_HOST_CONTROL_RESET);
-            dma_mask(c->ch);
+            dma8237_mask(pc, c->ch);
             r->reset = 1;
             return;
         }
@@ -484,7 +445,7 @@ static void run(const struct cmd *c, struct result *r)
         pc_idle_ps(pc, 1 * US);
     }
     r->done_ps = cosim_now_ps();
-    dma_mask(c->ch);
+    dma8237_mask(pc, c->ch);
     if (r->timed_out) {
         fprintf(stderr, "  command 0x%02x: no CMD_DONE (STATUS 0x%02x)\n", c->cdb[0], rd(SHBA_HOST_STATUS));
         return;
@@ -617,7 +578,7 @@ static void t_boot(void)
     CHECK(rd(SHBA_HOST_CONFIG) == CFG_RESOURCES, "CONFIG 0x%02x", rd(SHBA_HOST_CONFIG));
     /* the console line says the SD card was found with the image's size */
     size_t len;
-    const char *text = uart_sink_text(console, &len);
+    const char *text = uart_sink_text(machine.console, &len);
     char want[64];
     snprintf(want, sizeof want, "blocks %08x", IMG_BLOCKS);
     CHECK(text && strstr(text, "softhba fw") && strstr(text, want), "console: %.*s", (int)len, text ? text : "");
@@ -676,7 +637,7 @@ static void t_capacity(void)
     CHECK(last == IMG_BLOCKS - 1 && bl == 512, "capacity: last LBA %u, block %u", last, bl);
     CHECK(sd_card_capacity_blocks(sd) == IMG_BLOCKS, "model capacity");
     /* a read of the last block works, one past it is refused */
-    read_check(IMG_BLOCKS - 1, 1, 1, DMA_DEMAND, BUF_PHYS, 0, &r);
+    read_check(IMG_BLOCKS - 1, 1, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
     struct cmd o = cmd_rw10(0, IMG_BLOCKS - 1, 2, 1);
     run(&o, &r);
     expect_sense(&r, 0x5, 0x21, 0x00, "READ past the end");
@@ -711,17 +672,17 @@ static void t_multiseg(void)
     clear_unit_attention();
     struct result r;
     /* 64 KiB in four 16 KiB segments, both directions, both widths */
-    read_check(1024, 128, 1, DMA_DEMAND, BUF_PHYS, 16384, &r);
+    read_check(1024, 128, 1, DMA_MODE_DEMAND, BUF_PHYS, 16384, &r);
     CHECK(r.segments == 4 && r.tc_ends == 0, "read: %u segments, %u TC ends", r.segments, r.tc_ends);
-    write_check(3000, 128, 5, DMA_DEMAND, BUF_PHYS, 16384, &r);
+    write_check(3000, 128, 5, DMA_MODE_DEMAND, BUF_PHYS, 16384, &r);
     CHECK(r.segments == 4 && r.tc_ends == 0, "write: %u segments, %u TC ends", r.segments, r.tc_ends);
     /* a 64 KiB page boundary 1 KiB into a 4 KiB buffer: TC ends the first segment */
-    read_check(50, 8, 1, DMA_DEMAND, 0x2FC00, 0, &r);
+    read_check(50, 8, 1, DMA_MODE_DEMAND, 0x2FC00, 0, &r);
     CHECK(r.segments == 2 && r.tc_ends == 1, "page cut read: %u segments, %u TC ends", r.segments, r.tc_ends);
-    write_check(60, 8, 1, DMA_SINGLE, 0x3FE00, 0, &r);
+    write_check(60, 8, 1, DMA_MODE_SINGLE, 0x3FE00, 0, &r);
     CHECK(r.segments == 2 && r.tc_ends == 1, "page cut write: %u segments, %u TC ends", r.segments, r.tc_ends);
     /* a 128 KiB page on channel 5, with odd-sized (but even) segments */
-    read_check(70, 10, 5, DMA_DEMAND, 0x5FA00, 1024, &r);
+    read_check(70, 10, 5, DMA_MODE_DEMAND, 0x5FA00, 1024, &r);
     CHECK(r.tc_ends == 1, "ch5 page cut read: %u segments, %u TC ends", r.segments, r.tc_ends);
 }
 
@@ -734,7 +695,7 @@ static void t_abort(void)
      * keeps DRQ up, and the host's ABORT write would wait for the whole
      * segment. */
     struct cmd c = cmd_rw10(0, 100, 128, 1);
-    c.dma_mode = DMA_SINGLE;
+    c.dma_mode = DMA_MODE_SINGLE;
     c.abort_after = 8192;
     pc_reset_stats(pc);
     run(&c, &r);
@@ -743,13 +704,13 @@ static void t_abort(void)
     CHECK(r.resid >= c.data_len / 2 && r.resid <= c.data_len - 8192, "aborted read residual %u", r.resid);
     CHECK(dma_moved(1) < c.data_len / 2, "the 8237 moved %u bytes after the abort", dma_moved(1));
     note("abort: residual %u", r.resid);
-    read_check(7, 2, 1, DMA_DEMAND, BUF_PHYS, 0, &r);
+    read_check(7, 2, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
     /* a write: blocks before the abort may be written, the rest not */
     struct cmd w = cmd_rw10(1, 500, 64, 5);
     uint8_t *mem = pc_memory(pc);
     for (uint32_t i = 0; i < w.data_len; i++)
         mem[w.phys + i] = rnd8();
-    w.dma_mode = DMA_SINGLE;
+    w.dma_mode = DMA_MODE_SINGLE;
     w.abort_after = 4096;
     pc_reset_stats(pc);
     run(&w, &r);
@@ -771,7 +732,7 @@ static void t_abort(void)
     CHECK(written * 512u >= w.data_len - r.resid && written < 64, "%u blocks written, residual %u", written,
           r.resid);
     note("abort: %u blocks written, residual %u", written, r.resid);
-    write_check(510, 2, 1, DMA_DEMAND, BUF_PHYS, 0, &r);
+    write_check(510, 2, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
 }
 
 static void t_reset(void)
@@ -779,7 +740,7 @@ static void t_reset(void)
     clear_unit_attention();
     struct result r;
     struct cmd c = cmd_rw10(0, 200, 128, 1);
-    c.dma_mode = DMA_SINGLE;
+    c.dma_mode = DMA_MODE_SINGLE;
     c.reset_after = 4096;
     pc_reset_stats(pc);
     run(&c, &r);
@@ -805,8 +766,8 @@ static void t_reset(void)
     run(&rd1, &r);
     expect_sense(&r, 0x6, 0x29, 0x00, "READ after reset");
     CHECK(r.resid == 512, "residual %u", r.resid);
-    read_check(200, 8, 1, DMA_DEMAND, BUF_PHYS, 0, &r);
-    write_check(210, 2, 5, DMA_DEMAND, BUF_PHYS, 0, &r);
+    read_check(200, 8, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
+    write_check(210, 2, 5, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
 }
 
 static void set_fault(const char *spec)
@@ -836,7 +797,7 @@ static void t_read_error(const char *fault, uint32_t lba, uint16_t blocks, uint3
     CHECK(r.resid == c.data_len - good, "residual %u, expected %u", r.resid, c.data_len - good);
     CHECK(memcmp(mem + c.phys, shadow + (size_t)lba * 512u, good) == 0, "the good blocks before the error");
     /* the card goes on */
-    read_check(lba, blocks, 1, DMA_DEMAND, BUF_PHYS, 0, &r);
+    read_check(lba, blocks, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
 }
 
 static void t_write_error(void)
@@ -856,7 +817,7 @@ static void t_write_error(void)
     memcpy(shadow + 700u * 512u, mem + c.phys, 2 * 512u);
     CHECK(compare_image() == 0, "image after the write fault: blocks 700-701 new, 702-705 old");
     CHECK(r.resid >= 4 * 512u, "residual %u", r.resid);
-    write_check(702, 4, 5, DMA_DEMAND, BUF_PHYS, 0, &r);
+    write_check(702, 4, 5, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
 }
 
 static void t_malformed(void)
@@ -902,7 +863,7 @@ static void t_malformed(void)
     run(&c, &r);
     CHECK(!r.timed_out && r.hs == SHBA_HOST_HS_DATA_OVERRUN, "1 KiB armed for 512 bytes: hs %u", r.hs);
     /* the card still works */
-    read_check(0, 2, 1, DMA_DEMAND, BUF_PHYS, 0, &r);
+    read_check(0, 2, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
     CHECK(compare_image() == 0, "image changed");
 }
 
@@ -923,7 +884,7 @@ static void t_unknown_opcode(void)
     run(&c, &r);
     expect_sense(&r, 0x5, 0x20, 0x00, "unknown opcode with a data phase");
     CHECK(r.resid == 512, "residual %u", r.resid);
-    read_check(9, 1, 1, DMA_DEMAND, BUF_PHYS, 0, &r);
+    read_check(9, 1, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
 }
 
 /* ---------------- figures ---------------- */
@@ -1008,7 +969,7 @@ static int bench(const char *out)
 
 /* ---------------- main ---------------- */
 
-static void t_rw8(void) { t_rw(1, DMA_DEMAND); }
+static void t_rw8(void) { t_rw(1, DMA_MODE_DEMAND); }
 /* A late ARM (issue 11): NT may run the ISR between ScsiPortIoMapTransfer
  * and HwDmaStarted, so a host can arm a segment after a command that failed
  * before any data has already ended.  The card ignores an ARM while no
@@ -1024,7 +985,7 @@ static void t_late_arm(void)
     CHECK(r.resid == 512, "residual %u", r.resid);
     /* HwDmaStarted, late: the 8237 programmed, XFER_COUNT, XFER_CTRL.ARM. */
     uint32_t moved_before = dma_moved(1);
-    dma_program(1, DMA_DEMAND, 1, BUF_PHYS, 512);
+    dma_program(1, DMA_MODE_DEMAND, 1, BUF_PHYS, 512);
     wr(SHBA_HOST_XFER_COUNT0, 0x00);
     wr(SHBA_HOST_XFER_COUNT1, 0x02);
     wr(SHBA_HOST_XFER_COUNT2, 0x00);
@@ -1034,12 +995,12 @@ static void t_late_arm(void)
           rd(SHBA_HOST_XFER_CTRL));
     CHECK(dma_moved(1) == moved_before, "DMA moved %u bytes with no command",
           dma_moved(1) - moved_before);
-    dma_mask(1);
-    read_check(17, 8, 1, DMA_DEMAND, BUF_PHYS, 0, &r);
-    read_check(18, 2, 5, DMA_DEMAND, BUF_PHYS, 0, &r);
+    dma8237_mask(pc, 1);
+    read_check(17, 8, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
+    read_check(18, 2, 5, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
 }
-static void t_rw8_single(void) { t_rw(1, DMA_SINGLE); }
-static void t_rw16(void) { t_rw(5, DMA_DEMAND); }
+static void t_rw8_single(void) { t_rw(1, DMA_MODE_SINGLE); }
+static void t_rw16(void) { t_rw(5, DMA_MODE_DEMAND); }
 static void t_read_crc(void) { t_read_error("read-crc:3:0", 100, 8, 103); }
 static void t_read_notoken(void) { t_read_error("no-token:0:0", 40, 4, 40); }
 

@@ -219,6 +219,29 @@ TEST_BEGIN
     li t6, 200
     bgeu a4, t6, fail
 
+    /* A write of a high half wins over a carry of the writing instruction's
+       own increment (privileged spec: the write comes after it). */
+    li a1, -1
+    csrw minstret, a1              /* 0xffffffff (the write wins) */
+    csrwi minstreth, 7             /* its increment carries into minstreth */
+    csrr a3, minstreth
+    csrr a4, minstret
+    CHECK_EQ(57, a3, 7)
+    CHECK_EQ(58, a4, 1)
+    /* mcycle = -K wraps K cycles after the write.  The next instruction
+       writes mcycleh 4 cycles after it at the earliest (fetch 2, EXECUTE,
+       CSRW), so for K = 1..4 the wrap is before or at the write, whatever
+       the bus latency: the 7 must win.  K = 3 and 4 carry inside the
+       writing instruction itself. */
+    li t1, 4
+3:  sub a1, x0, t1
+    csrw mcycle, a1
+    csrwi mcycleh, 7
+    csrr a3, mcycleh
+    CHECK_EQ(67, a3, 7)
+    addi t1, t1, -1
+    bnez t1, 3b
+
     csrw mcycleh, x0
     csrw minstreth, x0
 TEST_PASS

@@ -21,14 +21,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cosim.h"
-#include "pc.h"
-#include "portdrv.h"
-#include "scsi.h"
-#include "sd_card_model.h"
+#include "ddk/scsi.h"
 #include "softhba_regs.h"
 #include "softhba.h"
-#include "uart_sink.h"
+#include "system.h"
 
 ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
 
@@ -55,9 +51,8 @@ static void log_io(void *ctx, const struct pc_io_cycle *c)
 /* ---- the system: PC, card with firmware, SD card ----------------------- */
 static const char *firmware = "build/fw/softhba_fw.hex";
 static char image[512];
+static struct system machine;
 static struct pc *pc;
-static struct sd_card *sd;
-static struct uart_sink *console;
 static int image_fd = -1;
 
 static void make_image(const char *dir)
@@ -93,61 +88,31 @@ static void medium(uint32_t lba, uint32_t len, uint8_t *out)
 
 static void power_off(void)
 {
-    portdrv_shutdown();
-    pc_destroy(pc);
-    sd_card_close(sd);
-    uart_sink_destroy(console);
+    system_down(&machine);
     pc = NULL;
-    sd = NULL;
-    console = NULL;
-    cosim_shutdown();
 }
 
-static uint8_t base_select(uint16_t base)
+/* Power on with the jumpers (base: the base jumper) and load the miniport
+ * with args, every I/O cycle logged from power-on (sim/system). */
+static void setup(uint16_t base, struct system_jumpers jumpers, const char *args)
 {
-    static const uint16_t bases[5] = { 0x340, 0x330, 0x230, 0x140, 0x130 };
-    for (uint8_t i = 0; i < 5; i++)
-        if (bases[i] == base)
-            return i;
-    fprintf(stderr, "test_miniport: no jumper setting for base 0x%x\n", base);
-    exit(2);
-}
-
-/* Power on with the jumpers at base/config, without a driver. */
-static void power_on(uint16_t base, uint8_t config)
-{
-    struct cosim_options co = { 0 };
-    struct sd_card_options so;
-    struct pc_config pcc = { .trace = NULL };
+    struct system_config cfg = { 0 };
     if (pc)
         power_off();
-    co.firmware_hex = firmware;
-    co.cfg_base_sel = base_select(base);
-    co.cfg_resources = config;
-    if (cosim_init(&co) != 0)
-        exit(126);
-    console = uart_sink_create(SHBA_UART_BAUD, NULL);
-    pc = pc_create(&pcc);
-    sd_card_default_options(&so);
-    so.image_path = image;
-    so.sync_writes = 0;
-    sd = sd_card_open(&so);
-    if (!console || !pc || !sd)
-        exit(126);
-    sd_card_attach_cosim(sd);
-    pc_set_io_observer(pc, log_io, NULL);
+    cfg.name = "test_miniport";
+    cfg.firmware_hex = firmware;
+    cfg.jumpers = jumpers;
+    cfg.jumpers.io_base = base;
+    cfg.disk_image = image;
+    cfg.io_observer = log_io;
+    cfg.port_driver = 1;
+    cfg.driver_args = args;
     io_log_n = 0;
-}
-
-/* Power on and load the miniport with args. */
-static void setup(uint16_t base, uint8_t config, const char *args)
-{
-    struct portdrv_config cfg = { 0 };
-    power_on(base, config);
-    cfg.pc = pc;
-    cfg.argument_string = args;
-    CHECK(portdrv_init(&cfg) == 0);
-    CHECK(portdrv_load(DriverEntry) == 0);
+    enum system_status st = system_up(&cfg, &machine);
+    if (st == SYSTEM_SETUP_FAILED)
+        exit(126);
+    pc = machine.pc;
+    CHECK(st == SYSTEM_UP);
     CHECK(portdrv_adapter_count() == 1);
 }
 
@@ -248,7 +213,8 @@ static void test_translate(void)
     CHECK(ShbaTranslateResult(r, 0, &t) == SRB_STATUS_ERROR);
 }
 
-static const uint8_t CONFIG_PINS = SHBA_HOST_CONFIG_WIDE16 | (1u << 5) | (1u << 3) | 6u;
+/* CONFIG's reset value: WIDE16, 16-bit DMA channel 5, 8-bit channel 1, IRQ 11 */
+static const struct system_jumpers CONFIG_PINS = { .irq = 11, .dma8 = 1, .dma16 = 5, .wide16 = 1 };
 
 static void test_probe(void)
 {

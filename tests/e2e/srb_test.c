@@ -40,27 +40,19 @@
 #include <unistd.h>
 
 #include "class_layer.h"
-#include "cosim.h"
-#include "pc.h"
-#include "portdrv.h"
-#include "scsi.h"
-#include "sd_card_model.h"
+#include "ddk/scsi.h"
+#include "dma8237_program.h"
 #include "softhba_regs.h"
-#include "uart_sink.h"
-
-ULONG NTAPI DriverEntry(PVOID DriverObject, PVOID Argument2);
+#include "system.h"
 
 #define PS_PER_MS 1000000000ull
 #define DISK_BLOCKS 4096u
 #define BLOCK 512u
-#define DMA8_MASK_PORT 0x0A
 
 static const char *case_name = "?";
 
+static struct system machine;     /* PC, card, SD card, port driver */
 static struct {
-    struct pc *pc;
-    struct sd_card *sd;
-    struct uart_sink *console;
     struct class_target t;
     char image[512];
     int fd;
@@ -117,45 +109,28 @@ static void file_blocks(uint32_t lba, uint32_t count, uint8_t *out)
         fail("pread of the image failed");
 }
 
-static uint8_t config_resources(int dma)
-{
-    uint8_t r = (uint8_t)((unsigned)SHBA_HOST_CONFIG_IRQ_SEL_CODE(11) << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT);
-    if (dma >= 0 && dma < 4)
-        r |= (uint8_t)((unsigned)SHBA_HOST_CONFIG_DMA8_SEL_CODE((unsigned)dma) << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT);
-    else if (dma >= 4)
-        r |= (uint8_t)((unsigned)SHBA_HOST_CONFIG_DMA16_SEL_CODE((unsigned)dma) << SHBA_HOST_CONFIG_DMA16_SEL_SHIFT);
-    return (uint8_t)(r | SHBA_HOST_CONFIG_WIDE16);
-}
-
-/* Power on, load the miniport, clear the power-on unit attention. */
+/* Power on (the card at the default base, IRQ 11, the channel of the case,
+ * a 16-bit slot), load the miniport, clear the power-on unit attention. */
 static void boot(const char *firmware, int dma, int single)
 {
-    struct cosim_options co = { 0 };
-    struct sd_card_options so;
-    struct pc_config pcc = { .trace = NULL };
-    struct portdrv_config pdc = { 0 };
+    struct system_config cfg = { 0 };
     struct class_result r;
 
-    co.firmware_hex = firmware;
-    co.cfg_base_sel = (uint8_t)SHBA_HOST_IO_BASE_CODE(SHBA_HOST_IO_BASE_DEFAULT);
-    co.cfg_resources = config_resources(dma);
-    if (cosim_init(&co) != 0)
+    cfg.name = "srb-test";
+    cfg.firmware_hex = firmware;
+    cfg.jumpers.io_base = SHBA_HOST_IO_BASE_DEFAULT;
+    cfg.jumpers.irq = 11;
+    cfg.jumpers.dma8 = dma < 4 ? dma : SYSTEM_JUMPER_NONE;
+    cfg.jumpers.dma16 = dma >= 4 ? dma : SYSTEM_JUMPER_NONE;
+    cfg.jumpers.wide16 = 1;
+    cfg.disk_image = sys.image;
+    cfg.port_driver = 1;
+    cfg.driver_args = !strcmp(case_name, "routine-time-pio") ? "pio" : single ? "single" : NULL;
+    cfg.driver_log = getenv("SRB_TEST_VERBOSE") ? stderr : NULL;
+    enum system_status st = system_up(&cfg, &machine);
+    if (st == SYSTEM_SETUP_FAILED)
         exit(126);
-    sys.console = uart_sink_create(SHBA_UART_BAUD, NULL);
-    sys.pc = pc_create(&pcc);
-    sd_card_default_options(&so);
-    so.image_path = sys.image;
-    so.sync_writes = 0;
-    sys.sd = sd_card_open(&so);
-    if (!sys.pc || !sys.sd)
-        exit(126);
-    sd_card_attach_cosim(sys.sd);
-    pdc.pc = sys.pc;
-    pdc.argument_string = !strcmp(case_name, "routine-time-pio") ? "pio" : single ? "single" : NULL;
-    pdc.log = getenv("SRB_TEST_VERBOSE") ? stderr : NULL;
-    if (portdrv_init(&pdc) != 0)
-        exit(126);
-    CHECK(portdrv_load(DriverEntry) == 0 && portdrv_adapter_count() == 1, "no adapter");
+    CHECK(st == SYSTEM_UP && portdrv_adapter_count() == 1, "no adapter");
     CHECK(portdrv_config_info(0)->DmaChannel ==
           (!strcmp(case_name, "routine-time-pio") ? SP_UNINITIALIZED_VALUE : (ULONG)dma),
           "DMA channel %u", (unsigned)portdrv_config_info(0)->DmaChannel);
@@ -254,7 +229,7 @@ static uint32_t abort_mid_transfer(int write, uint32_t lba, uint8_t *buf, unsign
     rw_srb(&io, write, lba, 128, buf, sense, 10);
     CHECK(portdrv_start(0, &io) == 0, "could not start the transfer");
     CHECK(!portdrv_wait(0, &io, run_ms * PS_PER_MS), "the transfer ended within %u ms", run_ms);
-    pc_get_stats(sys.pc, &st);
+    pc_get_stats(machine.pc, &st);
     dma_before = st.dma_bytes[ch];
     CHECK(dma_before > 0 && dma_before < 65536, "%llu bytes moved before the abort",
           (unsigned long long)dma_before);
@@ -265,7 +240,7 @@ static uint32_t abort_mid_transfer(int write, uint32_t lba, uint8_t *buf, unsign
     CHECK(ab.SrbStatus == SRB_STATUS_SUCCESS, "ABORT_COMMAND status 0x%02x", ab.SrbStatus);
     wait_done(&io, 3000 * PS_PER_MS, "the aborted transfer");
     *status = io.SrbStatus;
-    pc_get_stats(sys.pc, &st);
+    pc_get_stats(machine.pc, &st);
     fprintf(stderr, "srb-test %s: abort after %llu bytes of DMA; SRB status 0x%02x, "
             "DataTransferLength %u, %llu bytes of DMA in all\n", case_name,
             (unsigned long long)dma_before, io.SrbStatus, (unsigned)io.DataTransferLength,
@@ -449,7 +424,7 @@ static void case_timeout(void)
     /* The data phase stalls: the 8237 channel is masked under it (as a
      * misbehaving driver sharing the controller would do).  The card waits
      * for data (its own stall limit is 2 s); the SRB times out first. */
-    pc_outb(sys.pc, DMA8_MASK_PORT, 0x04 | 1);
+    dma8237_mask(machine.pc, 1);
     wait_done(&io, 3000 * PS_PER_MS, "the stalled READ(10)");
     CHECK(cosim_now_ps() - start >= 1000 * PS_PER_MS, "completed before its TimeOutValue");
     CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET || io.SrbStatus == SRB_STATUS_TIMEOUT,
@@ -543,13 +518,13 @@ static void case_autosense(void)
 
 /* ---- HwDmaStarted after the command ended ---------------------------------- */
 
-#define CARD_BASE 0x340u
+#define CARD_BASE SHBA_HOST_IO_BASE_DEFAULT   /* where boot() put the card */
 
 static uint32_t card_xfer_count(void)
 {
-    return pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_COUNT0) |
-           (uint32_t)pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_COUNT1) << 8 |
-           (uint32_t)pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_COUNT2) << 16;
+    return pc_inb(machine.pc, CARD_BASE + SHBA_HOST_XFER_COUNT0) |
+           (uint32_t)pc_inb(machine.pc, CARD_BASE + SHBA_HOST_XFER_COUNT1) << 8 |
+           (uint32_t)pc_inb(machine.pc, CARD_BASE + SHBA_HOST_XFER_COUNT2) << 16;
 }
 
 /* Runs an SRB that the card fails before any data, with the interrupt
@@ -573,7 +548,7 @@ static void fail_before_data(PSCSI_REQUEST_BLOCK srb, UCHAR want, const char *wh
     CHECK(card_xfer_count() == count_before,
           "%s: the miniport wrote XFER_COUNT %u after the command ended (was %u)", what,
           card_xfer_count(), count_before);
-    CHECK(!(pc_inb(sys.pc, CARD_BASE + SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM),
+    CHECK(!(pc_inb(machine.pc, CARD_BASE + SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM),
           "%s: a segment is armed with no command", what);
     CHECK(portdrv_logged_errors(NULL, 0) == logged_before, "%s: the miniport logged an error", what);
 }
@@ -657,7 +632,7 @@ static void case_routine_time(int pio)
           r.srb_status);
     check_disk_matches_file(700, len, "READ(10) after RESET_BUS");
     if (!pio) {
-        pc_reset_stats(sys.pc);       /* abort_mid_transfer counts this transfer's DMA */
+        pc_reset_stats(machine.pc);       /* abort_mid_transfer counts this transfer's DMA */
         (void)abort_mid_transfer(0, 800, buf, 20, &status);
         CHECK(status == SRB_STATUS_ABORTED, "aborted READ(10) status 0x%02x", status);
         check_write_read(800, 16, "WRITE(10) after the abort");
@@ -794,7 +769,7 @@ static void soak_seed(uint32_t seed)
             f.kind = kind == 14 ? SD_FAULT_READ_CRC : SD_FAULT_WRITE_REJECT;
             f.skip = soak_rand(count);
             f.times = 1;
-            sd_card_set_fault(sys.sd, &f);
+            sd_card_set_fault(machine.sd, &f);
             if (f.kind == SD_FAULT_READ_CRC) {
                 static uint8_t in_file[SOAK_MAX_BLOCKS * BLOCK];
                 if (class_read10(&sys.t, lba, count, back, &r) == 0) {
@@ -806,7 +781,7 @@ static void soak_seed(uint32_t seed)
                 fill_random(data, (size_t)count * BLOCK);
                 (void)class_write10(&sys.t, lba, count, data, &r);
             }
-            sd_card_clear_fault(sys.sd);
+            sd_card_clear_fault(machine.sd);
             soak_read_check(lba, count, back, what);
         }
     }
@@ -898,9 +873,7 @@ int main(int argc, char **argv)
             portdrv_longest_routine().routine ? portdrv_longest_routine().routine : "-",
             portdrv_longest_routine().ps / 1e6);
     close(sys.fd);
-    portdrv_shutdown();
-    cosim_shutdown();
-    sd_card_close(sys.sd);
+    system_down(&machine);
     unlink(sys.image);
     return 0;
 }

@@ -1,14 +1,13 @@
 # build/sim/srb-test: end-to-end SRB tests (abort, bus reset, timeout,
-# auto-sense, underrun) on the same parts as softhba-sim, driven through the
-# port driver emulation (tests/e2e/srb_test.c, tests/suites/80-e2e.list).
+# auto-sense, underrun) on the same system as softhba-sim (sim/system),
+# driven through the port driver emulation (tests/e2e/srb_test.c,
+# tests/suites/80-e2e.list).
 SRBT_PROGRAM := $(BUILD)/sim/srb-test
-SRBT_SRCS := tests/e2e/srb_test.c sim/pc/pc.c sim/pc/isa_timing_check.c sim/sdcard/sd_card_model.c sim/sdcard/sd_card_cosim.c \
-             sim/portdrv/portdrv.c sim/portdrv/class_layer.c host_driver/softhba.c
-SRBT_CFLAGS := -Isim/portdrv/include -Isim/portdrv -Isim/pc -Isim/sdcard -Ihost_driver
 
-$(eval $(call HARNESS_PROGRAM,$(SRBT_PROGRAM),$(SRBT_SRCS),$(SRBT_CFLAGS)))
+$(eval $(call HARNESS_PROGRAM,$(SRBT_PROGRAM),tests/e2e/srb_test.c $(SYSTEM_SRCS),$(SYSTEM_CFLAGS)))
 ALL += $(SRBT_PROGRAM)
 C_LINT_SRCS += tests/e2e/srb_test.c
+C_LINT_INCLUDES += $(SYSTEM_INCLUDES)
 
 # interleave_seeds_passed: the soak's seeds of the port driver's hostile
 # interleaving that passed (a failed seed fails the bench).

@@ -22,6 +22,7 @@ FS_RV_CFLAGS := -march=rv32im_zicsr -mabi=ilp32 --specs=picolibc.specs -Os -std=
 ALL += $(FS_DIR)/fs_probe $(FS_DIR)/fs_probe_san $(FS_DIR)/fs_fuzz $(FS_DIR)/fs_rv32.o
 BENCH += bench-fs
 C_LINT_SRCS += $(FS_LIB_SRCS) $(FS_TEST_COMMON) tests/fs/fs_probe.c tests/fs/fs_fuzz.c
+C_LINT_INCLUDES += -Ifirmware/fs -Itests/fs
 
 $(FS_DIR)/fs_probe: tests/fs/fs_probe.c $(FS_TEST_COMMON) tests/fs/card_file.h $(FS_LIB_SRCS) $(FS_LIB_HDRS)
 	@mkdir -p $(@D)

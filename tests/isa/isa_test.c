@@ -14,6 +14,7 @@
 #include "bus_master.h"
 #include "byte_stream.h"
 #include "cosim.h"
+#include "dma8237_program.h"
 #include "pc.h"
 #include "softhba_regs.h"
 #include "top_isa_interface.h"
@@ -36,7 +37,7 @@
      ((unsigned)SHBA_HOST_CONFIG_DMA8_SEL_CODE(1) << SHBA_HOST_CONFIG_DMA8_SEL_SHIFT) | \
      ((unsigned)SHBA_HOST_CONFIG_IRQ_SEL_CODE(5) << SHBA_HOST_CONFIG_IRQ_SEL_SHIFT))
 
-enum { DEMAND = 0x00, SINGLE = 0x40, BLOCK = 0x80 };
+enum { DEMAND = DMA_MODE_DEMAND, SINGLE = DMA_MODE_SINGLE, BLOCK = DMA_MODE_BLOCK };
 
 static struct pc *pc;
 static struct bus_master *cpu;        /* the firmware's accesses */
@@ -122,37 +123,15 @@ static uint32_t fw_events(void) { return cpu_read(HIF(SHBA_HOSTIF_EVENTS)); }
 /* ---- host side: 8237 programming through its ports ---- */
 static void dma_prog(int ch, int mode, int to_memory, uint32_t phys, uint32_t nbytes, int autoinit)
 {
-    uint8_t m = (uint8_t)(mode | (to_memory ? 0x04 : 0x08) | (autoinit ? 0x10 : 0) | (ch & 3));
-    static const uint8_t page_port[8] = { 0x87, 0x83, 0x81, 0x82, 0x8F, 0x8B, 0x89, 0x8A };
-    if (ch < 4) {
-        uint16_t addr = (uint16_t)phys, count = (uint16_t)(nbytes - 1);
-        pc_outb(pc, 0x0A, (uint8_t)(0x04 | ch));
-        pc_outb(pc, 0x0C, 0);
-        pc_outb(pc, 0x0B, m);
-        pc_outb(pc, (uint16_t)(ch * 2), (uint8_t)addr);
-        pc_outb(pc, (uint16_t)(ch * 2), (uint8_t)(addr >> 8));
-        pc_outb(pc, (uint16_t)(ch * 2 + 1), (uint8_t)count);
-        pc_outb(pc, (uint16_t)(ch * 2 + 1), (uint8_t)(count >> 8));
-        pc_outb(pc, page_port[ch], (uint8_t)(phys >> 16));
-        pc_outb(pc, 0x0A, (uint8_t)ch);
-    } else {
-        int c = ch - 4;
-        uint16_t addr = (uint16_t)(phys >> 1), count = (uint16_t)(nbytes / 2 - 1);
-        pc_outb(pc, 0xD4, (uint8_t)(0x04 | c));
-        pc_outb(pc, 0xD8, 0);
-        pc_outb(pc, 0xD6, m);
-        pc_outb(pc, (uint16_t)(0xC0 + c * 4), (uint8_t)addr);
-        pc_outb(pc, (uint16_t)(0xC0 + c * 4), (uint8_t)(addr >> 8));
-        pc_outb(pc, (uint16_t)(0xC2 + c * 4), (uint8_t)count);
-        pc_outb(pc, (uint16_t)(0xC2 + c * 4), (uint8_t)(count >> 8));
-        pc_outb(pc, page_port[ch & 7], (uint8_t)((phys >> 16) & 0xFE));
-        pc_outb(pc, 0xD4, (uint8_t)c);
-    }
+    uint8_t m = (uint8_t)(mode | (to_memory ? DMA_MODE_TO_MEMORY : DMA_MODE_FROM_MEMORY) |
+                          (autoinit ? DMA_MODE_AUTOINIT : 0));
+    CHECK(dma8237_program(pc, ch, m, phys, nbytes) == 0, "8237 channel %d cannot move %u bytes", ch,
+          (unsigned)nbytes);
 }
 
 static uint8_t dma_status(int ch)
 {
-    return pc_inb(pc, ch < 4 ? 0x08 : 0xD0);
+    return dma8237_status(pc, ch);
 }
 
 /* The card takes ARM only inside a command (STATUS.BUSY): start one, as
@@ -378,8 +357,8 @@ static void t_decode(void)
         raw_write_aen((uint16_t)(base + SHBA_HOST_CONFIG), 0x00);
         CHECK(rd(SHBA_HOST_CONFIG) == CFG_DEFAULT, "base 0x%x: write with AEN high taken", base);
         /* the PC's own ports (8237 page register) do not reach the card */
-        pc_outb(pc, 0x83, 0x12);
-        CHECK(pc_inb(pc, 0x83) == 0x12, "page register");
+        pc_outb(pc, DMA_PAGE_CH1, 0x12);
+        CHECK(pc_inb(pc, DMA_PAGE_CH1) == 0x12, "page register");
         teardown();
     }
 }
@@ -681,7 +660,7 @@ static void t_stray_dack(void)
     unsigned level = top_isa_interface_pins()->fifo_level;
     /* the 8237 runs 16 cycles on channel 1 by software request; nothing is armed */
     dma_prog(1, BLOCK, 1, 0x20000, 16, 0);
-    pc_outb(pc, 0x09, 0x04 | 1);
+    pc_outb(pc, DMA1_REQUEST, DMA_REQUEST_SET | 1);
     pc_idle_ps(pc, 200 * US);
     struct pc_stats s;
     pc_get_stats(pc, &s);
@@ -698,7 +677,7 @@ static void t_stray_dack(void)
     cpu_write(HIF(SHBA_HOSTIF_DMA_STRAY), 0);
     fw_fifo(0, 1);
     dma_prog(1, BLOCK, 0, 0x20000, 8, 0);
-    pc_outb(pc, 0x09, 0x04 | 1);
+    pc_outb(pc, DMA1_REQUEST, DMA_REQUEST_SET | 1);
     pc_idle_ps(pc, 100 * US);
     CHECK(top_isa_interface_pins()->fifo_level == 0, "stray write pushed into the FIFO");
     CHECK(cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 8, "stray writes counted");
@@ -718,7 +697,7 @@ static void t_arm_zero(void)
     CHECK(ev == (SHBA_HOSTIF_EVENTS_ARM | SHBA_HOSTIF_EVENTS_SEG_END), "events 0x%x", ev);
     /* ARM while armed is ignored, ARM=0 withdraws */
     dma_prog(1, DEMAND, 1, 0x20000, 16, 0);
-    pc_outb(pc, 0x0A, 0x04 | 1);   /* keep the 8237 masked: DRQ stays up */
+    dma8237_mask(pc, 1);   /* keep the 8237 masked: DRQ stays up */
     card_arm(16, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
     pc_idle_ps(pc, 5 * US);
     CHECK(cosim_pins()->isa_drq & 2, "DRQ after ARM");
@@ -759,7 +738,7 @@ static void t_late_arm(void)
     card_arm(0, 0);
     wr(SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM);
     CHECK(fw_events() == 0, "late empty ARM raised events 0x%x", fw_events());
-    pc_outb(pc, 0x0A, 0x04 | 1);
+    dma8237_mask(pc, 1);
     byte_stream_source(engine, NULL, 0, 0, 0);
     /* the next command's segment takes and moves every byte */
     xfer(1, 1, DEMAND, 0x21000, 1024, 0, 0);

@@ -4,11 +4,12 @@
 # card side, and the tests (isa_test.c).
 ISAT_DIR := $(BUILD)/isa
 ISAT_BIN := $(ISAT_DIR)/isa_test
-ISAT_CSRCS := sim/pc/pc.c sim/pc/isa_timing_check.c tests/isa/isa_test.c
+ISAT_CSRCS := sim/pc/pc.c sim/pc/isa_timing_check.c sim/pc/dma8237_program.c tests/isa/isa_test.c
 
 $(eval $(call HARNESS_PROGRAM,$(ISAT_BIN),$(ISAT_CSRCS),-Isim/pc,isa_interface))
 ALL += $(ISAT_BIN)
 C_LINT_SRCS += $(ISAT_CSRCS)
+C_LINT_INCLUDES += -Isim/harness -Isim/include -Isim/pc -Iregmap
 
 .PHONY: bench-isa
 BENCH += bench-isa

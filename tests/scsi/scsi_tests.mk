@@ -18,6 +18,7 @@ SCSIT_RV_CFLAGS := -march=rv32im_zicsr -mabi=ilp32 --specs=picolibc.specs -Os -s
 ALL += $(SCSIT_DIR)/scsi_test $(SCSIT_DIR)/scsi_fuzz $(SCSIT_DIR)/scsi_rv32.o
 BENCH += bench-scsi
 C_LINT_SRCS += $(SCSIT_LAYER) tests/scsi/ramdisk.c tests/scsi/scsi_test.c tests/scsi/scsi_fuzz.c
+C_LINT_INCLUDES += $(SCSIT_INC)
 
 $(SCSIT_DIR)/scsi_test: tests/scsi/scsi_test.c tests/scsi/ramdisk.c $(SCSIT_LAYER) $(SCSIT_HDRS)
 	@mkdir -p $(@D)

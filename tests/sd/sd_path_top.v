@@ -1,3 +1,4 @@
+`default_nettype none
 // Test top for the SD testbench (tests/sd): the SD stream engine and the real
 // data FIFO with its routing (rtl/fifo/fifo_ports.v), wired as in
 // rtl/card/softhba_card.v.  The bus reaches the FIFO's registers at
@@ -53,8 +54,8 @@ module sd_path_top (
 
     fifo_ports u_fifo (
         .clk(clk), .rst(rst),
-        .cpu_valid(bus_valid && sel_fifo), .cpu_addr(bus_addr[7:0]), .cpu_wdata(bus_wdata[7:0]),
-        .cpu_wstrb(bus_wstrb), .cpu_rdata(fifo_rdata), .cpu_ready(fifo_ready),
+        .bus_valid(bus_valid && sel_fifo), .bus_addr(bus_addr[7:0]), .bus_wdata(bus_wdata[7:0]),
+        .bus_wstrb(bus_wstrb), .bus_rdata(fifo_rdata), .bus_ready(fifo_ready),
         .fifo_push(eng_push), .fifo_push_data(eng_push_data), .fifo_full(fifo_full),
         .fifo_pop(eng_pop), .fifo_pop_data(fifo_pop_data), .fifo_empty(fifo_empty),
         .fifo_level(fifo_level),
@@ -67,3 +68,4 @@ module sd_path_top (
 
     wire unused_ok = &{1'b0, fifo_clear};
 endmodule
+`default_nettype wire

@@ -11,7 +11,7 @@ SDT_MODEL_TEST := $(SDT_BUILD)/sd_model_test
 ALL += $(SDT_TB) $(SDT_MODEL_TEST) $(SDT_BUILD)/sd_driver_rv32.o $(SDT_BUILD)/sd_card_cosim.o
 C_LINT_SRCS += sim/sdcard/sd_card_model.c sim/sdcard/sd_card_cosim.c firmware/sd/sd_driver.c \
                tests/sd/sd_model_test.c
-C_LINT_INCLUDES += -Isim/sdcard -Ifirmware/sd -Isim/harness
+C_LINT_INCLUDES += -Iregmap -Isim/sdcard -Ifirmware/sd -Isim/harness -Isim/include
 BENCH += bench-sd
 
 $(SDT_BUILD)/sd_card_model.o: sim/sdcard/sd_card_model.c sim/sdcard/sd_card_model.h

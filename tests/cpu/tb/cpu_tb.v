@@ -1,3 +1,4 @@
+`default_nettype none
 // Stand-alone testbench for rv32_cpu (tests/cpu): the RAM, the machine timer
 // and simulation control (EXIT, IRQ) where regmap/20-soc.regs puts them.  Every slave answers after a pseudo-random
 // 0-2 cycle delay (LATENCY_MODE=1) or always in the next cycle (0), so the
@@ -12,13 +13,13 @@ module cpu_tb #(
     output reg         exit_valid,
     output reg  [31:0] exit_code
 );
-    wire        mem_valid;
-    wire        mem_instr;
-    reg         mem_ready;
-    wire [31:0] mem_addr;
-    wire [31:0] mem_wdata;
-    wire [3:0]  mem_wstrb;
-    reg  [31:0] mem_rdata;
+    wire        cpu_bus_valid;
+    wire        cpu_bus_instr;
+    reg         cpu_bus_ready;
+    wire [31:0] cpu_bus_addr;
+    wire [31:0] cpu_bus_wdata;
+    wire [3:0]  cpu_bus_wstrb;
+    reg  [31:0] cpu_bus_rdata;
     reg         irq_timer;
     reg         irq_ext;
 
@@ -27,11 +28,11 @@ module cpu_tb #(
     localparam [31:0] TIMER_BASE = `SHBA_SOC_TIMER_BASE;
     localparam [31:0] SIMCTRL_BASE = `SHBA_SOC_SIMCTRL_BASE;
 
-    rv32_cpu #(.RESET_ADDR(RAM_BASE), .ENABLE_MUL(1)) cpu (
+    rv32_cpu #(.RESET_ADDR(RAM_BASE), .ENABLE_MUL(1)) u_cpu (
         .clk(clk), .rst(rst),
-        .mem_valid(mem_valid), .mem_instr(mem_instr), .mem_ready(mem_ready),
-        .mem_addr(mem_addr), .mem_wdata(mem_wdata), .mem_wstrb(mem_wstrb),
-        .mem_rdata(mem_rdata),
+        .bus_valid(cpu_bus_valid), .bus_instr(cpu_bus_instr), .bus_ready(cpu_bus_ready),
+        .bus_addr(cpu_bus_addr), .bus_wdata(cpu_bus_wdata), .bus_wstrb(cpu_bus_wstrb),
+        .bus_rdata(cpu_bus_rdata),
         .irq_timer(irq_timer), .irq_external(irq_ext)
     );
 
@@ -47,8 +48,8 @@ module cpu_tb #(
     reg [1:0]  wait_left;
     reg        busy;     // a transfer is being delayed
 
-    wire [11:0] widx = mem_addr[13:2];
-    wire        sel_ram = (mem_addr - RAM_BASE) < RAM_WORDS * 4;   // wraps below RAM_BASE
+    wire [11:0] widx = cpu_bus_addr[13:2];
+    wire        sel_ram = (cpu_bus_addr - RAM_BASE) < RAM_WORDS * 4;   // wraps below RAM_BASE
     wire [31:0] ram_word = ram[widx];
 
     function [31:0] merge(input [31:0] old, input [31:0] nw, input [3:0] strb);
@@ -59,25 +60,25 @@ module cpu_tb #(
     // Answer a transfer now: returns read data and performs writes.
     task automatic do_access;
         begin
-            mem_rdata <= 32'h0;
+            cpu_bus_rdata <= 32'h0;
             if (sel_ram) begin
-                if (mem_wstrb != 0) ram[widx] <= merge(ram_word, mem_wdata, mem_wstrb);
-                mem_rdata <= ram_word;
-            end else if (mem_addr[31:4] == TIMER_BASE[31:4]) begin
-                case (mem_addr[3:2])
-                    2'd0: begin mem_rdata <= mtime[31:0];     if (mem_wstrb != 0) mtime[31:0] <= mem_wdata; end
-                    2'd1: begin mem_rdata <= mtime[63:32];    if (mem_wstrb != 0) mtime[63:32] <= mem_wdata; end
-                    2'd2: begin mem_rdata <= mtimecmp[31:0];  if (mem_wstrb != 0) mtimecmp[31:0] <= mem_wdata; end
-                    default: begin mem_rdata <= mtimecmp[63:32]; if (mem_wstrb != 0) mtimecmp[63:32] <= mem_wdata; end
+                if (cpu_bus_wstrb != 0) ram[widx] <= merge(ram_word, cpu_bus_wdata, cpu_bus_wstrb);
+                cpu_bus_rdata <= ram_word;
+            end else if (cpu_bus_addr[31:4] == TIMER_BASE[31:4]) begin
+                case (cpu_bus_addr[3:2])
+                    2'd0: begin cpu_bus_rdata <= mtime[31:0];     if (cpu_bus_wstrb != 0) mtime[31:0] <= cpu_bus_wdata; end
+                    2'd1: begin cpu_bus_rdata <= mtime[63:32];    if (cpu_bus_wstrb != 0) mtime[63:32] <= cpu_bus_wdata; end
+                    2'd2: begin cpu_bus_rdata <= mtimecmp[31:0];  if (cpu_bus_wstrb != 0) mtimecmp[31:0] <= cpu_bus_wdata; end
+                    default: begin cpu_bus_rdata <= mtimecmp[63:32]; if (cpu_bus_wstrb != 0) mtimecmp[63:32] <= cpu_bus_wdata; end
                 endcase
-            end else if (mem_addr[31:4] == SIMCTRL_BASE[31:4]) begin
-                if (mem_addr[3:2] == 2'd0 && mem_wstrb != 0) begin
+            end else if (cpu_bus_addr[31:4] == SIMCTRL_BASE[31:4]) begin
+                if (cpu_bus_addr[3:2] == 2'd0 && cpu_bus_wstrb != 0) begin
                     exit_valid <= 1'b1;
-                    exit_code <= mem_wdata;
+                    exit_code <= cpu_bus_wdata;
                 end
-                if (mem_addr[3:2] == 2'd1) begin
-                    mem_rdata <= {31'h0, irq_ext};
-                    if (mem_wstrb[0]) irq_ext <= mem_wdata[0];
+                if (cpu_bus_addr[3:2] == 2'd1) begin
+                    cpu_bus_rdata <= {31'h0, irq_ext};
+                    if (cpu_bus_wstrb[0]) irq_ext <= cpu_bus_wdata[0];
                 end
             end
         end
@@ -87,7 +88,7 @@ module cpu_tb #(
         lfsr <= {lfsr[14:0], lfsr[15] ^ lfsr[13] ^ lfsr[12] ^ lfsr[10]};
         mtime <= mtime + 64'd1;
         irq_timer <= mtime >= mtimecmp;
-        mem_ready <= 1'b0;
+        cpu_bus_ready <= 1'b0;
         if (rst) begin
             lfsr <= 16'hace1;
             mtime <= 64'h0;
@@ -98,25 +99,26 @@ module cpu_tb #(
             wait_left <= 2'd0;
             exit_valid <= 1'b0;
             exit_code <= 32'h0;
-            mem_rdata <= 32'h0;
-        end else if (mem_valid && !mem_ready) begin
+            cpu_bus_rdata <= 32'h0;
+        end else if (cpu_bus_valid && !cpu_bus_ready) begin
             if (!busy && (LATENCY_MODE == 0 || lfsr[1:0] == 2'b00 || lfsr[1:0] == 2'b01)) begin
                 do_access;
-                mem_ready <= 1'b1;
+                cpu_bus_ready <= 1'b1;
             end else if (!busy) begin
                 busy <= 1'b1;
                 wait_left <= {1'b0, lfsr[2]};
             end else if (wait_left == 2'd0) begin
                 busy <= 1'b0;
                 do_access;
-                mem_ready <= 1'b1;
+                cpu_bus_ready <= 1'b1;
             end else begin
                 wait_left <= wait_left - 2'd1;
             end
         end
-        if (mem_ready)
-            mem_rdata <= 32'hdead_beef;   // rdata is only valid with ready
+        if (cpu_bus_ready)
+            cpu_bus_rdata <= 32'hdead_beef;   // rdata is only valid with ready
     end
 
-    wire unused = &{1'b0, mem_instr, mem_addr[1:0]};
+    wire unused = &{1'b0, cpu_bus_instr, cpu_bus_addr[1:0]};
 endmodule
+`default_nettype wire

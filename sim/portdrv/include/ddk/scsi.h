@@ -1,4 +1,4 @@
-/* scsi.h for the co-simulation: the SCSI-2 operation codes, status bytes and
+/* ddk/scsi.h for the co-simulation: the SCSI-2 operation codes, status bytes and
  * sense keys a miniport and a class driver use (names as in the NT DDK). */
 #ifndef SOFTHBA_SIM_SCSI_H
 #define SOFTHBA_SIM_SCSI_H

@@ -1,4 +1,4 @@
-/* srb.h for the co-simulation: the SCSI port driver / miniport interface
+/* ddk/srb.h for the co-simulation: the SCSI port driver / miniport interface
  * (SCSI_REQUEST_BLOCK, PORT_CONFIGURATION_INFORMATION,
  * HW_INITIALIZATION_DATA, the ScsiPort* routines), written from the
  * documented NT DDK contract.  sim/portdrv/portdrv.c implements the

@@ -1,0 +1,67 @@
+/* softhba-sim info: the adapter the miniport found, INQUIRY and READ
+ * CAPACITY. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "softhba_sim.h"
+
+static void trim_copy(char *dst, const uint8_t *src, int n)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        dst[i] = (src[i] >= 0x20 && src[i] < 0x7F) ? (char)src[i] : '.';
+    while (i > 0 && dst[i - 1] == ' ')
+        i--;
+    dst[i] = 0;
+}
+
+int cmd_info(void)
+{
+    uint8_t inq[36];
+    struct class_result r;
+    char vendor[9], product[17], rev[5];
+
+    cmd_begin();
+    if (class_test_unit_ready(&cli.target, &r) != 0) {
+        report_failure("TEST UNIT READY", 0, &r);
+        return EXIT_FAILED;
+    }
+    memset(inq, 0, sizeof inq);
+    if (class_inquiry(&cli.target, inq, sizeof inq, &r) != 0) {
+        report_failure("INQUIRY", 0, &r);
+        return EXIT_FAILED;
+    }
+    cli.bytes += r.transferred;
+    if (class_read_capacity(&cli.target, &cli.last_lba, &r) != 0) {
+        report_failure("READ CAPACITY", 0, &r);
+        return EXIT_FAILED;
+    }
+    cli.bytes += r.transferred;
+    trim_copy(vendor, inq + 8, 8);
+    trim_copy(product, inq + 16, 16);
+    trim_copy(rev, inq + 32, 4);
+    const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(0);
+    uint64_t bytes = disk_blocks() * cli.target.block_size;
+    printf("adapter:    softhba at 0x%x, IRQ %u, ",
+           (unsigned)ScsiPortConvertPhysicalAddressToUlong((*ci->AccessRanges)[0].RangeStart),
+           (unsigned)ci->BusInterruptLevel);
+    if (ci->DmaChannel == SP_UNINITIALIZED_VALUE)
+        printf("PIO\n");
+    else
+        printf("DMA channel %u (%s-bit, %s mode)\n", (unsigned)ci->DmaChannel,
+               ci->DmaWidth == Width16Bits ? "16" : "8", ci->DemandMode ? "demand" : "single");
+    /* INQUIRY VERSION: 3 = SPC, 4 = SPC-2, 5 = SPC-3, 6 = SPC-4. */
+    static const char *const versions[8] = { "no standard", "SCSI-1", "SCSI-2", "SPC",
+                                              "SPC-2", "SPC-3", "SPC-4", "SPC-5" };
+    printf("device:     type 0x%02x, %s, %s\n", inq[0] & 0x1F,
+           (inq[1] & 0x80) ? "removable" : "fixed", versions[inq[2] & 0x07]);
+    printf("vendor:     %s\n", vendor);
+    printf("product:    %s\n", product);
+    printf("revision:   %s\n", rev);
+    printf("blocks:     %" PRIu64 " (last LBA %u)\n", disk_blocks(), (unsigned)cli.last_lba);
+    printf("block size: %u\n", (unsigned)cli.target.block_size);
+    printf("size:       %.2f MiB\n", (double)bytes / (1024.0 * 1024.0));
+    fflush(stdout);
+    cmd_end("info");
+    return 0;
+}

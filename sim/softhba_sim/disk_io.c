@@ -1,0 +1,128 @@
+/* softhba-sim's disk: blocks through the class layer (NT's disk class
+ * driver's SRBs), failures reported, and the running command's figures:
+ * simulated time, bytes, the progress bar. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "softhba_sim.h"
+
+double now_wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double kbps(uint64_t bytes, uint64_t ps)
+{
+    return ps ? (double)bytes / 1000.0 / ((double)ps / (double)PS_PER_S) : 0.0;
+}
+
+void cmd_begin(void)
+{
+    cli.cmd_start_ps = cosim_now_ps();
+    cli.cmd_start_cycles = cosim_cycles();
+    cli.cmd_start_wall = now_wall();
+    cli.bytes = 0;
+}
+
+void cmd_end(const char *what)
+{
+    uint64_t ps = cosim_now_ps() - cli.cmd_start_ps;
+    uint64_t cycles = cosim_cycles() - cli.cmd_start_cycles;
+    double wall = now_wall() - cli.cmd_start_wall;
+    fprintf(stderr, "%s: %s: simulated %.3f ms (%.3f ms since power-on), %" PRIu64
+            " bytes, %.1f kB/s; %.1f M core cycles in %.2f s wall (%.2f M cycles/s)\n",
+            prog, what, ps / 1e9, cosim_now_ps() / 1e9, cli.bytes, kbps(cli.bytes, ps),
+            cycles / 1e6, wall, wall > 0 ? cycles / 1e6 / wall : 0.0);
+}
+
+void report_failure(const char *what, uint32_t lba, const struct class_result *r)
+{
+    if (r->srb_status == SRB_STATUS_SELECTION_TIMEOUT) {
+        /* Target 0 is the card's own disk: the miniport answers it so only
+         * for a card that never became READY (docs/miniport.md). */
+        fprintf(stderr, "%s: no softhba card answered: %s got SELECTION_TIMEOUT, the card "
+                "never became ready (%.3f ms simulated)\n", prog, what, cosim_now_ps() / 1e9);
+        print_logged_errors();
+        exit(EXIT_NO_CARD);
+    }
+    fprintf(stderr, "%s: %s at LBA %u failed: SRB status 0x%02x, SCSI status 0x%02x", prog, what,
+            (unsigned)lba, r->srb_status, r->scsi_status);
+    if (r->sense_valid)
+        fprintf(stderr, ", sense key 0x%x ASC 0x%02x ASCQ 0x%02x", r->sense_key, r->asc, r->ascq);
+    if (r->srb_status == SRB_STATUS_SUCCESS || r->srb_status == SRB_STATUS_DATA_OVERRUN)
+        fprintf(stderr, ", short data phase: %u bytes moved", (unsigned)r->transferred);
+    fprintf(stderr, " (after %d attempts, %.3f ms simulated)\n", r->attempts, cosim_now_ps() / 1e9);
+    print_logged_errors();
+}
+
+void progress(uint64_t done)
+{
+    if (!cli.progress_on || !cli.progress_total)
+        return;
+    int width = 40;
+    int fill = (int)(done * (uint64_t)width / cli.progress_total);
+    double pct = 100.0 * (double)done / (double)cli.progress_total;
+    double sim_s = (cosim_now_ps() - cli.cmd_start_ps) / 1e12;
+    fprintf(stderr, "\r[%.*s%*s] %5.1f%% %" PRIu64 "/%" PRIu64 " KiB  %.2f s simulated",
+            fill, "########################################", width - fill, "", pct,
+            done >> 10, cli.progress_total >> 10, sim_s);
+    if (done >= cli.progress_total)
+        fputc('\n', stderr);
+}
+
+/* Unit attention after the card's reset, then the capacity. */
+int disk_ready(void)
+{
+    struct class_result r;
+    if (class_test_unit_ready(&cli.target, &r) != 0) {
+        report_failure("TEST UNIT READY", 0, &r);
+        return -1;
+    }
+    if (class_read_capacity(&cli.target, &cli.last_lba, &r) != 0) {
+        report_failure("READ CAPACITY", 0, &r);
+        return -1;
+    }
+    return 0;
+}
+
+uint64_t disk_blocks(void) { return (uint64_t)cli.last_lba + 1; }
+
+int read_blocks(uint32_t lba, uint32_t count, uint8_t *buf)
+{
+    struct class_result r;
+    pc_trace_note(cli.sys.pc, "softhba-sim: READ(10) LBA %u, %u blocks", (unsigned)lba,
+                  (unsigned)count);
+    if (class_read10(&cli.target, lba, count, buf, &r) != 0) {
+        report_failure("READ(10)", lba, &r);
+        return -1;
+    }
+    /* class_read10/class_write10 fail on a short data phase of any piece */
+    cli.bytes += (uint64_t)count * cli.target.block_size;
+    return 0;
+}
+
+int write_blocks(uint32_t lba, uint32_t count, const uint8_t *buf)
+{
+    struct class_result r;
+    pc_trace_note(cli.sys.pc, "softhba-sim: WRITE(10) LBA %u, %u blocks", (unsigned)lba,
+                  (unsigned)count);
+    if (class_write10(&cli.target, lba, count, buf, &r) != 0) {
+        report_failure("WRITE(10)", lba, &r);
+        return -1;
+    }
+    cli.bytes += (uint64_t)count * cli.target.block_size;
+    return 0;
+}
+
+int check_range(uint64_t lba, uint64_t count)
+{
+    if (lba >= disk_blocks() || count > disk_blocks() - lba) {
+        fprintf(stderr, "%s: blocks %" PRIu64 "..%" PRIu64 " are beyond the disk's %" PRIu64
+                " blocks\n", prog, lba, lba + count - 1, disk_blocks());
+        return -1;
+    }
+    return 0;
+}
