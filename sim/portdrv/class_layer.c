@@ -121,22 +121,51 @@ int class_mode_sense6(const struct class_target *t, uint8_t page, uint8_t *buf, 
     return run(t, cdb, 6, buf, cdb[4], SRB_FLAGS_DATA_IN, TIMEOUT_DEFAULT_S, r);
 }
 
+#define NT_PAGE 4096u
+/* The HAL's map registers for an ISA slave channel: 64 KiB at most. */
+#define ISA_MAP_REGISTERS 16u
+
+/* Pages a buffer touches. */
+static uint32_t pages_spanned(const uint8_t *buf, uint32_t len)
+{
+    return (uint32_t)((((uintptr_t)buf & (NT_PAGE - 1)) + len + NT_PAGE - 1) / NT_PAGE);
+}
+
+/* As NT's disk class driver: a transfer longer than MaximumTransferLength,
+ * or touching more pages than the port driver's MaximumPhysicalPages
+ * (NumberOfPhysicalBreaks + 1; for an adapter without scatter/gather the
+ * map registers of its channel), is split into pieces of at most
+ * min(MaximumTransferLength, (pages - 1) * 4 KiB), which fit however the
+ * piece is aligned. */
+static uint32_t blocks_per_transfer(const PORT_CONFIGURATION_INFORMATION *ci, const uint8_t *buf,
+                                    uint32_t count, uint32_t bs)
+{
+    uint32_t pages = ci->NumberOfPhysicalBreaks && ci->NumberOfPhysicalBreaks != SP_UNINITIALIZED_VALUE
+                         ? ci->NumberOfPhysicalBreaks + 1 : ISA_MAP_REGISTERS;
+    uint32_t piece = ci->MaximumTransferLength;
+    if ((uint64_t)count * bs <= piece && pages_spanned(buf, count * bs) <= pages)
+        return count;
+    if (pages > 1 && (pages - 1) * NT_PAGE < piece)
+        piece = (pages - 1) * NT_PAGE;
+    return count < piece / bs ? count : piece / bs;
+}
+
 static int rw10(const struct class_target *t, uint8_t op, uint32_t lba, uint32_t count,
                 uint8_t *buf, ULONG dir, struct class_result *r)
 {
     const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(t->adapter);
     uint32_t bs = t->block_size ? t->block_size : 512;
-    uint32_t max_blocks;
     struct class_result local;
     if (!r)
         r = &local;
     if (!ci)
         return -1;
-    max_blocks = ci->MaximumTransferLength / bs;
-    if (max_blocks == 0)
+    if (ci->MaximumTransferLength / bs == 0)
         return -1;
     while (count) {
-        uint32_t n = count < max_blocks ? count : max_blocks;
+        uint32_t n = blocks_per_transfer(ci, buf, count, bs);
+        if (n == 0)
+            return -1;
         uint8_t cdb[10] = { op, 0, (uint8_t)(lba >> 24), (uint8_t)(lba >> 16),
                             (uint8_t)(lba >> 8), (uint8_t)lba, 0,
                             (uint8_t)(n >> 8), (uint8_t)n, 0 };

@@ -39,8 +39,9 @@ int class_request_sense(const struct class_target *t, uint8_t *buf, uint32_t len
                         struct class_result *r);
 int class_mode_sense6(const struct class_target *t, uint8_t page, uint8_t *buf, uint32_t len,
                       struct class_result *r);
-/* Reads or writes count blocks at lba, split into transfers no longer than
- * the adapter's MaximumTransferLength as the class driver does. */
+/* Reads or writes count blocks at lba, split as NT's class driver does:
+ * by MaximumTransferLength and by the pages the buffer touches (at most
+ * NumberOfPhysicalBreaks + 1, or 16 map registers without scatter/gather). */
 int class_read10(const struct class_target *t, uint32_t lba, uint32_t count, uint8_t *buf,
                  struct class_result *r);
 int class_write10(const struct class_target *t, uint32_t lba, uint32_t count, const uint8_t *buf,

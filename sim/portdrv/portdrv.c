@@ -77,7 +77,15 @@ static struct {
     uint64_t routine_start_ps;
     struct portdrv_routine_time longest;
     uint64_t dma_started_writes;  /* port writes made inside HwDmaStarted */
-} pd;
+    uint64_t map_delay_ps;        /* DPC: IoMapTransfer asked -> 8237 programmed */
+    uint64_t stall_limit_ps;      /* verifier: longest DIRQL routine call; 0 off */
+    uint64_t hostile_seed;        /* 0: fixed NT-like delays */
+    uint64_t rng;
+    uint64_t timer_phase_ps;      /* where NT's 10 ms clock ticks fall */
+    uint64_t irq_latency_max_ps, dpc_delay_max_ps;
+} pd = { .dma_started_delay_ps = PORTDRV_DPC_DELAY_DEFAULT_PS,
+         .map_delay_ps = PORTDRV_DPC_DELAY_DEFAULT_PS,
+         .stall_limit_ps = PORTDRV_STALL_LIMIT_DEFAULT_PS };
 
 /* The miniport's I/O port "addresses" point into this array: an offset is
  * a port number, and pointer arithmetic on a base stays well defined. */
@@ -162,6 +170,46 @@ static void flush_mapping(struct adapter *a)
     a->map.active = 0;
 }
 
+/* The map registers are given back without IoFlushAdapterBuffers (the
+ * miniport never called ScsiPortFlushDma): what the 8237 wrote to the map
+ * buffer never reaches the SRB's buffer, as on NT. */
+static void drop_mapping(struct adapter *a, const char *why)
+{
+    if (!a->map.active)
+        return;
+    if (a->map.to_memory)
+        violation("%s: SRB %p's DMA transfer to memory (%u bytes) was never flushed "
+                  "(ScsiPortFlushDma): its data is lost", why, (void *)a->map.srb,
+                  a->map.length);
+    if (a->ci.DmaChannel <= 7)
+        dma8237_mask(pd.cfg.pc, (int)a->ci.DmaChannel);
+    a->map.active = 0;
+}
+
+/* Hostile mode's generator (xorshift64*): the same seed, the same run. */
+static uint64_t hostile_next(void)
+{
+    pd.rng ^= pd.rng >> 12;
+    pd.rng ^= pd.rng << 25;
+    pd.rng ^= pd.rng >> 27;
+    return pd.rng * 0x2545F4914F6CDD1Dull;
+}
+
+/* A delay up to max: in hostile mode often none, often the whole range,
+ * else uniform, so that both edges of every window get tried. */
+static uint64_t hostile_delay(uint64_t fixed, uint64_t max)
+{
+    uint64_t r;
+    if (!pd.hostile_seed)
+        return fixed;
+    r = hostile_next();
+    switch (r & 3) {
+    case 0: return 0;
+    case 1: return max;
+    default: return (r >> 8) % (max + 1);
+    }
+}
+
 /* The DPC half of ScsiPortIoMapTransfer: the map buffer is at the same
  * offset in its 4 KiB page as the data (map registers map pages), the
  * transfer is cut at the DMA page boundary (64 KiB for 8-bit channels,
@@ -174,10 +222,15 @@ static void run_map_transfer(struct adapter *a)
     uint32_t boundary = a->ci.DmaChannel >= 4 ? 0x20000u : 0x10000u;
     uint32_t phys = pd.cfg.map_buffer + (uint32_t)((uintptr_t)a->map_va & 0xFFFu);
     uint32_t len = a->map_len;
-    uint32_t room = boundary - (phys & (boundary - 1));
+    uint32_t room;
 
+    /* Hostile mode puts the map registers' pages anywhere in the first
+     * 128 KiB of the buffer, so short transfers meet the DMA page cut too. */
+    if (pd.hostile_seed)
+        phys += (uint32_t)(hostile_next() % 32u) * 0x1000u;
+    room = boundary - (phys & (boundary - 1));
     a->map_pending = 0;
-    flush_mapping(a);
+    drop_mapping(a, "ScsiPortIoMapTransfer");
     if (len > room)
         len = room;
     if (to_memory)
@@ -208,6 +261,9 @@ static void routine_begin(const char *name)
 static void routine_end(void)
 {
     uint64_t spent = cosim_now_ps() - pd.routine_start_ps;
+    if (pd.routine && pd.stall_limit_ps && spent > pd.stall_limit_ps)
+        violation("%s ran %.1f us at DIRQL (from %.3f ms), beyond the %.1f us budget", pd.routine,
+                  spent / 1e6, pd.routine_start_ps / 1e9, pd.stall_limit_ps / 1e6);
     if (pd.routine && spent > pd.longest.ps) {
         pd.longest.ps = spent;
         pd.longest.routine = pd.routine;
@@ -232,6 +288,18 @@ static void check_completed(struct adapter *a)
     a->completed = NULL;
 }
 
+/* ps of simulated time in the DPC, interrupts on (the pending one is
+ * taken at once, even for 0). */
+static void dpc_window(struct adapter *a, uint64_t ps)
+{
+    pd.current = NULL;
+    pc_interrupts_enable(pd.cfg.pc, 1);
+    if (ps)
+        pc_idle_ps(pd.cfg.pc, ps);
+    pc_interrupts_enable(pd.cfg.pc, 0);
+    pd.current = a;
+}
+
 static void leave(struct adapter *a)
 {
     if (--pd.depth != 0)
@@ -246,16 +314,15 @@ static void leave(struct adapter *a)
     }
     a->in_dpc = 1;
     while (a->map_pending) {
+        /* NT's DPC runs below DIRQL: the card's interrupt can be taken
+         * before the adapter channel is mapped (a ScsiPortFlushDma from the
+         * ISR then cancels the map) and between programming the DMA
+         * controller and HwDmaStarted. */
+        dpc_window(a, hostile_delay(pd.map_delay_ps, pd.dpc_delay_max_ps));
+        if (!a->map_pending)
+            break;
         run_map_transfer(a);
-        if (pd.dma_started_delay_ps) {
-            /* NT's DPC runs below DIRQL: the card's interrupt can be taken
-             * between programming the DMA controller and HwDmaStarted. */
-            pd.current = NULL;
-            pc_interrupts_enable(pd.cfg.pc, 1);
-            pc_idle_ps(pd.cfg.pc, pd.dma_started_delay_ps);
-            pc_interrupts_enable(pd.cfg.pc, 0);
-            pd.current = a;
-        }
+        dpc_window(a, hostile_delay(pd.dma_started_delay_ps, pd.dpc_delay_max_ps));
         pd.depth++;
         routine_begin("HwDmaStarted");
         pd.hw.HwDmaStarted(a->ext);
@@ -273,6 +340,12 @@ static void isr(void *ctx, int irq)
     struct adapter *a = ctx;
     BOOLEAN ours;
     (void)irq;
+    if (pd.hostile_seed && pd.irq_latency_max_ps) {
+        /* the edge waited behind other devices' ISRs and higher IRQLs */
+        uint64_t late = hostile_delay(0, pd.irq_latency_max_ps);
+        if (late)
+            pc_idle_ps(pd.cfg.pc, late);
+    }
     enter(a, "HwInterrupt");
     ours = pd.hw.HwInterrupt(a->ext);
     leave(a);
@@ -476,7 +549,7 @@ static void complete_srb(struct adapter *a, PSCSI_REQUEST_BLOCK srb, const char 
     if (SRB_STATUS(srb->SrbStatus) == SRB_STATUS_PENDING)
         violation("%s: SRB %p completed with SRB_STATUS_PENDING", who, (void *)srb);
     if (a->map.active && a->map.srb == srb)
-        flush_mapping(a);          /* the port driver's IoFlushAdapterBuffers */
+        drop_mapping(a, who);      /* the port driver frees the map registers */
     if (a->map_pending && a->map_srb == srb) {
         violation("%s: SRB %p completed with an IoMapTransfer still pending", who, (void *)srb);
         a->map_pending = 0;
@@ -486,6 +559,17 @@ static void complete_srb(struct adapter *a, PSCSI_REQUEST_BLOCK srb, const char 
     memcpy(&a->completed_copy, srb, sizeof *srb);
     pd_log("RequestComplete: SRB %p status 0x%02x scsi 0x%02x length %u", (void *)srb,
          srb->SrbStatus, srb->ScsiStatus, srb->DataTransferLength);
+}
+
+/* NT's timers expire on its clock interrupt (every 10 ms): the first tick
+ * at or after the due time.  Hostile mode moves the ticks (the phase). */
+static uint64_t clock_tick_at_or_after(uint64_t due)
+{
+    uint64_t phase = pd.timer_phase_ps % PORTDRV_CLOCK_TICK_PS;
+    if (due <= phase)
+        return phase;
+    return phase + (due - phase + PORTDRV_CLOCK_TICK_PS - 1) / PORTDRV_CLOCK_TICK_PS *
+                       PORTDRV_CLOCK_TICK_PS;
 }
 
 VOID ScsiPortNotification(SCSI_NOTIFICATION_TYPE NotificationType, PVOID HwDeviceExtension, ...)
@@ -516,7 +600,7 @@ VOID ScsiPortNotification(SCSI_NOTIFICATION_TYPE NotificationType, PVOID HwDevic
         PHW_TIMER fn = va_arg(ap, PHW_TIMER);
         ULONG us = va_arg(ap, ULONG);
         a->timer = us ? fn : NULL;
-        a->timer_due_ps = cosim_now_ps() + (uint64_t)us * PS_PER_US;
+        a->timer_due_ps = clock_tick_at_or_after(cosim_now_ps() + (uint64_t)us * PS_PER_US);
         break;
     }
     default:
@@ -596,8 +680,16 @@ VOID ScsiPortIoMapTransfer(PVOID HwDeviceExtension, PSCSI_REQUEST_BLOCK Srb,
 VOID ScsiPortFlushDma(PVOID HwDeviceExtension)
 {
     struct adapter *a = find_adapter(HwDeviceExtension, "ScsiPortFlushDma");
-    if (a)
-        flush_mapping(a);
+    if (!a)
+        return;
+    if (a->map_pending) {
+        /* before the transfer started: the flush cancels it, and
+         * HwDmaStarted is not called for it (ScsiPortFlushDma's docs) */
+        a->map_pending = 0;
+        pd_log("ScsiPortFlushDma: cancelled the pending IoMapTransfer");
+        return;
+    }
+    flush_mapping(a);
 }
 
 /* ---- initialisation ---------------------------------------------------- */
@@ -803,6 +895,27 @@ uint64_t portdrv_spurious_interrupts(int adapter)
 void portdrv_set_dma_started_delay(uint64_t ps)
 {
     pd.dma_started_delay_ps = ps;
+}
+
+void portdrv_set_map_delay(uint64_t ps)
+{
+    pd.map_delay_ps = ps;
+}
+
+void portdrv_set_stall_limit(uint64_t ps)
+{
+    pd.stall_limit_ps = ps;
+}
+
+void portdrv_set_hostile(uint64_t seed)
+{
+    pd.hostile_seed = seed;
+    pd.rng = seed ? seed * 0x9E3779B97F4A7C15ull | 1u : 0;
+    pd.timer_phase_ps = 0;
+    pd.dpc_delay_max_ps = PORTDRV_HOSTILE_DPC_MAX_PS;
+    pd.irq_latency_max_ps = PORTDRV_HOSTILE_IRQ_LATENCY_MAX_PS;
+    if (seed)
+        pd.timer_phase_ps = hostile_next() % PORTDRV_CLOCK_TICK_PS;
 }
 
 uint64_t portdrv_dma_started_port_writes(void)

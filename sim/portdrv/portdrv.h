@@ -85,12 +85,36 @@ int portdrv_logged_errors(struct portdrv_logged_error *out, int max);
 uint64_t portdrv_resets_detected(int adapter);
 uint64_t portdrv_spurious_interrupts(int adapter);
 
-/* Test hook: after programming the 8237 for a ScsiPortIoMapTransfer, let
- * ps of simulated time pass with interrupts enabled before HwDmaStarted.
- * NT does the map and calls HwDmaStarted from a DPC, below DIRQL, so the
- * card's interrupt can be taken in between (a command that failed before
- * its data then completes first).  0, the default: HwDmaStarted at once. */
+/* NT does the map and calls HwDmaStarted from a DPC, below DIRQL, so the
+ * card's interrupt can be taken before the map (a ScsiPortFlushDma then
+ * cancels it) and between programming the 8237 and HwDmaStarted (a command
+ * that failed before its data then completes first).  Both windows are open
+ * (interrupts enabled) always; these set how much simulated time passes in
+ * each: the map delay (IoMapTransfer asked -> 8237 programmed) and the
+ * HwDmaStarted delay (programmed -> HwDmaStarted).  Default for both:
+ * PORTDRV_DPC_DELAY_DEFAULT_PS. */
+#define PORTDRV_DPC_DELAY_DEFAULT_PS (20ull * 1000000ull)      /* 20 us */
 void portdrv_set_dma_started_delay(uint64_t ps);
+void portdrv_set_map_delay(uint64_t ps);
+
+/* NT's clock: RequestTimerCall timers fire on the first tick at or after
+ * their due time. */
+#define PORTDRV_CLOCK_TICK_PS (10ull * 1000000000ull)          /* 10 ms */
+
+/* Verifier: a DIRQL routine call (every Hw routine but HwFindAdapter)
+ * longer than this in simulated time is a contract violation.  0: off. */
+#define PORTDRV_STALL_LIMIT_DEFAULT_PS (1000ull * 1000000ull)   /* 1 ms */
+void portdrv_set_stall_limit(uint64_t ps);
+
+/* Hostile interleaving (like Driver Verifier): from seed (0: off, the
+ * fixed delays above), every DPC window takes 0, the maximum or a uniform
+ * delay up to PORTDRV_HOSTILE_DPC_MAX_PS, every interrupt is taken up to
+ * PORTDRV_HOSTILE_IRQ_LATENCY_MAX_PS after its edge, NT's clock ticks fall
+ * at a seeded phase, and the map registers' pages sit anywhere in the
+ * first 128 KiB of the map buffer.  The same seed gives the same run. */
+#define PORTDRV_HOSTILE_DPC_MAX_PS (300ull * 1000000ull)       /* 300 us */
+#define PORTDRV_HOSTILE_IRQ_LATENCY_MAX_PS (100ull * 1000000ull) /* 100 us */
+void portdrv_set_hostile(uint64_t seed);
 /* Port writes the miniport made from HwDmaStarted (for that test). */
 uint64_t portdrv_dma_started_port_writes(void);
 

@@ -11,14 +11,38 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "class_layer.h"
 #include "cosim.h"
 #include "pc.h"
 #include "portdrv.h"
 
 enum mode { GOOD, DOUBLE_COMPLETE, MAP_NO_DATA, MAP_TOO_LONG, MAP_OUTSIDE_BUFFER,
-            TOUCH_AFTER, BAD_PORT, NO_NEXT_REQUEST };
+            TOUCH_AFTER, BAD_PORT, NO_NEXT_REQUEST,
+            /* the NT-like port driver's verifier rules */
+            DMA_FLUSHED, DMA_NO_FLUSH, MAP_TWICE, MAP_OVER_UNFLUSHED, FLUSH_CANCELS_MAP,
+            STALL_LONG, STALL_SHORT, TIMER_TICK, PAGE_SPLIT };
 static enum mode mode;
 static PUCHAR base;
+static PSCSI_REQUEST_BLOCK active;
+static int dma_started_calls;
+static uint64_t timer_asked_ps, timer_ran_ps;
+static ULONG srb_lengths[8];
+static int srbs_started;
+
+static void finish(PVOID ext, PSCSI_REQUEST_BLOCK srb)
+{
+    srb->SrbStatus = SRB_STATUS_SUCCESS;
+    ScsiPortNotification(RequestComplete, ext, srb);
+    ScsiPortNotification(NextRequest, ext);
+    active = NULL;
+}
+
+static VOID NTAPI timer(PVOID ext)
+{
+    timer_ran_ps = cosim_now_ps();
+    if (active)
+        finish(ext, active);
+}
 
 static ULONG NTAPI find(PVOID ext, PVOID ctx, PVOID bus, PCHAR arg,
                         PPORT_CONFIGURATION_INFORMATION ci, PBOOLEAN again)
@@ -31,7 +55,7 @@ static ULONG NTAPI find(PVOID ext, PVOID ctx, PVOID bus, PCHAR arg,
     ci->BusInterruptLevel = 5;
     ci->DmaChannel = 1;
     ci->DmaWidth = Width8Bits;
-    ci->MaximumTransferLength = 0x1000;
+    ci->MaximumTransferLength = mode == PAGE_SPLIT ? 0x10000 : 0x1000;
     ci->NumberOfBuses = 1;
     ci->InitiatorBusId[0] = 7;
     return SP_RETURN_FOUND;
@@ -45,10 +69,39 @@ static BOOLEAN NTAPI reset(PVOID ext, ULONG path)
     ScsiPortNotification(NextRequest, ext);
     return TRUE;
 }
-static VOID NTAPI dma_started(PVOID ext) { (void)ext; }
+/* HwDmaStarted: the "transfer" ends at once (the card is not driven); the
+ * modes differ in how the miniport ends it. */
+static VOID NTAPI dma_started(PVOID ext)
+{
+    dma_started_calls++;
+    if (!active)
+        return;
+    switch (mode) {
+    case DMA_FLUSHED:
+        ScsiPortFlushDma(ext);
+        finish(ext, active);
+        break;
+    case DMA_NO_FLUSH:
+        finish(ext, active);
+        break;
+    case MAP_OVER_UNFLUSHED:
+        if (dma_started_calls == 1) {   /* the next segment, the first never flushed */
+            ScsiPortIoMapTransfer(ext, active, active->DataBuffer, 0x800);
+        } else {
+            ScsiPortFlushDma(ext);
+            finish(ext, active);
+        }
+        break;
+    default:
+        break;
+    }
+}
 
 static BOOLEAN NTAPI start(PVOID ext, PSCSI_REQUEST_BLOCK srb)
 {
+    if (srbs_started < 8)
+        srb_lengths[srbs_started] = srb->DataTransferLength;
+    srbs_started++;
     switch (mode) {
     case MAP_NO_DATA:
     case MAP_TOO_LONG:
@@ -60,6 +113,34 @@ static BOOLEAN NTAPI start(PVOID ext, PSCSI_REQUEST_BLOCK srb)
     case BAD_PORT:
         (void)ScsiPortReadPortUchar(base + 0x40);
         break;
+    case DMA_FLUSHED:
+    case DMA_NO_FLUSH:
+    case MAP_OVER_UNFLUSHED:
+        active = srb;
+        ScsiPortIoMapTransfer(ext, srb, srb->DataBuffer, 0x800);
+        return TRUE;                  /* HwDmaStarted completes it */
+    case MAP_TWICE:
+        active = srb;
+        ScsiPortIoMapTransfer(ext, srb, srb->DataBuffer, 0x800);
+        ScsiPortIoMapTransfer(ext, srb, srb->DataBuffer, 0x800);
+        ScsiPortFlushDma(ext);
+        break;
+    case FLUSH_CANCELS_MAP:
+        /* the documented way to give up a transfer not yet started */
+        ScsiPortIoMapTransfer(ext, srb, srb->DataBuffer, 0x800);
+        ScsiPortFlushDma(ext);
+        break;
+    case STALL_LONG:
+        ScsiPortStallExecution(1500);
+        break;
+    case STALL_SHORT:
+        ScsiPortStallExecution(900);
+        break;
+    case TIMER_TICK:
+        active = srb;
+        timer_asked_ps = cosim_now_ps();
+        ScsiPortNotification(RequestTimerCall, ext, timer, (ULONG)1000);
+        return TRUE;                  /* the timer completes it */
     default:
         break;
     }
@@ -119,6 +200,8 @@ static void run(struct pc *pc, enum mode m, uint32_t len, const char *expect)
         return;
     }
     mode = m;
+    active = NULL;
+    dma_started_calls = 0;
     caught = 0;
     last[0] = 0;
     memset(&srb, 0, sizeof srb);
@@ -135,6 +218,43 @@ static void run(struct pc *pc, enum mode m, uint32_t len, const char *expect)
         failures++;
     } else {
         printf("mode %d: %s\n", m, expect ? last : "clean");
+    }
+}
+
+/* The class layer splits by pages as NT's class driver does: 64 KiB from a
+ * page-aligned buffer (16 pages) is one SRB; from a buffer 512 bytes into
+ * its page (17 pages, more than the 16 map registers) it is 60 KiB + 4 KiB. */
+static void page_split(struct pc *pc)
+{
+    static uint8_t area[0x10000 + 2 * 4096];
+    uint8_t *aligned = area + (4096 - ((uintptr_t)area & 4095));
+    struct class_target t = { 0, 0, 0, 512 };
+    struct class_result r;
+    static const struct { uint32_t offset; int srbs; ULONG first; } cases[] = {
+        { 0, 1, 0x10000 }, { 512, 2, 0xF000 } };
+    struct portdrv_config cfg = { 0 };
+    portdrv_shutdown();
+    cfg.pc = pc;
+    mode = PAGE_SPLIT;
+    portdrv_init(&cfg);
+    portdrv_set_violation_handler(on_violation, NULL);
+    if (portdrv_load(DriverEntry) != 0) {
+        fprintf(stderr, "page split: load failed\n");
+        failures++;
+        return;
+    }
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        srbs_started = 0;
+        if (class_read10(&t, 0, 128, aligned + cases[i].offset, &r) != 0 ||
+            srbs_started != cases[i].srbs || srb_lengths[0] != cases[i].first) {
+            fprintf(stderr, "page split: 64 KiB at page offset %u: %d SRBs, first %u bytes; "
+                    "want %d, %u\n", cases[i].offset, srbs_started, (unsigned)srb_lengths[0],
+                    cases[i].srbs, (unsigned)cases[i].first);
+            failures++;
+        } else {
+            printf("page split: 64 KiB at page offset %u: %d SRB(s)\n", cases[i].offset,
+                   srbs_started);
+        }
     }
 }
 
@@ -160,6 +280,28 @@ int main(void)
     run(pc, TOUCH_AFTER, 0, "written after the miniport completed it");
     run(pc, BAD_PORT, 0, "outside the ranges the miniport mapped");
     run(pc, NO_NEXT_REQUEST, 0, NULL);   /* a timeout is handled, not a violation */
+    run(pc, DMA_FLUSHED, 0x1000, NULL);
+    run(pc, DMA_NO_FLUSH, 0x1000, "was never flushed");
+    run(pc, MAP_TWICE, 0x1000, "called again before HwDmaStarted");
+    run(pc, MAP_OVER_UNFLUSHED, 0x1000, "was never flushed");
+    run(pc, FLUSH_CANCELS_MAP, 0x1000, NULL);
+    if (dma_started_calls != 0) {
+        fprintf(stderr, "HwDmaStarted called %d times for a map the flush cancelled\n",
+                dma_started_calls);
+        failures++;
+    }
+    run(pc, STALL_LONG, 0, "beyond the 1000.0 us budget");
+    run(pc, STALL_SHORT, 0, NULL);
+    run(pc, TIMER_TICK, 0, NULL);
+    page_split(pc);
+    /* RequestTimerCall(1 ms) fires on NT's next 10 ms clock tick */
+    if (timer_ran_ps < timer_asked_ps + 1000000000ull ||
+        timer_ran_ps % PORTDRV_CLOCK_TICK_PS > 20000000ull ||
+        timer_ran_ps - timer_asked_ps > PORTDRV_CLOCK_TICK_PS + 20000000ull) {
+        fprintf(stderr, "RequestTimerCall(1000 us) at %.3f ms ran at %.3f ms, not on the next "
+                "10 ms tick\n", timer_asked_ps / 1e9, timer_ran_ps / 1e9);
+        failures++;
+    }
 
     /* Without a handler a violation is loud: message and abort(). */
     fflush(stdout);
