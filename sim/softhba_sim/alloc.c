@@ -15,4 +15,16 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
-void *xmalloc(size_t n) { return xrealloc(NULL, n); }
+/* Data buffers start on a 4 KiB page, as an NT class driver's do: the port
+ * driver puts the map buffer at the data's page offset, and the 8237's
+ * timing depends on the address (S1 when A8-A15 change), so a buffer at the
+ * host heap's whim would make the simulated time depend on it. */
+void *xmalloc(size_t n)
+{
+    void *p = aligned_alloc(4096, ((n ? n : 1) + 4095) & ~(size_t)4095);
+    if (!p) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        exit(EXIT_HARNESS);
+    }
+    return p;
+}
