@@ -14,7 +14,7 @@ GATE_SIM_PROGRAM := $(GATE_DIR)/softhba-sim-gate
 GATE_FIRMWARE ?= $(BUILD)/fw/softhba_fw.hex
 GATE_CELLS_SIM ?= $(shell yosys-config --datdir 2>/dev/null || echo /usr/share/yosys)/ice40/cells_sim.v
 GATE_RTL_SRCS := $(sort $(wildcard rtl/*/*.v))
-GATE_OWN_CELLS := sim/gate/SB_IO.v sim/gate/SB_PLL40_CORE.v
+GATE_OWN_CELLS := sim/gate/SB_IO.v sim/gate/SB_LUT4.v sim/gate/SB_PLL40_CORE.v
 
 # The board top as the bitstream flow synthesises it (rtl/boards/boards.mk),
 # with the firmware as the RAM image instead of the placeholder: the
@@ -39,13 +39,45 @@ $(GATE_DIR)/ice40_cells_sim.v: $(GATE_CELLS_SIM) sim/gate/gate_sources.py
 	@mkdir -p $(@D)
 	python3 sim/gate/gate_sources.py cells $< $@
 
-# The configuration: the wrapper is the top; the netlist, the project's own
-# cells and yosys' library (-v: only the cells used) come with it.
-$(eval $(call HARNESS_MODEL,gate_board,gate_board_top,sim/gate/gate_board_top.v,\
-  -DNO_ICE40_DEFAULT_ASSIGNMENTS $(GATE_DIR)/gate_netlist.v $(GATE_OWN_CELLS) -v $(GATE_DIR)/ice40_cells_sim.v))
-$(HARNESS_DIR)/obj_gate_board/Vgate_board_top.mk: $(GATE_DIR)/gate_netlist.v $(GATE_DIR)/ice40_cells_sim.v \
-  $(GATE_OWN_CELLS)
+# The configuration gate_board (sim/harness/harness.mk's HARNESS_MODEL, with
+# the gate model's own flags): the wrapper is the top; the netlist, the
+# project's own cells and yosys' library (-v: only the cells used) come with
+# it.  Cheap enough for make test (docs/cosim.md "The synthesized card",
+# Cost): no waveform code unless GATE_TRACE=1, Verilator's functions split
+# so that no C++ function is huge, and the model compiled at GATE_OPT.
+GATE_TRACE ?= 0
+GATE_OPT ?= -O2
+GATE_VFLAGS := --cc -O3 --x-assign fast --x-initial fast --timescale 1ps/1ps \
+  $(if $(filter 1,$(GATE_TRACE)),--trace-fst) --output-split 20000 --output-split-cfuncs 2000 \
+  -DNO_ICE40_DEFAULT_ASSIGNMENTS
+GATE_VMAKE_OPT := OPT_FAST=$(GATE_OPT) OPT_SLOW=-O0 OPT_GLOBAL=-O2
+GATE_MDIR := $(HARNESS_DIR)/obj_gate_board
+HARNESS_MODEL_gate_board := $(GATE_MDIR)/Vgate_board_top__ALL.a
+HARNESS_ADAPTER_gate_board := $(HARNESS_DIR)/harness/top_gate_board.o
 
+# The flags as a file that changes only when they do, so that GATE_TRACE=1
+# or another GATE_OPT rebuilds the model.
+.PHONY: gate-flags-check
+gate-flags-check:
+$(GATE_DIR)/model-flags: gate-flags-check
+	@mkdir -p $(@D)
+	@echo '$(GATE_VFLAGS) $(GATE_VMAKE_OPT)' | cmp -s - $@ || echo '$(GATE_VFLAGS) $(GATE_VMAKE_OPT)' > $@
+
+$(GATE_MDIR)/Vgate_board_top.mk: sim/gate/gate_board_top.v $(GATE_DIR)/gate_netlist.v \
+  $(GATE_DIR)/ice40_cells_sim.v $(GATE_OWN_CELLS) $(GATE_DIR)/model-flags
+	@rm -rf $(@D) && mkdir -p $(@D)
+	verilator $(GATE_VFLAGS) --top-module gate_board_top --Mdir $(@D) sim/gate/gate_board_top.v \
+	  $(GATE_DIR)/gate_netlist.v $(GATE_OWN_CELLS) -v $(GATE_DIR)/ice40_cells_sim.v
+
+$(HARNESS_MODEL_gate_board): $(GATE_MDIR)/Vgate_board_top.mk
+	$(MAKE) --no-print-directory -C $(@D) -f Vgate_board_top.mk $(GATE_VMAKE_OPT) Vgate_board_top__ALL.a
+	@touch $@
+
+$(HARNESS_ADAPTER_gate_board): sim/harness/top_gate_board.cpp $(GATE_MDIR)/Vgate_board_top.mk
+	@mkdir -p $(@D)
+	$(HARNESS_CXX) $(HARNESS_CXXFLAGS) -isystem $(GATE_MDIR) -MMD -MP -c $< -o $@
+
+-include $(HARNESS_DIR)/harness/top_gate_board.d
 
 .PHONY: gate-sim
 gate-sim: $(GATE_SIM_PROGRAM)
@@ -58,6 +90,7 @@ lint-gate:
 	@verilator --lint-only -Wall --top-module SB_PLL40_CORE sim/gate/SB_PLL40_CORE.v
 	@verilator --lint-only -Wall --top-module SB_IO -GPIN_TYPE=6\'b101001 sim/gate/SB_IO.v
 	@verilator --lint-only -Wall --top-module SB_IO -GPIN_TYPE=6\'b000001 sim/gate/SB_IO.v
+	@verilator --lint-only -Wall --top-module SB_LUT4 sim/gate/SB_LUT4.v
 	@echo "lint-gate: sim/gate cells clean"
 
 # gate_sim_verify_pass: 1 when `verify` passes through the synthesized card.

@@ -14,14 +14,16 @@ outputs unconnected; UNOPTFLAT: bit-blasted buses look like loops to
 Verilator's scheduler).
 
 cells: drops SB_IO (Verilator cannot simulate its test against 1'bz;
-sim/gate/SB_IO.v instead) and the SB_PLL40_* cells (ports only, no
-behaviour; sim/gate/SB_PLL40_CORE.v instead).  The rest is copied as is.
+sim/gate/SB_IO.v instead), SB_LUT4 (sim/gate/SB_LUT4.v: the same function,
+twice as fast Verilated; tests/gate/lut4_equiv_test.py proves it equal) and
+the SB_PLL40_* cells (ports only, no behaviour; sim/gate/SB_PLL40_CORE.v
+instead).  The rest is copied as is.
 """
 import os
 import re
 import sys
 
-OWN_CELLS = {"SB_IO", "SB_PLL40_CORE", "SB_PLL40_PAD", "SB_PLL40_2_PAD",
+OWN_CELLS = {"SB_IO", "SB_LUT4", "SB_PLL40_CORE", "SB_PLL40_PAD", "SB_PLL40_2_PAD",
              "SB_PLL40_2F_CORE", "SB_PLL40_2F_PAD"}
 
 

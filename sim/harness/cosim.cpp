@@ -85,7 +85,13 @@ int cosim_init(const struct cosim_options *opt)
     }
     if (opt->wave_file) {
         k->wave.reset(new VerilatedFstC);
-        k->top->trace(*k->wave);
+        if (!k->top->trace(*k->wave)) {
+            std::fprintf(stderr, "cosim: this model was built without waveform support "
+                                 "(the gate-level one: make gate-sim GATE_TRACE=1)\n");
+            k->wave.reset();
+            cosim_shutdown();
+            return -1;
+        }
         k->wave->open(opt->wave_file);
         if (!k->wave->isOpen()) {
             std::fprintf(stderr, "cosim: cannot write waveform '%s'\n", opt->wave_file);

@@ -14,8 +14,9 @@ class VerilatedFstC;
 class cosim_model {
 public:
     virtual ~cosim_model() {}
-    // Records the model's signals into an open waveform.
-    virtual void trace(VerilatedFstC &wave) = 0;
+    // Records the model's signals into an open waveform; false when the
+    // model was Verilated without --trace-fst (the gate model by default).
+    virtual bool trace(VerilatedFstC &wave) = 0;
     // Copies the inputs in, raises clk, evaluates, copies the outputs back.
     virtual void rise(card_pins &pins) = 0;
     // Lowers clk and evaluates; with copy, also copies inputs in before and
@@ -59,6 +60,19 @@ void isa_pins_out(const Model &m, card_pins &p)
     p.isa_irq_oe = m.isa_irq_oe;
 }
 
+// m.trace() exists only in a model Verilated with --trace-fst.
+template <class Model>
+auto trace_model(Model &m, VerilatedFstC &wave, int) -> decltype(m.trace(&wave, 99), bool())
+{
+    m.trace(&wave, 99);
+    return true;
+}
+template <class Model>
+bool trace_model(Model &, VerilatedFstC &, long)
+{
+    return false;
+}
+
 // The usual adapter shape: A::in(pins, model) and A::out(model, pins) copy
 // the ports, A::before_rise(model) runs once per cycle just before the rising
 // edge (for what the adapter plays of the card top); the model has `clk`.
@@ -67,7 +81,7 @@ class cosim_top final : public cosim_model {
 public:
     explicit cosim_top(VerilatedContext &ctx, const char *name) : m(&ctx, name) {}
     Model m;
-    void trace(VerilatedFstC &wave) override { m.trace(&wave, 99); }
+    bool trace(VerilatedFstC &wave) override { return trace_model(m, wave, 0); }
     void rise(card_pins &p) override
     {
         A::in(p, m);

@@ -45,7 +45,9 @@ unsigned field(unsigned value, unsigned mask, unsigned shift)
 }
 
 // The jumpers that make the board's CONFIG reset value match resources, or
-// false when no setting can (the 16-bit channel is fixed by CFG_DEFAULT).
+// false when no setting can: in a 16-bit slot the board always offers its
+// CFG_DEFAULT 16-bit channel (no jumper removes it, and the miniport prefers
+// it to an 8-bit one), so resources without it are refused too.
 bool jumpers_for(unsigned base_sel, unsigned resources, jumpers &j)
 {
     const unsigned wide = field(resources, SHBA_HOST_CONFIG_WIDE16_MASK, SHBA_HOST_CONFIG_WIDE16_SHIFT);
@@ -54,7 +56,7 @@ bool jumpers_for(unsigned base_sel, unsigned resources, jumpers &j)
     const unsigned irq = field(resources, SHBA_HOST_CONFIG_IRQ_SEL_MASK, SHBA_HOST_CONFIG_IRQ_SEL_SHIFT);
     const unsigned board_dma16 = field(BOARD_CFG_DEFAULT, SHBA_HOST_CONFIG_DMA16_SEL_MASK,
                                        SHBA_HOST_CONFIG_DMA16_SEL_SHIFT);
-    if (wide && dma16 != 0 && dma16 != board_dma16)
+    if (wide && dma16 != board_dma16)
         return false;
     // board top: cfg_base_sel = ~pins; resources = CFG_DEFAULT ^ ~pins
     j.base_n = static_cast<uint8_t>(~base_sel & 7u);
@@ -207,7 +209,8 @@ cosim_model *cosim_model_create(VerilatedContext &ctx, const cosim_options &opt)
     if (!jumpers_for(opt.cfg_base_sel, opt.cfg_resources, board_jumpers)) {
         std::fprintf(stderr,
                      "cosim: the reference board's 16-bit DMA channel is fixed to %d (CFG_DEFAULT "
-                     "0x%02X); no jumper setting gives CONFIG 0x%02X\n",
+                     "0x%02X), and a 16-bit slot always offers it; no jumper setting gives CONFIG "
+                     "0x%02X (an 8-bit channel needs --narrow, PIO --driver-args pio)\n",
                      DMA16_BY_CODE[(BOARD_CFG_DEFAULT >> SHBA_HOST_CONFIG_DMA16_SEL_SHIFT) & 3u],
                      BOARD_CFG_DEFAULT, opt.cfg_resources);
         return nullptr;
