@@ -5,9 +5,12 @@ Tests are registered in tests/suites/*.list, one per line:
 
     name | shell command run from the repository root
 
-Blank lines and lines starting with '#' are ignored.  A test passes when its
-command exits 0.  Each test's output goes to build/test-logs/NAME.log and the
-last lines of a failing test's log are printed.  The run ends with the line
+Blank lines and lines starting with '#' are ignored.  The name may be
+followed by tags: '@slow' marks a test that takes minutes; slow tests start
+first, so that with -j they overlap the short ones instead of running alone
+at the end.  A test passes when its command exits 0.  Each test's output
+goes to build/test-logs/NAME.log and the last lines of a failing test's log
+are printed, as the tests finish.  The run ends with the line
 'N passed, N failed' and exits non-zero when anything failed.
 
 Options: -k SUBSTRING  run only tests whose name contains SUBSTRING
@@ -27,8 +30,14 @@ LOG_DIR = os.path.join(ROOT, "build", "test-logs")
 TIMEOUT_S = int(os.environ.get("TEST_TIMEOUT", "900"))
 
 
+TAGS = {"@slow"}
+
+
 def load_tests():
+    """The registered tests as (name, command), slow ones first, each group in
+    list order."""
     tests = []
+    slow = []
     seen = set()
     for path in sorted(glob.glob(os.path.join(ROOT, "tests", "suites", "*.list"))):
         with open(path, encoding="utf-8") as f:
@@ -39,11 +48,15 @@ def load_tests():
                 if " | " not in line:
                     sys.exit(f"{path}:{lineno}: expected 'name | command'")
                 name, cmd = (s.strip() for s in line.split(" | ", 1))
+                name, *tags = name.split()
+                unknown = set(tags) - TAGS
+                if unknown:
+                    sys.exit(f"{path}:{lineno}: unknown tag {sorted(unknown)[0]} (known: {sorted(TAGS)})")
                 if name in seen:
                     sys.exit(f"{path}:{lineno}: duplicate test name {name}")
                 seen.add(name)
-                tests.append((name, cmd))
-    return tests
+                (slow if "@slow" in tags else tests).append((name, cmd))
+    return slow + tests
 
 
 def run_one(test):
@@ -83,7 +96,10 @@ def main():
     os.makedirs(LOG_DIR, exist_ok=True)
     passed = failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.j)) as ex:
-        for name, rc, secs, log_path in ex.map(run_one, tests):
+        # started in order (slow first), reported as they finish
+        running = [ex.submit(run_one, t) for t in tests]
+        for done in concurrent.futures.as_completed(running):
+            name, rc, secs, log_path = done.result()
             if rc == 0:
                 passed += 1
                 print(f"PASS  {name}  ({secs:.1f} s)", flush=True)
