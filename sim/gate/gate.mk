@@ -1,13 +1,15 @@
 # The gate-level co-simulation (docs/cosim.md "The synthesized card"):
 # softhba-sim against yosys' synth_ice40 netlist of the reference board top
 # (rtl/boards/hx8k_breakout_top.v) with the real firmware synthesised into its
-# block RAMs, simulated on yosys' iCE40 cell models (cells_sim.v) through the
-# kernel's gate_board configuration (sim/harness/top_gate_board.cpp).
+# block RAMs, simulated on yosys' iCE40 cell models (cells_sim.v; SB_LUT4 in
+# the proven-equal indexed form of sim/gate/SB_LUT4.v) through the kernel's
+# gate_board configuration (sim/harness/top_gate_board.cpp).
 #
-#   make gate-sim    build/gate/softhba-sim-gate (synthesis about 1.5 min,
-#                    Verilator and the C++ build a few minutes more)
+#   make gate-sim    build/gate/softhba-sim-gate (about 1 min CPU: synthesis
+#                    25 s, Verilating 5 s, the C++ 35 s)
+#   make gate-sim GATE_TRACE=1    the same with waveform support (--wave)
 #
-# Not in ALL (slow); the test in tests/suites/75-gate.list builds it.
+# Not in ALL; the gate-sim test (tests/suites/75-gate.list) builds it.
 
 GATE_DIR := $(BUILD)/gate
 GATE_SIM_PROGRAM := $(GATE_DIR)/softhba-sim-gate
