@@ -133,6 +133,53 @@ void portdrv_reset_longest_routine(void);
  * ScsiPortIoMapTransfer (for tests). */
 void portdrv_last_dma(uint32_t *phys, uint32_t *length);
 
+/* The HAL's map registers for a system (subordinate) DMA adapter: one per
+ * 4 KiB page, BYTES_TO_PAGES(MaximumTransferLength) + 1, at most 16 on ISA
+ * (HalGetAdapter's NumberOfMapRegisters).  0 for an adapter without a
+ * system DMA channel. */
+#define PORTDRV_ISA_MAP_REGISTERS 16u
+ULONG portdrv_map_registers(int adapter);
+
+/* What the port driver did, counted since portdrv_init (for tests). */
+struct portdrv_counts {
+    uint64_t maps;                /* IoMapTransfer carried out (8237 programmed) */
+    uint64_t dma_started;         /* HwDmaStarted calls */
+    uint64_t flushes;             /* ScsiPortFlushDma of a carried-out map */
+    uint64_t busy_retries;        /* SRBs restarted after BUSY */
+    uint64_t request_senses;      /* REQUEST SENSE the port driver issued itself */
+    uint64_t queue_freezes;       /* SRBs completed with SRB_STATUS_QUEUE_FROZEN */
+    uint64_t queue_releases;      /* SRB_FUNCTION_RELEASE_QUEUE handled */
+    uint64_t reset_holds;         /* bus resets that held the request queue */
+    uint64_t held_ps;             /* simulated time requests waited for a hold */
+};
+void portdrv_get_counts(struct portdrv_counts *out);
+
+/* NT's port driver holds every new request to the bus for this long after
+ * a bus reset (ResetDetected, or its own HwResetBus call).  Default: NT's
+ * 4 s; tests that reset often may shorten it (simulated time costs wall
+ * time: the card is stepped through it). */
+#define PORTDRV_RESET_HOLD_DEFAULT_PS (4ull * 1000000000000ull)
+void portdrv_set_reset_hold(uint64_t ps);
+uint64_t portdrv_reset_hold(void);
+
+/* SRB_STATUS_BUSY, and SCSI status BUSY, are retried by the port driver
+ * on its once-a-second timer, up to PORTDRV_BUSY_RETRIES times; after
+ * that the SRB completes with its BUSY status.  The interval can be
+ * shortened for tests (default 1 s). */
+#define PORTDRV_BUSY_RETRIES 20
+#define PORTDRV_BUSY_INTERVAL_DEFAULT_PS (1000000000000ull)
+void portdrv_set_busy_interval(uint64_t ps);
+uint64_t portdrv_busy_interval(void);
+/* Times the port driver restarted srb after BUSY (valid after it completed). */
+int portdrv_busy_retries_of(const SCSI_REQUEST_BLOCK *srb);
+
+/* 1 while the logical unit's queue is frozen: an EXECUTE_SCSI SRB ended
+ * with an error (SRB_STATUS_QUEUE_FROZEN in its status) and no
+ * SRB_FUNCTION_RELEASE_QUEUE came since.  A new EXECUTE_SCSI SRB for it
+ * without SRB_FLAGS_BYPASS_FROZEN_QUEUE is not started (NT keeps it queued
+ * until the release; here portdrv_start refuses it, loudly). */
+int portdrv_queue_frozen(int adapter, UCHAR path, UCHAR target, UCHAR lun);
+
 #ifdef __cplusplus
 }
 #endif
