@@ -1360,6 +1360,13 @@ int portdrv_start(int adapter, PSCSI_REQUEST_BLOCK srb)
 
 int portdrv_outstanding(int adapter, const SCSI_REQUEST_BLOCK *srb)
 {
+    if (adapter < 0 || adapter >= pd.n_adapters)
+        return 0;
+    return find_outstanding(&pd.adapters[adapter], (PSCSI_REQUEST_BLOCK)srb) >= 0;
+}
+
+int portdrv_pending(int adapter, const SCSI_REQUEST_BLOCK *srb)
+{
     struct adapter *a;
     if (adapter < 0 || adapter >= pd.n_adapters)
         return 0;
@@ -1367,7 +1374,7 @@ int portdrv_outstanding(int adapter, const SCSI_REQUEST_BLOCK *srb)
     for (int i = 0; i < MAX_OUTSTANDING; i++)
         if (a->held[i].state != HELD_FREE && a->held[i].srb == srb)
             return 1;                 /* the port driver holds it (BUSY, sense) */
-    return find_outstanding(a, (PSCSI_REQUEST_BLOCK)srb) >= 0;
+    return portdrv_outstanding(adapter, srb);
 }
 
 int portdrv_wait(int adapter, PSCSI_REQUEST_BLOCK srb, uint64_t max_ps)
@@ -1378,11 +1385,11 @@ int portdrv_wait(int adapter, PSCSI_REQUEST_BLOCK srb, uint64_t max_ps)
     for (;;) {
         uint64_t spent;
         service(adapter);
-        if (srb && !portdrv_outstanding(adapter, srb))
+        if (srb && !portdrv_pending(adapter, srb))
             return 1;
         spent = cosim_now_ps() - start;
         if (max_ps && spent >= max_ps)
-            return srb ? !portdrv_outstanding(adapter, srb) : 0;
+            return srb ? !portdrv_pending(adapter, srb) : 0;
         pc_idle_ps(pd.cfg.pc, max_ps && max_ps - spent < POLL_STEP_PS ? max_ps - spent
                                                                       : POLL_STEP_PS);
     }

@@ -68,8 +68,12 @@ UCHAR portdrv_execute(int adapter, PSCSI_REQUEST_BLOCK srb);
  * (0; max_ps 0: no limit).  srb NULL: just let max_ps pass. */
 int portdrv_start(int adapter, PSCSI_REQUEST_BLOCK srb);
 int portdrv_wait(int adapter, PSCSI_REQUEST_BLOCK srb, uint64_t max_ps);
-/* 1 while srb is started and not completed. */
+/* 1 while the miniport holds srb: started (HwStartIo) and not completed. */
 int portdrv_outstanding(int adapter, const SCSI_REQUEST_BLOCK *srb);
+/* 1 until srb goes back to its caller: with the miniport, or held by the
+ * port driver for a BUSY retry or its own REQUEST SENSE (portdrv_wait
+ * waits for this). */
+int portdrv_pending(int adapter, const SCSI_REQUEST_BLOCK *srb);
 
 /* Asks the miniport to reset the bus (HwResetBus) as the port driver does
  * after a timeout. */

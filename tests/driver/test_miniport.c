@@ -423,7 +423,7 @@ static void test_too_many_pages(void)
     CHECK(portdrv_violations() > v);
     CHECK(strstr(last_violation, "needs map register 16") != NULL);
     portdrv_reset_bus(0);                          /* no data will come: end it */
-    CHECK(!portdrv_outstanding(0, &srb));
+    CHECK(!portdrv_pending(0, &srb));
     portdrv_set_violation_handler(NULL, NULL);
     free(mem);
 }
