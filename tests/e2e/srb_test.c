@@ -1056,7 +1056,8 @@ int main(int argc, char **argv)
         return 2;
     }
     case_name = argv[1];
-    if (!strcmp(case_name, "abort-read-demand") || !strcmp(case_name, "underrun"))
+    if (!strcmp(case_name, "abort-read-demand") || !strcmp(case_name, "underrun") ||
+        !strcmp(case_name, "dma-one-op"))
         single = 0;
     if (!strcmp(case_name, "reset-bus-hw") || !strcmp(case_name, "autosense")) {
         dma = 5;
