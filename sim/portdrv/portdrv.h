@@ -29,8 +29,8 @@ struct portdrv_config {
     uint32_t map_buffer;          /* physical base of the map (bounce) buffers;
                                    * 0: PORTDRV_MAP_BUFFER_DEFAULT */
 };
-/* 128 KiB aligned, below 16 MiB, 256 KiB long (one 128 KiB DMA page plus
- * room for a transfer that starts inside a 4 KiB page and crosses it). */
+/* The HAL's map buffers: 128 KiB aligned, below 16 MiB, 256 KiB long (the
+ * map registers' pages; a run for one SRB never crosses a DMA page). */
 #define PORTDRV_MAP_BUFFER_DEFAULT 0x100000u
 #define PORTDRV_MAP_BUFFER_SIZE 0x40000u
 
