@@ -130,8 +130,6 @@ int class_mode_sense6(const struct class_target *t, uint8_t page, uint8_t *buf, 
 }
 
 #define NT_PAGE 4096u
-/* The HAL's map registers for an ISA slave channel: 64 KiB at most. */
-#define ISA_MAP_REGISTERS 16u
 
 /* Pages a buffer touches. */
 static uint32_t pages_spanned(const uint8_t *buf, uint32_t len)
@@ -145,11 +143,12 @@ static uint32_t pages_spanned(const uint8_t *buf, uint32_t len)
  * map registers of its channel), is split into pieces of at most
  * min(MaximumTransferLength, (pages - 1) * 4 KiB), which fit however the
  * piece is aligned. */
-static uint32_t blocks_per_transfer(const PORT_CONFIGURATION_INFORMATION *ci, const uint8_t *buf,
-                                    uint32_t count, uint32_t bs)
+static uint32_t blocks_per_transfer(const PORT_CONFIGURATION_INFORMATION *ci,
+                                    uint32_t map_registers, const uint8_t *buf, uint32_t count,
+                                    uint32_t bs)
 {
     uint32_t pages = ci->NumberOfPhysicalBreaks && ci->NumberOfPhysicalBreaks != SP_UNINITIALIZED_VALUE
-                         ? ci->NumberOfPhysicalBreaks + 1 : ISA_MAP_REGISTERS;
+                         ? ci->NumberOfPhysicalBreaks + 1 : map_registers;
     uint32_t piece = ci->MaximumTransferLength;
     if ((uint64_t)count * bs <= piece && pages_spanned(buf, count * bs) <= pages)
         return count;
@@ -163,6 +162,7 @@ static int rw10(const struct class_target *t, uint8_t op, uint32_t lba, uint32_t
 {
     const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(t->adapter);
     uint32_t bs = t->block_size ? t->block_size : 512;
+    ULONG map_registers = portdrv_map_registers(t->adapter);
     struct class_result local;
     if (!r)
         r = &local;
@@ -170,8 +170,10 @@ static int rw10(const struct class_target *t, uint8_t op, uint32_t lba, uint32_t
         return -1;
     if (ci->MaximumTransferLength / bs == 0)
         return -1;
+    if (!map_registers)
+        map_registers = PORTDRV_ISA_MAP_REGISTERS;   /* PIO: no channel, same bound */
     while (count) {
-        uint32_t n = blocks_per_transfer(ci, buf, count, bs);
+        uint32_t n = blocks_per_transfer(ci, map_registers, buf, count, bs);
         if (n == 0)
             return -1;
         uint8_t cdb[10] = { op, 0, (uint8_t)(lba >> 24), (uint8_t)(lba >> 16),

@@ -1148,14 +1148,16 @@ static void run_timer(struct adapter *a)
 void portdrv_reset_bus(int adapter)
 {
     struct adapter *a;
+    uint64_t reported;
     if (adapter < 0 || adapter >= pd.n_adapters)
         return;
     a = &pd.adapters[adapter];
+    reported = a->resets_detected;
     enter(a, "HwResetBus");
     pd.hw.HwResetBus(a->ext, 0);
     leave(a);
     /* the port driver's own reset holds the queue as a reported one does */
-    if (a->hold_until_ps < cosim_now_ps() + pd.reset_hold_ps) {
+    if (a->resets_detected == reported) {
         a->hold_until_ps = cosim_now_ps() + pd.reset_hold_ps;
         pd.counts.reset_holds++;
     }

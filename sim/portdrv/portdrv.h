@@ -114,8 +114,9 @@ void portdrv_set_stall_limit(uint64_t ps);
  * fixed delays above), every DPC window takes 0, the maximum or a uniform
  * delay up to PORTDRV_HOSTILE_DPC_MAX_PS, every interrupt is taken up to
  * PORTDRV_HOSTILE_IRQ_LATENCY_MAX_PS after its edge, NT's clock ticks fall
- * at a seeded phase, and the map registers' pages sit anywhere in the
- * first 128 KiB of the map buffer.  The same seed gives the same run. */
+ * at a seeded phase, and each SRB's run of map registers sits anywhere in
+ * the map buffer where it stays inside one DMA page.  The same seed gives
+ * the same run. */
 #define PORTDRV_HOSTILE_DPC_MAX_PS (300ull * 1000000ull)       /* 300 us */
 #define PORTDRV_HOSTILE_IRQ_LATENCY_MAX_PS (100ull * 1000000ull) /* 100 us */
 void portdrv_set_hostile(uint64_t seed);

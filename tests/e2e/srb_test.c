@@ -76,7 +76,7 @@ static struct {
     uint32_t last_lba;
 } sys;
 
-static void fail(const char *fmt, ...)
+static _Noreturn void fail(const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "FAIL srb-test %s at %.3f ms: ", case_name, cosim_now_ps() / 1e9);
