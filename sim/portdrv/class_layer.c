@@ -28,6 +28,17 @@ void class_build_srb(PSCSI_REQUEST_BLOCK srb, const struct class_target *t, cons
     srb->TimeOutValue = timeout_s;
 }
 
+int class_release_queue(const struct class_target *t)
+{
+    SCSI_REQUEST_BLOCK srb;
+    memset(&srb, 0, sizeof srb);
+    srb.Length = sizeof srb;
+    srb.Function = SRB_FUNCTION_RELEASE_QUEUE;
+    srb.TargetId = t->target;
+    srb.Lun = t->lun;
+    return portdrv_execute(t->adapter, &srb) == SRB_STATUS_SUCCESS ? 0 : -1;
+}
+
 /* One command with the class driver's retry policy. */
 static int run(const struct class_target *t, const uint8_t *cdb, UCHAR cdb_len, void *data,
                uint32_t len, ULONG dir, ULONG timeout_s, struct class_result *r)
@@ -44,6 +55,8 @@ static int run(const struct class_target *t, const uint8_t *cdb, UCHAR cdb_len, 
         class_build_srb(&srb, t, cdb, cdb_len, data, len, dir, sense, sizeof sense, timeout_s);
         r->attempts++;
         st = portdrv_execute(t->adapter, &srb);
+        if (srb.SrbStatus & SRB_STATUS_QUEUE_FROZEN)
+            (void)class_release_queue(t);     /* as NT's class driver, on every error */
         r->srb_status = st;
         r->scsi_status = srb.ScsiStatus;
         r->transferred = srb.DataTransferLength;
@@ -59,12 +72,7 @@ static int run(const struct class_target *t, const uint8_t *cdb, UCHAR cdb_len, 
             return -1;
         if (st == SRB_STATUS_BUS_RESET || st == SRB_STATUS_TIMEOUT)
             continue;
-        if (st == SRB_STATUS_BUSY ||
-            (st == SRB_STATUS_ERROR && srb.ScsiStatus == SCSISTAT_BUSY)) {
-            for (int i = 0; i < 10; i++)      /* a class driver waits 100 ms before a busy retry */
-                ScsiPortStallExecution(10000);
-            continue;
-        }
+        /* BUSY: the port driver already retried it once a second, 20 times */
         if (st == SRB_STATUS_ERROR && r->sense_valid) {
             if (r->sense_key == SCSI_SENSE_UNIT_ATTENTION)
                 continue;
@@ -122,8 +130,6 @@ int class_mode_sense6(const struct class_target *t, uint8_t page, uint8_t *buf, 
 }
 
 #define NT_PAGE 4096u
-/* The HAL's map registers for an ISA slave channel: 64 KiB at most. */
-#define ISA_MAP_REGISTERS 16u
 
 /* Pages a buffer touches. */
 static uint32_t pages_spanned(const uint8_t *buf, uint32_t len)
@@ -137,11 +143,12 @@ static uint32_t pages_spanned(const uint8_t *buf, uint32_t len)
  * map registers of its channel), is split into pieces of at most
  * min(MaximumTransferLength, (pages - 1) * 4 KiB), which fit however the
  * piece is aligned. */
-static uint32_t blocks_per_transfer(const PORT_CONFIGURATION_INFORMATION *ci, const uint8_t *buf,
-                                    uint32_t count, uint32_t bs)
+static uint32_t blocks_per_transfer(const PORT_CONFIGURATION_INFORMATION *ci,
+                                    uint32_t map_registers, const uint8_t *buf, uint32_t count,
+                                    uint32_t bs)
 {
     uint32_t pages = ci->NumberOfPhysicalBreaks && ci->NumberOfPhysicalBreaks != SP_UNINITIALIZED_VALUE
-                         ? ci->NumberOfPhysicalBreaks + 1 : ISA_MAP_REGISTERS;
+                         ? ci->NumberOfPhysicalBreaks + 1 : map_registers;
     uint32_t piece = ci->MaximumTransferLength;
     if ((uint64_t)count * bs <= piece && pages_spanned(buf, count * bs) <= pages)
         return count;
@@ -155,6 +162,7 @@ static int rw10(const struct class_target *t, uint8_t op, uint32_t lba, uint32_t
 {
     const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(t->adapter);
     uint32_t bs = t->block_size ? t->block_size : 512;
+    ULONG map_registers = portdrv_map_registers(t->adapter);
     struct class_result local;
     if (!r)
         r = &local;
@@ -162,8 +170,10 @@ static int rw10(const struct class_target *t, uint8_t op, uint32_t lba, uint32_t
         return -1;
     if (ci->MaximumTransferLength / bs == 0)
         return -1;
+    if (!map_registers)
+        map_registers = PORTDRV_ISA_MAP_REGISTERS;   /* PIO: no channel, same bound */
     while (count) {
-        uint32_t n = blocks_per_transfer(ci, buf, count, bs);
+        uint32_t n = blocks_per_transfer(ci, map_registers, buf, count, bs);
         if (n == 0)
             return -1;
         uint8_t cdb[10] = { op, 0, (uint8_t)(lba >> 24), (uint8_t)(lba >> 16),
@@ -193,4 +203,90 @@ int class_write10(const struct class_target *t, uint32_t lba, uint32_t count, co
     uint8_t *p;
     memcpy(&p, &buf, sizeof p);
     return rw10(t, SCSIOP_WRITE, lba, count, p, SRB_FLAGS_DATA_OUT, r);
+}
+
+/* Copies an INQUIRY text field, trailing blanks dropped. */
+static void inquiry_text(char *out, const uint8_t *in, unsigned n)
+{
+    unsigned len = n;
+    while (len && (in[len - 1] == ' ' || in[len - 1] == 0))
+        len--;
+    for (unsigned i = 0; i < len; i++)
+        out[i] = (in[i] >= 0x20 && in[i] < 0x7F) ? (char)in[i] : '?';
+    out[len] = 0;
+}
+
+/* The port driver's scan INQUIRY: no retries, no queue freeze (an empty id
+ * answers SELECTION_TIMEOUT at once and the scan moves on).  1 when a
+ * device is connected at t (peripheral qualifier 0), with its data. */
+static int scan_inquiry(const struct class_target *t, uint8_t *inq)
+{
+    static const uint8_t cdb[6] = { SCSIOP_INQUIRY, 0, 0, 0, INQUIRYDATABUFFERSIZE, 0 };
+    SCSI_REQUEST_BLOCK srb;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    UCHAR st;
+    memset(inq, 0, INQUIRYDATABUFFERSIZE);
+    class_build_srb(&srb, t, cdb, 6, inq, INQUIRYDATABUFFERSIZE, SRB_FLAGS_DATA_IN, sense,
+                    sizeof sense, TIMEOUT_INQUIRY_S);
+    srb.SrbFlags |= SRB_FLAGS_NO_QUEUE_FREEZE;
+    st = portdrv_execute(t->adapter, &srb);
+    if (st != SRB_STATUS_SUCCESS && st != SRB_STATUS_DATA_OVERRUN)
+        return 0;
+    return srb.DataTransferLength >= 5 && (inq[0] >> 5) == 0;
+}
+
+int class_scan(int adapter, struct class_scan_result *out)
+{
+    const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(adapter);
+    unsigned max_targets;
+    memset(out, 0, sizeof *out);
+    if (!ci)
+        return -1;
+    max_targets = ci->MaximumNumberOfTargets && ci->MaximumNumberOfTargets <= 8
+                      ? ci->MaximumNumberOfTargets : 8;
+    for (unsigned target = 0; target < max_targets; target++) {
+        if (target == ci->InitiatorBusId[0])
+            continue;                 /* the adapter itself */
+        for (unsigned lun = 0; lun < 8; lun++) {
+            struct class_target t = { adapter, (UCHAR)target, (UCHAR)lun, 512 };
+            uint8_t inq[INQUIRYDATABUFFERSIZE];
+            struct class_scan_entry *e;
+            struct class_result r;
+            uint32_t last_lba;
+            if (lun == 0)
+                out->targets_probed++;
+            if (!scan_inquiry(&t, inq)) {
+                if (lun == 0)
+                    break;            /* nothing at LUN 0: the target is not there */
+                continue;
+            }
+            if (out->count == CLASS_SCAN_MAX)
+                return 0;
+            e = &out->dev[out->count++];
+            e->target = (UCHAR)target;
+            e->lun = (UCHAR)lun;
+            e->peripheral_type = inq[0] & 0x1F;
+            e->removable = (inq[1] & 0x80) != 0;
+            inquiry_text(e->vendor, inq + 8, 8);
+            inquiry_text(e->product, inq + 16, 16);
+            inquiry_text(e->revision, inq + 32, 4);
+            if (e->peripheral_type == 0) {
+                e->claim = CLASS_DISK;
+                e->index = out->disks++;
+            } else if (e->peripheral_type == 5) {
+                e->claim = CLASS_CDROM;
+                e->index = out->cdroms++;
+            } else {
+                continue;
+            }
+            /* the class driver's first commands: the power-on unit
+             * attention goes with TEST UNIT READY, then the capacity */
+            (void)class_test_unit_ready(&t, &r);
+            if (class_read_capacity(&t, &last_lba, &r) == 0) {
+                e->block_size = t.block_size;
+                e->blocks = (uint64_t)last_lba + 1;
+            }
+        }
+    }
+    return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "portdrv.h"
 #include "cosim.h"
+#include "ddk/scsi.h"
 #include "dma8237_program.h"
 
 _Static_assert(sizeof(ULONG) == 4 && sizeof(USHORT) == 2 && sizeof(LONGLONG) == 8 &&
@@ -32,6 +33,20 @@ struct mapping {
     int to_memory;                /* DATA_IN: copy back at flush */
 };
 
+/* A request the port driver holds between two trips to the miniport: a
+ * BUSY one waiting for the next retry tick, or a CHECK CONDITION without
+ * sense waiting for (or running) the port driver's own REQUEST SENSE. */
+enum held_state { HELD_FREE, HELD_BUSY, HELD_SENSE_WAIT, HELD_SENSE_RUNNING };
+struct held_request {
+    enum held_state state;
+    PSCSI_REQUEST_BLOCK srb;
+    uint64_t due_ps;              /* HELD_BUSY: the retry tick */
+    ULONG length;                 /* DataTransferLength as the caller gave it */
+    int busy_retries;
+    SCSI_REQUEST_BLOCK sense_srb; /* HELD_SENSE_*: the port driver's REQUEST SENSE */
+    UCHAR sense_data[255];
+};
+
 struct adapter {
     int in_use;
     PVOID ext;
@@ -42,6 +57,18 @@ struct adapter {
     int ready;                    /* the miniport asked for a request */
     PSCSI_REQUEST_BLOCK outstanding[MAX_OUTSTANDING];
     uint64_t deadline_ps[MAX_OUTSTANDING];   /* TimeOutValue runs out */
+    ULONG length[MAX_OUTSTANDING];           /* DataTransferLength at the start */
+    int busy_retries[MAX_OUTSTANDING];       /* restarts after BUSY so far */
+    struct held_request held[MAX_OUTSTANDING];
+    /* The adapter channel (system DMA): one SRB at a time owns it and the
+     * map registers for its buffer's pages, from its start to its
+     * completion (IoAllocateAdapterChannel .. IoFreeAdapterChannel). */
+    ULONG map_registers;          /* HalGetAdapter's NumberOfMapRegisters */
+    PSCSI_REQUEST_BLOCK channel_srb;
+    uint32_t run_phys;            /* the owner's first map register (4 KiB page) */
+    uint32_t run_pages;
+    uint64_t hold_until_ps;       /* requests held after a bus reset */
+    uint8_t frozen[8][8];         /* LU queues frozen, [target][lun] (path 0) */
     /* A completed SRB is snapshotted and compared after the routine that
      * completed it returns: a write after completion is a violation. */
     PSCSI_REQUEST_BLOCK completed;
@@ -83,9 +110,16 @@ static struct {
     uint64_t rng;
     uint64_t timer_phase_ps;      /* where NT's 10 ms clock ticks fall */
     uint64_t irq_latency_max_ps, dpc_delay_max_ps;
+    uint64_t reset_hold_ps;       /* new requests held after a bus reset */
+    uint64_t busy_interval_ps;    /* the port driver's timer: BUSY retries */
+    struct portdrv_counts counts;
+    const SCSI_REQUEST_BLOCK *last_final;   /* the last SRB given back to the caller */
+    int last_final_busy_retries;
 } pd = { .dma_started_delay_ps = PORTDRV_DPC_DELAY_DEFAULT_PS,
          .map_delay_ps = PORTDRV_DPC_DELAY_DEFAULT_PS,
-         .stall_limit_ps = PORTDRV_STALL_LIMIT_DEFAULT_PS };
+         .stall_limit_ps = PORTDRV_STALL_LIMIT_DEFAULT_PS,
+         .reset_hold_ps = PORTDRV_RESET_HOLD_DEFAULT_PS,
+         .busy_interval_ps = PORTDRV_BUSY_INTERVAL_DEFAULT_PS };
 
 /* The miniport's I/O port "addresses" point into this array: an offset is
  * a port number, and pointer arithmetic on a base stays well defined. */
@@ -163,6 +197,7 @@ static void flush_mapping(struct adapter *a)
 {
     if (!a->map.active)
         return;
+    pd.counts.flushes++;
     if (a->map.to_memory)
         memcpy(a->map.va, pc_memory(pd.cfg.pc) + a->map.phys, a->map.length);
     if (a->ci.DmaChannel <= 7)
@@ -210,29 +245,72 @@ static uint64_t hostile_delay(uint64_t fixed, uint64_t max)
     }
 }
 
-/* The DPC half of ScsiPortIoMapTransfer: the map buffer is at the same
- * offset in its 4 KiB page as the data (map registers map pages), the
- * transfer is cut at the DMA page boundary (64 KiB for 8-bit channels,
- * 128 KiB for 16-bit ones) -- the 8237's TC ends it there and the miniport
- * maps the rest. */
+/* The DMA page an 8237 transfer must stay in: 64 KiB on channels 0-3,
+ * 128 KiB on channels 5-7 (the page register holds the address bits above). */
+static uint32_t dma_page_size(const struct adapter *a)
+{
+    return a->ci.DmaChannel >= 4 ? 0x20000u : 0x10000u;
+}
+
+/* IoAllocateAdapterChannel for srb: the map registers for the pages its
+ * buffer touches (at most the adapter's), as one run of map buffer pages
+ * below 16 MiB that does not cross a DMA page -- the HAL leaves such runs
+ * out of its map register bitmap.  Hostile mode puts the run anywhere in
+ * the map buffer where that holds. */
+static void allocate_channel(struct adapter *a, PSCSI_REQUEST_BLOCK srb)
+{
+    uintptr_t buf = (uintptr_t)srb->DataBuffer;
+    uint32_t pages = (uint32_t)(((buf & 0xFFFu) + srb->DataTransferLength + 0xFFFu) >> 12);
+    uint32_t page_size = dma_page_size(a);
+    a->channel_srb = srb;
+    a->run_pages = pages < a->map_registers ? pages : a->map_registers;
+    a->run_phys = pd.cfg.map_buffer;
+    if (pd.hostile_seed) {
+        uint32_t per_page = page_size >> 12;
+        uint32_t dma_pages = PORTDRV_MAP_BUFFER_SIZE / page_size;
+        uint64_t r = hostile_next();
+        a->run_phys += (uint32_t)(r % dma_pages) * page_size +
+                       (uint32_t)((r >> 20) % (per_page - a->run_pages + 1)) * 0x1000u;
+    }
+}
+
+static int owns_channel(const struct adapter *a, const SCSI_REQUEST_BLOCK *srb)
+{
+    return a->channel_srb == srb;
+}
+
+/* The DPC half of ScsiPortIoMapTransfer, IoMapTransfer for a subordinate
+ * device without scatter/gather: the whole length is mapped (its Length is
+ * not shortened, MapTransfer's docs), through the SRB's map registers.  The
+ * data's page i goes to map register i at the same offset in its page, so
+ * the transfer is contiguous and within one DMA page, and the 8237 moves it
+ * in one operation.  Writes are copied into the map buffer now; reads come
+ * back at the flush. */
 static void run_map_transfer(struct adapter *a)
 {
     PSCSI_REQUEST_BLOCK srb = a->map_srb;
     int to_memory = (srb->SrbFlags & SRB_FLAGS_DATA_IN) != 0;
-    uint32_t boundary = a->ci.DmaChannel >= 4 ? 0x20000u : 0x10000u;
-    uint32_t phys = pd.cfg.map_buffer + (uint32_t)((uintptr_t)a->map_va & 0xFFFu);
+    uint32_t page_size = dma_page_size(a);
+    uintptr_t first_page = (uintptr_t)srb->DataBuffer >> 12, va = (uintptr_t)a->map_va;
+    uint32_t page = (uint32_t)((va >> 12) - first_page);
+    uint32_t last = (uint32_t)(((va + a->map_len - 1) >> 12) - first_page);
+    uint32_t phys = a->run_phys + page * 0x1000u + (uint32_t)(va & 0xFFFu);
     uint32_t len = a->map_len;
-    uint32_t room;
 
-    /* Hostile mode puts the map registers' pages anywhere in the first
-     * 128 KiB of the buffer, so short transfers meet the DMA page cut too. */
-    if (pd.hostile_seed)
-        phys += (uint32_t)(hostile_next() % 32u) * 0x1000u;
-    room = boundary - (phys & (boundary - 1));
     a->map_pending = 0;
     drop_mapping(a, "ScsiPortIoMapTransfer");
-    if (len > room)
-        len = room;
+    if (!owns_channel(a, srb) || last >= a->run_pages) {
+        violation("ScsiPortIoMapTransfer: [%p, +%u) needs map register %u; SRB %p has %u "
+                  "(the adapter %u): the class driver sends at most MaximumPhysicalPages",
+                  (void *)a->map_va, len, last, (void *)srb,
+                  owns_channel(a, srb) ? a->run_pages : 0, a->map_registers);
+        return;
+    }
+    if ((phys & ~(page_size - 1)) != ((phys + len - 1) & ~(page_size - 1))) {
+        fprintf(stderr, "portdrv: internal error: map run 0x%06x+%u crosses a DMA page\n", phys,
+                len);
+        abort();
+    }
     if (to_memory)
         memset(pc_memory(pd.cfg.pc) + phys, 0xA5, len);   /* unwritten bytes show */
     else
@@ -243,9 +321,9 @@ static void run_map_transfer(struct adapter *a)
     a->map.phys = phys;
     a->map.length = len;
     a->map.to_memory = to_memory;
+    pd.counts.maps++;
     dma_program(a->ci.DmaChannel, to_memory, a->ci.DemandMode, phys, len);
-    pd_log("IoMapTransfer: %u of %u bytes at 0x%06x, channel %u", len, a->map_len, phys,
-         a->ci.DmaChannel);
+    pd_log("IoMapTransfer: %u bytes at 0x%06x, channel %u", len, phys, a->ci.DmaChannel);
 }
 
 /* ---- calling the miniport ------------------------------------------- */
@@ -322,7 +400,10 @@ static void leave(struct adapter *a)
         if (!a->map_pending)
             break;
         run_map_transfer(a);
+        if (!a->map.active)
+            continue;             /* refused (a violation): no HwDmaStarted */
         dpc_window(a, hostile_delay(pd.dma_started_delay_ps, pd.dpc_delay_max_ps));
+        pd.counts.dma_started++;
         pd.depth++;
         routine_begin("HwDmaStarted");
         pd.hw.HwDmaStarted(a->ext);
@@ -538,9 +619,59 @@ int portdrv_logged_errors(struct portdrv_logged_error *out, int max)
     return pd.n_logged;
 }
 
+static struct held_request *free_held(struct adapter *a)
+{
+    for (int i = 0; i < MAX_OUTSTANDING; i++)
+        if (a->held[i].state == HELD_FREE)
+            return &a->held[i];
+    return NULL;                  /* cannot be: held + outstanding <= MAX_OUTSTANDING */
+}
+
+static int is_busy(const SCSI_REQUEST_BLOCK *srb)
+{
+    return SRB_STATUS(srb->SrbStatus) == SRB_STATUS_BUSY ||
+           (SRB_STATUS(srb->SrbStatus) == SRB_STATUS_ERROR && srb->ScsiStatus == SCSISTAT_BUSY);
+}
+
+/* The CHECK CONDITION the port driver requests sense for itself: the
+ * miniport gave no auto-sense, the caller wants it and gave a buffer. */
+static int needs_port_sense(const SCSI_REQUEST_BLOCK *srb)
+{
+    return srb->Function == SRB_FUNCTION_EXECUTE_SCSI &&
+           SRB_STATUS(srb->SrbStatus) == SRB_STATUS_ERROR &&
+           srb->ScsiStatus == SCSISTAT_CHECK_CONDITION &&
+           !(srb->SrbStatus & SRB_STATUS_AUTOSENSE_VALID) &&
+           !(srb->SrbFlags & SRB_FLAGS_DISABLE_AUTOSENSE) && srb->SenseInfoBuffer &&
+           srb->SenseInfoBufferLength;
+}
+
+/* The SRB goes back to its caller: an EXECUTE_SCSI that failed freezes its
+ * logical unit's queue unless SRB_FLAGS_NO_QUEUE_FREEZE. */
+static void give_back(struct adapter *a, PSCSI_REQUEST_BLOCK srb, int busy_retries)
+{
+    if (srb->Function == SRB_FUNCTION_EXECUTE_SCSI &&
+        SRB_STATUS(srb->SrbStatus) != SRB_STATUS_SUCCESS &&
+        !(srb->SrbFlags & SRB_FLAGS_NO_QUEUE_FREEZE) && srb->TargetId < 8 && srb->Lun < 8) {
+        srb->SrbStatus |= SRB_STATUS_QUEUE_FROZEN;
+        a->frozen[srb->TargetId][srb->Lun] = 1;
+        pd.counts.queue_freezes++;
+    }
+    pd.last_final = srb;
+    pd.last_final_busy_retries = busy_retries;
+}
+
+static int is_port_sense(struct adapter *a, const SCSI_REQUEST_BLOCK *srb)
+{
+    for (int i = 0; i < MAX_OUTSTANDING; i++)
+        if (a->held[i].state == HELD_SENSE_RUNNING && &a->held[i].sense_srb == srb)
+            return 1;
+    return 0;
+}
+
 static void complete_srb(struct adapter *a, PSCSI_REQUEST_BLOCK srb, const char *who)
 {
     int i = find_outstanding(a, srb);
+    struct held_request *h;
     if (i < 0) {
         violation("%s: SRB %p is not outstanding (completed twice, or never started)",
                   who, (void *)srb);
@@ -554,11 +685,31 @@ static void complete_srb(struct adapter *a, PSCSI_REQUEST_BLOCK srb, const char 
         violation("%s: SRB %p completed with an IoMapTransfer still pending", who, (void *)srb);
         a->map_pending = 0;
     }
+    if (owns_channel(a, srb))
+        a->channel_srb = NULL;     /* IoFreeAdapterChannel */
     a->outstanding[i] = NULL;
     a->completed = srb;
-    memcpy(&a->completed_copy, srb, sizeof *srb);
     pd_log("RequestComplete: SRB %p status 0x%02x scsi 0x%02x length %u", (void *)srb,
          srb->SrbStatus, srb->ScsiStatus, srb->DataTransferLength);
+    if (!is_port_sense(a, srb)) {
+        if (srb->Function == SRB_FUNCTION_EXECUTE_SCSI && is_busy(srb) &&
+            a->busy_retries[i] < PORTDRV_BUSY_RETRIES && (h = free_held(a)) != NULL) {
+            /* retried on the port driver's next timer tick */
+            h->state = HELD_BUSY;
+            h->srb = srb;
+            h->length = a->length[i];
+            h->busy_retries = a->busy_retries[i] + 1;
+            h->due_ps = (cosim_now_ps() / pd.busy_interval_ps + 1) * pd.busy_interval_ps;
+        } else if (needs_port_sense(srb) && (h = free_held(a)) != NULL) {
+            h->state = HELD_SENSE_WAIT;
+            h->srb = srb;
+            h->length = a->length[i];
+            h->busy_retries = a->busy_retries[i];
+        } else {
+            give_back(a, srb, a->busy_retries[i]);
+        }
+    }
+    memcpy(&a->completed_copy, srb, sizeof *srb);
 }
 
 /* NT's timers expire on its clock interrupt (every 10 ms): the first tick
@@ -594,7 +745,9 @@ VOID ScsiPortNotification(SCSI_NOTIFICATION_TYPE NotificationType, PVOID HwDevic
         break;
     case ResetDetected:
         a->resets_detected++;
-        pd_log("ResetDetected");
+        a->hold_until_ps = cosim_now_ps() + pd.reset_hold_ps;
+        pd.counts.reset_holds++;
+        pd_log("ResetDetected: requests held %.3f ms", pd.reset_hold_ps / 1e9);
         break;
     case RequestTimerCall: {
         PHW_TIMER fn = va_arg(ap, PHW_TIMER);
@@ -826,6 +979,12 @@ ULONG ScsiPortInitialize(PVOID Argument1, PVOID Argument2,
         }
         leave(a);
         a->ready = 1;
+        if (a->ci.DmaChannel != SP_UNINITIALIZED_VALUE && !a->ci.Master) {
+            /* HalGetAdapter: a page more than MaximumLength spans, for a
+             * transfer that does not start on a page; at most 16 on ISA */
+            ULONG regs = (a->ci.MaximumTransferLength + 0xFFFu) / 0x1000u + 1;
+            a->map_registers = regs < PORTDRV_ISA_MAP_REGISTERS ? regs : PORTDRV_ISA_MAP_REGISTERS;
+        }
         pd.n_adapters++;
     }
     return pd.n_adapters ? STATUS_SUCCESS : STATUS_NO_SUCH_DEVICE;
@@ -850,6 +1009,8 @@ int portdrv_init(const struct portdrv_config *cfg)
     pd.n_logged = 0;
     memset(&pd.longest, 0, sizeof pd.longest);
     pd.dma_started_writes = 0;
+    memset(&pd.counts, 0, sizeof pd.counts);
+    pd.last_final = NULL;
     pd.initialised = 1;
     return 0;
 }
@@ -939,6 +1100,38 @@ void portdrv_last_dma(uint32_t *phys, uint32_t *length)
     *length = pd.last_dma_len;
 }
 
+ULONG portdrv_map_registers(int adapter)
+{
+    return (adapter >= 0 && adapter < pd.n_adapters) ? pd.adapters[adapter].map_registers : 0;
+}
+
+void portdrv_get_counts(struct portdrv_counts *out)
+{
+    *out = pd.counts;
+}
+
+void portdrv_set_reset_hold(uint64_t ps) { pd.reset_hold_ps = ps; }
+uint64_t portdrv_reset_hold(void) { return pd.reset_hold_ps; }
+
+void portdrv_set_busy_interval(uint64_t ps)
+{
+    pd.busy_interval_ps = ps ? ps : PORTDRV_BUSY_INTERVAL_DEFAULT_PS;
+}
+
+uint64_t portdrv_busy_interval(void) { return pd.busy_interval_ps; }
+
+int portdrv_busy_retries_of(const SCSI_REQUEST_BLOCK *srb)
+{
+    return srb == pd.last_final ? pd.last_final_busy_retries : 0;
+}
+
+int portdrv_queue_frozen(int adapter, UCHAR path, UCHAR target, UCHAR lun)
+{
+    if (adapter < 0 || adapter >= pd.n_adapters || path != 0 || target >= 8 || lun >= 8)
+        return 0;
+    return pd.adapters[adapter].frozen[target][lun];
+}
+
 /* ---- running requests -------------------------------------------------- */
 
 static void run_timer(struct adapter *a)
@@ -955,15 +1148,130 @@ static void run_timer(struct adapter *a)
 void portdrv_reset_bus(int adapter)
 {
     struct adapter *a;
+    uint64_t reported;
     if (adapter < 0 || adapter >= pd.n_adapters)
         return;
     a = &pd.adapters[adapter];
+    reported = a->resets_detected;
     enter(a, "HwResetBus");
     pd.hw.HwResetBus(a->ext, 0);
     leave(a);
+    /* the port driver's own reset holds the queue as a reported one does */
+    if (a->resets_detected == reported) {
+        a->hold_until_ps = cosim_now_ps() + pd.reset_hold_ps;
+        pd.counts.reset_holds++;
+    }
     for (int i = 0; i < MAX_OUTSTANDING; i++)
         if (a->outstanding[i])
             violation("HwResetBus left SRB %p outstanding", (void *)a->outstanding[i]);
+}
+
+static uint64_t timeout_ps(const SCSI_REQUEST_BLOCK *srb)
+{
+    return (uint64_t)(srb->TimeOutValue ? srb->TimeOutValue : 10) * PS_PER_S;
+}
+
+/* Hands srb to HwStartIo (the caller checked the miniport is ready). */
+static void start_io(struct adapter *a, PSCSI_REQUEST_BLOCK srb, ULONG length, int busy_retries)
+{
+    int slot = -1;
+    for (int i = 0; i < MAX_OUTSTANDING && slot < 0; i++)
+        if (!a->outstanding[i])
+            slot = i;
+    if (slot < 0) {
+        violation("more than %d SRBs outstanding", MAX_OUTSTANDING);
+        srb->SrbStatus = SRB_STATUS_BUSY;
+        return;
+    }
+    srb->SrbStatus = SRB_STATUS_PENDING;
+    a->outstanding[slot] = srb;
+    a->deadline_ps[slot] = cosim_now_ps() + timeout_ps(srb);
+    a->length[slot] = length;
+    a->busy_retries[slot] = busy_retries;
+    if (srb->DataTransferLength && a->map_registers)
+        allocate_channel(a, srb);
+    a->ready = 0;
+    enter(a, "HwStartIo");
+    pd.hw.HwStartIo(a->ext, srb);
+    leave(a);
+}
+
+/* Whether a new request may go to HwStartIo now: the miniport asked for
+ * one, no reset hold, and (for data on a system DMA channel) the adapter
+ * channel is free. */
+static int can_start(const struct adapter *a, const SCSI_REQUEST_BLOCK *srb)
+{
+    if (!a->ready || cosim_now_ps() < a->hold_until_ps)
+        return 0;
+    return !(srb->DataTransferLength && a->map_registers && a->channel_srb);
+}
+
+/* The requests the port driver holds: a BUSY one is restarted on its tick
+ * (the data length restored), a CHECK CONDITION without sense gets the
+ * port driver's REQUEST SENSE, whose data then becomes the SRB's
+ * auto-sense (SRB_STATUS_AUTOSENSE_VALID), and the SRB goes back. */
+static void run_held(struct adapter *a)
+{
+    for (int i = 0; i < MAX_OUTSTANDING; i++) {
+        struct held_request *h = &a->held[i];
+        PSCSI_REQUEST_BLOCK srb = h->srb;
+        switch (h->state) {
+        case HELD_BUSY:
+            if (cosim_now_ps() < h->due_ps || !can_start(a, srb))
+                break;
+            h->state = HELD_FREE;
+            pd.counts.busy_retries++;
+            pd_log("SRB %p: BUSY retry %d", (void *)srb, h->busy_retries);
+            srb->DataTransferLength = h->length;
+            srb->ScsiStatus = 0;
+            start_io(a, srb, h->length, h->busy_retries);
+            return;               /* one HwStartIo per pass: the miniport said ready once */
+        case HELD_SENSE_WAIT: {
+            PSCSI_REQUEST_BLOCK rs = &h->sense_srb;
+            UCHAR len = srb->SenseInfoBufferLength;
+            if (!a->ready || cosim_now_ps() < a->hold_until_ps || a->channel_srb)
+                break;
+            memset(rs, 0, sizeof *rs);
+            memset(h->sense_data, 0, sizeof h->sense_data);
+            rs->Length = sizeof *rs;
+            rs->Function = SRB_FUNCTION_EXECUTE_SCSI;
+            rs->PathId = srb->PathId;
+            rs->TargetId = srb->TargetId;
+            rs->Lun = srb->Lun;
+            rs->QueueTag = SP_UNTAGGED;
+            rs->CdbLength = 6;
+            rs->Cdb[0] = SCSIOP_REQUEST_SENSE;
+            rs->Cdb[4] = len;
+            rs->DataBuffer = h->sense_data;
+            rs->DataTransferLength = len;
+            rs->SrbFlags = SRB_FLAGS_DATA_IN | SRB_FLAGS_DISABLE_AUTOSENSE |
+                           SRB_FLAGS_BYPASS_FROZEN_QUEUE | SRB_FLAGS_NO_QUEUE_FREEZE;
+            rs->TimeOutValue = 2;
+            h->state = HELD_SENSE_RUNNING;
+            pd.counts.request_senses++;
+            pd_log("SRB %p: CHECK CONDITION without sense: REQUEST SENSE", (void *)srb);
+            start_io(a, rs, len, 0);
+            return;
+        }
+        case HELD_SENSE_RUNNING: {
+            PSCSI_REQUEST_BLOCK rs = &h->sense_srb;
+            UCHAR st;
+            if (find_outstanding(a, rs) >= 0)
+                break;
+            st = SRB_STATUS(rs->SrbStatus);
+            if ((st == SRB_STATUS_SUCCESS || st == SRB_STATUS_DATA_OVERRUN) &&
+                rs->DataTransferLength) {
+                memcpy(srb->SenseInfoBuffer, h->sense_data, rs->DataTransferLength);
+                srb->SrbStatus |= SRB_STATUS_AUTOSENSE_VALID;
+            }
+            h->state = HELD_FREE;
+            give_back(a, srb, h->busy_retries);
+            break;
+        }
+        case HELD_FREE:
+            break;
+        }
+    }
 }
 
 /* What the port driver does while it waits: miniport timers, and HwResetBus
@@ -980,65 +1288,75 @@ static void service(int adapter)
         pd_log("SRB %p timed out after %u s: HwResetBus", (void *)s, s->TimeOutValue);
         portdrv_reset_bus(adapter);
         for (int j = 0; j < MAX_OUTSTANDING; j++) {
-            if (a->outstanding[j]) {
-                a->outstanding[j]->SrbStatus = SRB_STATUS_TIMEOUT;
+            PSCSI_REQUEST_BLOCK left = a->outstanding[j];
+            if (left) {
+                left->SrbStatus = SRB_STATUS_TIMEOUT;
                 a->outstanding[j] = NULL;
+                if (owns_channel(a, left))
+                    a->channel_srb = NULL;
+                if (!is_port_sense(a, left))
+                    give_back(a, left, a->busy_retries[j]);
             }
         }
         a->ready = 1;
         break;
     }
     run_timer(a);
-}
-
-static uint64_t timeout_ps(const SCSI_REQUEST_BLOCK *srb)
-{
-    return (uint64_t)(srb->TimeOutValue ? srb->TimeOutValue : 10) * PS_PER_S;
+    run_held(a);
 }
 
 int portdrv_start(int adapter, PSCSI_REQUEST_BLOCK srb)
 {
     struct adapter *a;
-    uint64_t start, limit;
-    int slot = -1;
+    uint64_t not_ready_ps = 0, limit, hold_from = 0;
     if (adapter < 0 || adapter >= pd.n_adapters) {
         srb->SrbStatus = SRB_STATUS_NO_HBA;
         return -1;
     }
     a = &pd.adapters[adapter];
-    srb->SrbStatus = SRB_STATUS_PENDING;
     srb->Length = sizeof *srb;
-    start = cosim_now_ps();
     limit = timeout_ps(srb);
+    if (srb->Function == SRB_FUNCTION_RELEASE_QUEUE) {
+        /* the port driver's own: the LU's queue goes on */
+        if (srb->TargetId < 8 && srb->Lun < 8)
+            a->frozen[srb->TargetId][srb->Lun] = 0;
+        pd.counts.queue_releases++;
+        srb->SrbStatus = SRB_STATUS_SUCCESS;
+        return 0;
+    }
+    if (srb->Function == SRB_FUNCTION_EXECUTE_SCSI && srb->TargetId < 8 && srb->Lun < 8 &&
+        a->frozen[srb->TargetId][srb->Lun] && !(srb->SrbFlags & SRB_FLAGS_BYPASS_FROZEN_QUEUE)) {
+        fprintf(stderr, "portdrv: SRB %p for %u:%u:%u while its queue is frozen: NT keeps it "
+                "queued until SRB_FUNCTION_RELEASE_QUEUE, which never came\n", (void *)srb,
+                srb->PathId, srb->TargetId, srb->Lun);
+        srb->SrbStatus = SRB_STATUS_REQUEST_FLUSHED;
+        return -1;
+    }
+    srb->SrbStatus = SRB_STATUS_PENDING;
 
-    /* Wait until the miniport asks for a request (requests already
-     * outstanding go on meanwhile). */
-    while (!a->ready) {
-        if (cosim_now_ps() - start > limit) {
+    /* Wait until the miniport asks for a request, the reset hold is over
+     * and the adapter channel is free (requests already outstanding go on
+     * meanwhile).  Only the time the miniport keeps the port driver
+     * waiting counts against the SRB's TimeOutValue. */
+    while (!can_start(a, srb)) {
+        int ready = a->ready;
+        uint64_t before = cosim_now_ps();
+        if (not_ready_ps > limit) {
             violation("the miniport never asked for a request (NextRequest)");
             srb->SrbStatus = SRB_STATUS_TIMEOUT;
             return -1;
         }
+        if (before < a->hold_until_ps && !hold_from)
+            hold_from = before;
         service(adapter);
-        if (!a->ready)
+        if (!can_start(a, srb))
             pc_idle_ps(pd.cfg.pc, POLL_STEP_PS);
+        if (!ready)
+            not_ready_ps += cosim_now_ps() - before;
     }
-    for (int i = 0; i < MAX_OUTSTANDING; i++)
-        if (!a->outstanding[i]) {
-            slot = i;
-            break;
-        }
-    if (slot < 0) {
-        violation("more than %d SRBs outstanding", MAX_OUTSTANDING);
-        srb->SrbStatus = SRB_STATUS_BUSY;
-        return -1;
-    }
-    a->outstanding[slot] = srb;
-    a->deadline_ps[slot] = cosim_now_ps() + limit;
-    a->ready = 0;
-    enter(a, "HwStartIo");
-    pd.hw.HwStartIo(a->ext, srb);
-    leave(a);
+    if (hold_from)
+        pd.counts.held_ps += cosim_now_ps() - hold_from;
+    start_io(a, srb, srb->DataTransferLength, 0);
     return 0;
 }
 
@@ -1049,6 +1367,18 @@ int portdrv_outstanding(int adapter, const SCSI_REQUEST_BLOCK *srb)
     return find_outstanding(&pd.adapters[adapter], (PSCSI_REQUEST_BLOCK)srb) >= 0;
 }
 
+int portdrv_pending(int adapter, const SCSI_REQUEST_BLOCK *srb)
+{
+    struct adapter *a;
+    if (adapter < 0 || adapter >= pd.n_adapters)
+        return 0;
+    a = &pd.adapters[adapter];
+    for (int i = 0; i < MAX_OUTSTANDING; i++)
+        if (a->held[i].state != HELD_FREE && a->held[i].srb == srb)
+            return 1;                 /* the port driver holds it (BUSY, sense) */
+    return portdrv_outstanding(adapter, srb);
+}
+
 int portdrv_wait(int adapter, PSCSI_REQUEST_BLOCK srb, uint64_t max_ps)
 {
     uint64_t start = cosim_now_ps();
@@ -1057,11 +1387,11 @@ int portdrv_wait(int adapter, PSCSI_REQUEST_BLOCK srb, uint64_t max_ps)
     for (;;) {
         uint64_t spent;
         service(adapter);
-        if (srb && !portdrv_outstanding(adapter, srb))
+        if (srb && !portdrv_pending(adapter, srb))
             return 1;
         spent = cosim_now_ps() - start;
         if (max_ps && spent >= max_ps)
-            return srb ? !portdrv_outstanding(adapter, srb) : 0;
+            return srb ? !portdrv_pending(adapter, srb) : 0;
         pc_idle_ps(pd.cfg.pc, max_ps && max_ps - spent < POLL_STEP_PS ? max_ps - spent
                                                                       : POLL_STEP_PS);
     }

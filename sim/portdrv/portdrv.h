@@ -29,8 +29,8 @@ struct portdrv_config {
     uint32_t map_buffer;          /* physical base of the map (bounce) buffers;
                                    * 0: PORTDRV_MAP_BUFFER_DEFAULT */
 };
-/* 128 KiB aligned, below 16 MiB, 256 KiB long (one 128 KiB DMA page plus
- * room for a transfer that starts inside a 4 KiB page and crosses it). */
+/* The HAL's map buffers: 128 KiB aligned, below 16 MiB, 256 KiB long (the
+ * map registers' pages; a run for one SRB never crosses a DMA page). */
 #define PORTDRV_MAP_BUFFER_DEFAULT 0x100000u
 #define PORTDRV_MAP_BUFFER_SIZE 0x40000u
 
@@ -68,8 +68,12 @@ UCHAR portdrv_execute(int adapter, PSCSI_REQUEST_BLOCK srb);
  * (0; max_ps 0: no limit).  srb NULL: just let max_ps pass. */
 int portdrv_start(int adapter, PSCSI_REQUEST_BLOCK srb);
 int portdrv_wait(int adapter, PSCSI_REQUEST_BLOCK srb, uint64_t max_ps);
-/* 1 while srb is started and not completed. */
+/* 1 while the miniport holds srb: started (HwStartIo) and not completed. */
 int portdrv_outstanding(int adapter, const SCSI_REQUEST_BLOCK *srb);
+/* 1 until srb goes back to its caller: with the miniport, or held by the
+ * port driver for a BUSY retry or its own REQUEST SENSE (portdrv_wait
+ * waits for this). */
+int portdrv_pending(int adapter, const SCSI_REQUEST_BLOCK *srb);
 
 /* Asks the miniport to reset the bus (HwResetBus) as the port driver does
  * after a timeout. */
@@ -110,8 +114,9 @@ void portdrv_set_stall_limit(uint64_t ps);
  * fixed delays above), every DPC window takes 0, the maximum or a uniform
  * delay up to PORTDRV_HOSTILE_DPC_MAX_PS, every interrupt is taken up to
  * PORTDRV_HOSTILE_IRQ_LATENCY_MAX_PS after its edge, NT's clock ticks fall
- * at a seeded phase, and the map registers' pages sit anywhere in the
- * first 128 KiB of the map buffer.  The same seed gives the same run. */
+ * at a seeded phase, and each SRB's run of map registers sits anywhere in
+ * the map buffer where it stays inside one DMA page.  The same seed gives
+ * the same run. */
 #define PORTDRV_HOSTILE_DPC_MAX_PS (300ull * 1000000ull)       /* 300 us */
 #define PORTDRV_HOSTILE_IRQ_LATENCY_MAX_PS (100ull * 1000000ull) /* 100 us */
 void portdrv_set_hostile(uint64_t seed);
@@ -132,6 +137,53 @@ void portdrv_reset_longest_routine(void);
 /* The physical address and length of the last 8237 transfer programmed for
  * ScsiPortIoMapTransfer (for tests). */
 void portdrv_last_dma(uint32_t *phys, uint32_t *length);
+
+/* The HAL's map registers for a system (subordinate) DMA adapter: one per
+ * 4 KiB page, BYTES_TO_PAGES(MaximumTransferLength) + 1, at most 16 on ISA
+ * (HalGetAdapter's NumberOfMapRegisters).  0 for an adapter without a
+ * system DMA channel. */
+#define PORTDRV_ISA_MAP_REGISTERS 16u
+ULONG portdrv_map_registers(int adapter);
+
+/* What the port driver did, counted since portdrv_init (for tests). */
+struct portdrv_counts {
+    uint64_t maps;                /* IoMapTransfer carried out (8237 programmed) */
+    uint64_t dma_started;         /* HwDmaStarted calls */
+    uint64_t flushes;             /* ScsiPortFlushDma of a carried-out map */
+    uint64_t busy_retries;        /* SRBs restarted after BUSY */
+    uint64_t request_senses;      /* REQUEST SENSE the port driver issued itself */
+    uint64_t queue_freezes;       /* SRBs completed with SRB_STATUS_QUEUE_FROZEN */
+    uint64_t queue_releases;      /* SRB_FUNCTION_RELEASE_QUEUE handled */
+    uint64_t reset_holds;         /* bus resets that held the request queue */
+    uint64_t held_ps;             /* simulated time requests waited for a hold */
+};
+void portdrv_get_counts(struct portdrv_counts *out);
+
+/* NT's port driver holds every new request to the bus for this long after
+ * a bus reset (ResetDetected, or its own HwResetBus call).  Default: NT's
+ * 4 s; tests that reset often may shorten it (simulated time costs wall
+ * time: the card is stepped through it). */
+#define PORTDRV_RESET_HOLD_DEFAULT_PS (4ull * 1000000000000ull)
+void portdrv_set_reset_hold(uint64_t ps);
+uint64_t portdrv_reset_hold(void);
+
+/* SRB_STATUS_BUSY, and SCSI status BUSY, are retried by the port driver
+ * on its once-a-second timer, up to PORTDRV_BUSY_RETRIES times; after
+ * that the SRB completes with its BUSY status.  The interval can be
+ * shortened for tests (default 1 s). */
+#define PORTDRV_BUSY_RETRIES 20
+#define PORTDRV_BUSY_INTERVAL_DEFAULT_PS (1000000000000ull)
+void portdrv_set_busy_interval(uint64_t ps);
+uint64_t portdrv_busy_interval(void);
+/* Times the port driver restarted srb after BUSY (valid after it completed). */
+int portdrv_busy_retries_of(const SCSI_REQUEST_BLOCK *srb);
+
+/* 1 while the logical unit's queue is frozen: an EXECUTE_SCSI SRB ended
+ * with an error (SRB_STATUS_QUEUE_FROZEN in its status) and no
+ * SRB_FUNCTION_RELEASE_QUEUE came since.  A new EXECUTE_SCSI SRB for it
+ * without SRB_FLAGS_BYPASS_FROZEN_QUEUE is not started (NT keeps it queued
+ * until the release; here portdrv_start refuses it, loudly). */
+int portdrv_queue_frozen(int adapter, UCHAR path, UCHAR target, UCHAR lun);
 
 #ifdef __cplusplus
 }

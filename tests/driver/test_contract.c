@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "class_layer.h"
+#include "ddk/scsi.h"
 #include "cosim.h"
 #include "pc.h"
 #include "portdrv.h"
@@ -20,7 +21,9 @@ enum mode { GOOD, DOUBLE_COMPLETE, MAP_NO_DATA, MAP_TOO_LONG, MAP_OUTSIDE_BUFFER
             TOUCH_AFTER, BAD_PORT, NO_NEXT_REQUEST,
             /* the NT-like port driver's verifier rules */
             DMA_FLUSHED, DMA_NO_FLUSH, MAP_TWICE, MAP_OVER_UNFLUSHED, FLUSH_CANCELS_MAP,
-            STALL_LONG, STALL_SHORT, TIMER_TICK, PAGE_SPLIT };
+            STALL_LONG, STALL_SHORT, TIMER_TICK, PAGE_SPLIT,
+            /* NT's port driver: retries, sense, freeze, reset hold */
+            BUSY_THEN_GOOD, SCSI_BUSY_THEN_GOOD, PORT_SENSE, RESET_HOLD };
 static enum mode mode;
 static PUCHAR base;
 static PSCSI_REQUEST_BLOCK active;
@@ -28,6 +31,10 @@ static int dma_started_calls;
 static uint64_t timer_asked_ps, timer_ran_ps;
 static ULONG srb_lengths[8];
 static int srbs_started;
+static uint64_t start_ps[32];         /* when HwStartIo got each SRB */
+static ULONG start_flags[32];
+static UCHAR start_op[32];
+static int busy_left;                 /* BUSY answers still to give */
 
 static void finish(PVOID ext, PSCSI_REQUEST_BLOCK srb)
 {
@@ -101,8 +108,54 @@ static BOOLEAN NTAPI start(PVOID ext, PSCSI_REQUEST_BLOCK srb)
 {
     if (srbs_started < 8)
         srb_lengths[srbs_started] = srb->DataTransferLength;
+    if (srbs_started < 32) {
+        start_ps[srbs_started] = cosim_now_ps();
+        start_flags[srbs_started] = srb->SrbFlags;
+        start_op[srbs_started] = srb->Cdb[0];
+    }
     srbs_started++;
     switch (mode) {
+    case BUSY_THEN_GOOD:
+    case SCSI_BUSY_THEN_GOOD:
+        if (busy_left > 0) {
+            busy_left--;
+            if (mode == BUSY_THEN_GOOD) {
+                srb->SrbStatus = SRB_STATUS_BUSY;
+            } else {
+                srb->SrbStatus = SRB_STATUS_ERROR;
+                srb->ScsiStatus = SCSISTAT_BUSY;
+            }
+            ScsiPortNotification(RequestComplete, ext, srb);
+            ScsiPortNotification(NextRequest, ext);
+            return TRUE;
+        }
+        break;
+    case PORT_SENSE:
+        /* A target with sense pending and a miniport without auto-sense:
+         * CHECK CONDITION alone; REQUEST SENSE then returns MEDIUM ERROR,
+         * unrecovered read error (3/11/00). */
+        if (srb->Cdb[0] == SCSIOP_REQUEST_SENSE) {
+            static const UCHAR sense[18] = { 0x70, 0, 0x03, 0, 0, 0x12, 0x34, 10, 0, 0, 0, 0,
+                                             0x11, 0x00 };
+            ULONG n = srb->DataTransferLength < sizeof sense ? srb->DataTransferLength
+                                                              : (ULONG)sizeof sense;
+            ScsiPortMoveMemory(srb->DataBuffer, (PVOID)sense, n);
+            srb->DataTransferLength = n;
+            break;
+        }
+        if (srb->Cdb[0] == SCSIOP_READ) {
+            srb->SrbStatus = SRB_STATUS_ERROR;
+            srb->ScsiStatus = SCSISTAT_CHECK_CONDITION;
+            srb->DataTransferLength = 0;
+            ScsiPortNotification(RequestComplete, ext, srb);
+            ScsiPortNotification(NextRequest, ext);
+            return TRUE;
+        }
+        break;
+    case RESET_HOLD:
+        if (srb->Cdb[0] == SCSIOP_START_STOP_UNIT)   /* stands for "the bus was reset" */
+            ScsiPortNotification(ResetDetected, ext);
+        break;
     case MAP_NO_DATA:
     case MAP_TOO_LONG:
         ScsiPortIoMapTransfer(ext, srb, srb->DataBuffer, srb->DataTransferLength);
@@ -258,7 +311,219 @@ static void page_split(struct pc *pc)
     }
 }
 
-int main(void)
+/* ---- NT's port driver: BUSY retries, REQUEST SENSE, freeze, reset hold ---- */
+
+#define PS_PER_MS 1000000000ull
+
+static void expect(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "FAIL: %s\n", what);
+        failures++;
+    } else {
+        printf("ok: %s\n", what);
+    }
+}
+
+static int load(struct pc *pc, enum mode m)
+{
+    struct portdrv_config cfg = { 0 };
+    portdrv_shutdown();
+    cfg.pc = pc;
+    portdrv_init(&cfg);
+    portdrv_set_violation_handler(on_violation, NULL);
+    mode = m;
+    if (portdrv_load(DriverEntry) != 0) {
+        fprintf(stderr, "mode %d: load failed\n", m);
+        failures++;
+        return -1;
+    }
+    srbs_started = 0;
+    caught = 0;
+    return 0;
+}
+
+static void cdb_srb(PSCSI_REQUEST_BLOCK srb, UCHAR op, PVOID sense, UCHAR sense_len)
+{
+    memset(srb, 0, sizeof *srb);
+    srb->Function = SRB_FUNCTION_EXECUTE_SCSI;
+    srb->CdbLength = op >= 0x20 ? 10 : 6;
+    srb->Cdb[0] = op;
+    srb->SenseInfoBuffer = sense;
+    srb->SenseInfoBufferLength = sense_len;
+    srb->TimeOutValue = 10;
+}
+
+static UCHAR release(void)
+{
+    SCSI_REQUEST_BLOCK rel;
+    memset(&rel, 0, sizeof rel);
+    rel.Function = SRB_FUNCTION_RELEASE_QUEUE;
+    return portdrv_execute(0, &rel);
+}
+
+/* BUSY retried on the ticks of the port driver's timer: every interval_ps
+ * (0: the default, which must be NT's 1 s), busy times, then GOOD. */
+static void busy_retried(struct pc *pc, uint64_t interval_ps, int busy)
+{
+    SCSI_REQUEST_BLOCK srb;
+    struct portdrv_counts c;
+    int ticks_ok = 1;
+    if (load(pc, BUSY_THEN_GOOD) != 0)
+        return;
+    if (interval_ps) {
+        portdrv_set_busy_interval(interval_ps);
+    } else {
+        expect(portdrv_busy_interval() == 1000 * PS_PER_MS, "the BUSY retry interval is NT's 1 s");
+        interval_ps = portdrv_busy_interval();
+    }
+    busy_left = busy;
+    cdb_srb(&srb, SCSIOP_TEST_UNIT_READY, NULL, 0);
+    expect(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS && srb.SrbStatus == SRB_STATUS_SUCCESS,
+           "SRB_STATUS_BUSY, then GOOD: SUCCESS");
+    portdrv_get_counts(&c);
+    expect(srbs_started == busy + 1 && portdrv_busy_retries_of(&srb) == busy &&
+           c.busy_retries == (uint64_t)busy, "the port driver restarted it after each BUSY");
+    for (int k = 1; k <= busy && k < 32; k++) {
+        printf("  HwStartIo %d at %.3f ms\n", k, start_ps[k] / 1e9);
+        /* on a tick of the timer, the first tick after the BUSY */
+        if (start_ps[k] <= start_ps[k - 1] || start_ps[k] - start_ps[k - 1] > interval_ps ||
+            start_ps[k] % interval_ps >= PS_PER_MS / 10 ||
+            (k > 1 && start_ps[k] - start_ps[k - 1] < interval_ps))
+            ticks_ok = 0;
+    }
+    expect(ticks_ok, "each retry on the next tick of the port driver's timer");
+    portdrv_set_busy_interval(0);
+    expect(caught == 0, "no contract violation");
+}
+
+/* 20 retries, then the BUSY goes back, with the queue frozen; SCSI status
+ * BUSY is retried the same way (10 ms interval to keep it short). */
+static void busy_exhausted(struct pc *pc)
+{
+    SCSI_REQUEST_BLOCK srb;
+    UCHAR st;
+    if (load(pc, BUSY_THEN_GOOD) != 0)
+        return;
+    portdrv_set_busy_interval(10 * PS_PER_MS);
+    busy_left = 1000;
+    cdb_srb(&srb, SCSIOP_TEST_UNIT_READY, NULL, 0);
+    st = portdrv_execute(0, &srb);
+    expect(st == SRB_STATUS_BUSY && (srb.SrbStatus & SRB_STATUS_QUEUE_FROZEN) &&
+           portdrv_busy_retries_of(&srb) == PORTDRV_BUSY_RETRIES &&
+           srbs_started == PORTDRV_BUSY_RETRIES + 1,
+           "always BUSY: 20 retries, then BUSY with the queue frozen");
+    busy_left = 0;
+    expect(portdrv_queue_frozen(0, 0, 0, 0), "the LU's queue is frozen");
+    cdb_srb(&srb, SCSIOP_TEST_UNIT_READY, NULL, 0);
+    expect(portdrv_start(0, &srb) == -1 && srb.SrbStatus == SRB_STATUS_REQUEST_FLUSHED &&
+           srbs_started == PORTDRV_BUSY_RETRIES + 1, "a new SRB is not started while frozen");
+    cdb_srb(&srb, SCSIOP_TEST_UNIT_READY, NULL, 0);
+    srb.SrbFlags |= SRB_FLAGS_BYPASS_FROZEN_QUEUE;
+    expect(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS, "SRB_FLAGS_BYPASS_FROZEN_QUEUE goes");
+    expect(release() == SRB_STATUS_SUCCESS && !portdrv_queue_frozen(0, 0, 0, 0),
+           "SRB_FUNCTION_RELEASE_QUEUE thaws it");
+    cdb_srb(&srb, SCSIOP_TEST_UNIT_READY, NULL, 0);
+    expect(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS, "the next SRB goes after the release");
+
+    if (load(pc, SCSI_BUSY_THEN_GOOD) != 0)
+        return;
+    portdrv_set_busy_interval(10 * PS_PER_MS);
+    busy_left = 2;
+    cdb_srb(&srb, SCSIOP_TEST_UNIT_READY, NULL, 0);
+    expect(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS && portdrv_busy_retries_of(&srb) == 2 &&
+           !portdrv_queue_frozen(0, 0, 0, 0), "SCSI status BUSY twice: retried, then GOOD");
+    portdrv_set_busy_interval(0);       /* back to the default */
+    expect(caught == 0, "no contract violation");
+}
+
+/* CHECK CONDITION without auto-sense: the port driver's REQUEST SENSE. */
+static void port_sense(struct pc *pc)
+{
+    SCSI_REQUEST_BLOCK srb;
+    UCHAR sense[32];
+    struct portdrv_counts c;
+    if (load(pc, PORT_SENSE) != 0)
+        return;
+    memset(sense, 0xEE, sizeof sense);
+    cdb_srb(&srb, SCSIOP_READ, sense, 18);
+    expect(portdrv_execute(0, &srb) == SRB_STATUS_ERROR &&
+           srb.SrbStatus == (SRB_STATUS_ERROR | SRB_STATUS_AUTOSENSE_VALID | SRB_STATUS_QUEUE_FROZEN) &&
+           srb.ScsiStatus == SCSISTAT_CHECK_CONDITION,
+           "CHECK CONDITION: ERROR | AUTOSENSE_VALID | QUEUE_FROZEN");
+    expect(sense[0] == 0x70 && sense[2] == 0x03 && sense[5] == 0x12 && sense[6] == 0x34 &&
+           sense[12] == 0x11 && sense[13] == 0x00 && sense[18] == 0xEE,
+           "the port driver's REQUEST SENSE data is the SRB's sense (3/11/00), not past 18 bytes");
+    portdrv_get_counts(&c);
+    expect(srbs_started == 2 && start_op[1] == SCSIOP_REQUEST_SENSE &&
+           (start_flags[1] & SRB_FLAGS_DISABLE_AUTOSENSE) && (start_flags[1] & SRB_FLAGS_DATA_IN) &&
+           c.request_senses == 1, "one REQUEST SENSE, itself without auto-sense");
+    expect(release() == SRB_STATUS_SUCCESS, "released");
+
+    memset(sense, 0xEE, sizeof sense);
+    cdb_srb(&srb, SCSIOP_READ, sense, 18);
+    srb.SrbFlags |= SRB_FLAGS_DISABLE_AUTOSENSE;
+    expect(portdrv_execute(0, &srb) == SRB_STATUS_ERROR && !(srb.SrbStatus & SRB_STATUS_AUTOSENSE_VALID) &&
+           srbs_started == 3 && sense[0] == 0xEE, "DISABLE_AUTOSENSE: no REQUEST SENSE");
+    expect(release() == SRB_STATUS_SUCCESS, "released");
+
+    cdb_srb(&srb, SCSIOP_READ, sense, 18);
+    srb.SrbFlags |= SRB_FLAGS_NO_QUEUE_FREEZE;
+    expect(portdrv_execute(0, &srb) == SRB_STATUS_ERROR && !(srb.SrbStatus & SRB_STATUS_QUEUE_FROZEN) &&
+           !portdrv_queue_frozen(0, 0, 0, 0), "NO_QUEUE_FREEZE: the queue goes on");
+    expect(caught == 0, "no contract violation");
+}
+
+/* After ResetDetected, new requests wait for the reset hold: 4 s by default. */
+static void reset_hold(struct pc *pc, uint64_t hold_ps)
+{
+    SCSI_REQUEST_BLOCK srb;
+    struct portdrv_counts c;
+    char what[128];
+    if (load(pc, RESET_HOLD) != 0)
+        return;
+    if (hold_ps)
+        portdrv_set_reset_hold(hold_ps);
+    else
+        expect(portdrv_reset_hold() == 4000 * PS_PER_MS, "the reset hold is NT's 4 s");
+    hold_ps = portdrv_reset_hold();
+    cdb_srb(&srb, SCSIOP_START_STOP_UNIT, NULL, 0);
+    expect(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS, "the SRB that reports the reset");
+    cdb_srb(&srb, SCSIOP_TEST_UNIT_READY, NULL, 0);
+    expect(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS, "the SRB after it");
+    portdrv_get_counts(&c);
+    snprintf(what, sizeof what, "the next HwStartIo %.3f ms after ResetDetected (hold %.3f ms)",
+             (start_ps[1] - start_ps[0]) / 1e9, hold_ps / 1e9);
+    expect(srbs_started == 2 && start_ps[1] - start_ps[0] >= hold_ps &&
+           start_ps[1] - start_ps[0] < hold_ps + PS_PER_MS / 10 && c.reset_holds == 1, what);
+    portdrv_set_reset_hold(PORTDRV_RESET_HOLD_DEFAULT_PS);
+    expect(caught == 0, "no contract violation");
+}
+
+/* defaults: NT's values, used by a run (5 s of simulated time) */
+static int nt_port_driver(struct pc *pc, int defaults)
+{
+    if (defaults) {
+        busy_retried(pc, 0, 1);
+        reset_hold(pc, 0);
+    } else {
+        busy_retried(pc, 10 * PS_PER_MS, 3);
+        busy_exhausted(pc);
+        port_sense(pc);
+        reset_hold(pc, 20 * PS_PER_MS);
+    }
+    portdrv_shutdown();
+    pc_destroy(pc);
+    cosim_shutdown();
+    if (failures) {
+        fprintf(stderr, "test_contract nt: %d failure(s)\n", failures);
+        return 1;
+    }
+    printf("test_contract nt: the port driver retries, senses, freezes and holds as NT\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     struct cosim_options co = { 0 };
     struct pc *pc;
@@ -270,6 +535,8 @@ int main(void)
     pc = pc_create(NULL);
     if (!pc)
         return 126;
+    if (argc > 1 && (!strcmp(argv[1], "nt") || !strcmp(argv[1], "nt-defaults")))
+        return nt_port_driver(pc, !strcmp(argv[1], "nt-defaults"));
 
     run(pc, GOOD, 0, NULL);
     run(pc, GOOD, 0x1000, NULL);

@@ -140,15 +140,34 @@ static void scsi_srb(PSCSI_REQUEST_BLOCK srb, uint8_t op, uint32_t lba, uint32_t
     srb->TimeOutValue = 10;
 }
 
+/* As a class driver: runs srb; an error freezes the LU's queue
+ * (SRB_STATUS_QUEUE_FROZEN), which is then released.  SRB_STATUS(). */
+static UCHAR execute(PSCSI_REQUEST_BLOCK srb)
+{
+    UCHAR st = portdrv_execute(0, srb);
+    if (st != SRB_STATUS_SUCCESS && srb->Function == SRB_FUNCTION_EXECUTE_SCSI) {
+        SCSI_REQUEST_BLOCK rel;
+        CHECK(srb->SrbStatus & SRB_STATUS_QUEUE_FROZEN);
+        CHECK(portdrv_queue_frozen(0, srb->PathId, srb->TargetId, srb->Lun));
+        memset(&rel, 0, sizeof rel);
+        rel.Function = SRB_FUNCTION_RELEASE_QUEUE;
+        rel.TargetId = srb->TargetId;
+        rel.Lun = srb->Lun;
+        CHECK(portdrv_execute(0, &rel) == SRB_STATUS_SUCCESS);
+        CHECK(!portdrv_queue_frozen(0, srb->PathId, srb->TargetId, srb->Lun));
+    }
+    return st;
+}
+
 /* The card reports the power-on UNIT ATTENTION once: take it. */
 static void clear_unit_attention(void)
 {
     SCSI_REQUEST_BLOCK srb;
     uint8_t sense[18];
     scsi_srb(&srb, SCSIOP_TEST_UNIT_READY, 0, 0, NULL, 0, sense, sizeof sense);
-    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_ERROR && sense[2] == SCSI_SENSE_UNIT_ATTENTION);
+    CHECK(execute(&srb) == SRB_STATUS_ERROR && sense[2] == SCSI_SENSE_UNIT_ATTENTION);
     scsi_srb(&srb, SCSIOP_TEST_UNIT_READY, 0, 0, NULL, 0, sense, sizeof sense);
-    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS);
+    CHECK(execute(&srb) == SRB_STATUS_SUCCESS);
 }
 
 static int count_writes(uint16_t port, uint8_t mask)
@@ -290,13 +309,17 @@ static int next_write(int from, uint16_t port)
     return -1;
 }
 
-/* READ(10) of len bytes at lba into a buffer page_offset into a page; the
- * log then holds this request's cycles alone. */
+static struct portdrv_counts counts_before, counts_after;
+
+/* READ(10) of len bytes at lba into a buffer page_offset into a 64 KiB
+ * aligned area; the log then holds this request's cycles alone, the
+ * counts before and after it are kept. */
 static void run_read(const char *args, uint32_t lba, uint32_t len, uint32_t page_offset)
 {
     static uint8_t sense[18];
     SCSI_REQUEST_BLOCK srb;
-    uint8_t *mem = aligned_alloc(4096, len + 8192);
+    /* 64 KiB aligned: page_offset also says where 64 KiB lines fall */
+    uint8_t *mem = aligned_alloc(0x10000, (len + page_offset + 0xFFFFu) & ~0xFFFFu);
     uint8_t *want = malloc(len);
     uint8_t *buf = mem + page_offset;
     setup(0x340, CONFIG_PINS, args);
@@ -305,7 +328,9 @@ static void run_read(const char *args, uint32_t lba, uint32_t len, uint32_t page
     memset(buf, 0, len);
     scsi_srb(&srb, SCSIOP_READ, lba, len, buf, SRB_FLAGS_DATA_IN, sense, sizeof sense);
     io_log_n = 0;
-    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS);
+    portdrv_get_counts(&counts_before);
+    CHECK(execute(&srb) == SRB_STATUS_SUCCESS);
+    portdrv_get_counts(&counts_after);
     CHECK(memcmp(buf, want, len) == 0);
     CHECK(srb.DataTransferLength == len);
     free(want);
@@ -326,22 +351,28 @@ static void test_dma8_read_crossing_64k(void)
 {
     uint8_t cmd[SHBA_HOST_CMD_BLOCK_LEN] = { 0 };
     int i;
-    /* 8-bit channel 1, 64 KiB from page offset 0x200: the map buffer sits at
-     * 0x100200, so the 8237 transfer stops at the 64 KiB page (0xFE00 bytes)
-     * and the rest comes in a second segment. */
-    run_read("dma=1 narrow", 300, 0x10000, 0x200);
-    CHECK(count_writes(0x340 + SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM) == 2);
+    /* 8-bit channel 1, 60 KiB (16 pages, the 16 map registers) whose buffer
+     * crosses a 64 KiB line: 0xD200 into a 64 KiB aligned area.  The HAL
+     * maps it whole into its map buffer (0x100200: no DMA page inside), so
+     * it is one DMA operation: one map, one HwDmaStarted, one flush, one
+     * ARM, the 8237 programmed once for all of it. */
+    run_read("dma=1 narrow", 300, 0xF000, 0xD200);
+    CHECK(portdrv_map_registers(0) == 16);
+    CHECK(counts_after.maps - counts_before.maps == 1);
+    CHECK(counts_after.dma_started - counts_before.dma_started == 1);
+    CHECK(counts_after.flushes - counts_before.flushes == 1);
+    CHECK(count_writes(0x340 + SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM) == 1);
     /* The command block as docs/registers.md lays it out. */
     CHECK(command_block(0x340, cmd) == SHBA_HOST_CMD_CDB + 10);   /* up to the 10-byte CDB */
     CHECK(cmd[SHBA_HOST_CMD_FLAGS] == SHBA_HOST_CMD_FLAG_DATA_IN);
-    CHECK(cmd[SHBA_HOST_CMD_DATA_LEN + 2] == 1 && cmd[SHBA_HOST_CMD_CDB] == SCSIOP_READ);
+    CHECK(cmd[SHBA_HOST_CMD_DATA_LEN + 1] == 0xF0 && cmd[SHBA_HOST_CMD_CDB] == SCSIOP_READ);
     CHECK(cmd[SHBA_HOST_CMD_CDB + 4] == (300 >> 8) && cmd[SHBA_HOST_CMD_CDB + 5] == (300 & 0xFF));
-    /* First 8237 programming, byte by byte. */
+    /* The 8237 programming, byte by byte. */
     {
         static const uint16_t want[][2] = {
             { 0x0A, 0x05 }, { 0x0C, 0x00 }, { 0x0B, 0x05 },      /* mask ch1, ff, demand write ch1 */
             { 0x02, 0x00 }, { 0x02, 0x02 }, { 0x83, 0x10 },      /* address 0x0200, page 0x10 */
-            { 0x0C, 0x00 }, { 0x03, 0xFF }, { 0x03, 0xFD },      /* count 0xFE00 - 1 */
+            { 0x0C, 0x00 }, { 0x03, 0xFF }, { 0x03, 0xEF },      /* count 0xF000 - 1 */
             { 0x0A, 0x01 },                                      /* unmask ch1 */
         };
         const struct pc_io_cycle *io = io_log;
@@ -358,30 +389,56 @@ static void test_dma8_read_crossing_64k(void)
             k++;
         }
         CHECK(k == 10);
-        /* Then HwDmaStarted: XFER_COUNT (0x010000) and XFER_CTRL ARM|DIR_TO_HOST. */
+        /* Then HwDmaStarted: XFER_COUNT (0x00F000) and XFER_CTRL ARM|DIR_TO_HOST. */
         i = next_write(i, 0x344);
-        CHECK(i >= 0 && io[i].value == 0x00 && io[i + 1].port == 0x345 && io[i + 1].value == 0x00 &&
-              io[i + 2].port == 0x346 && io[i + 2].value == 0x01 && io[i + 3].port == 0x347 &&
+        CHECK(i >= 0 && io[i].value == 0x00 && io[i + 1].port == 0x345 && io[i + 1].value == 0xF0 &&
+              io[i + 2].port == 0x346 && io[i + 2].value == 0x00 && io[i + 3].port == 0x347 &&
               io[i + 3].value == (SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST));
-        /* Second segment: from 0x100000, 0x200 bytes. */
-        i = next_write(i + 4, 0x02);
-        CHECK(i >= 0 && io[i].value == 0x00 && io[i + 1].value == 0x00);
-        i = next_write(i, 0x03);
-        CHECK(i >= 0 && io[i].value == 0xFF && io[i + 1].value == 0x01);
+        /* No second programming of the address. */
+        CHECK(next_write(i + 4, 0x02) < 0);
     }
+}
+
+/* An SRB whose buffer touches more pages than the adapter's map registers
+ * (64 KiB from 0x200 into a page: 17) is not one a class driver sends: the
+ * verifier stops the map of its 17th page. */
+static char last_violation[256];
+static void note_violation(void *ctx, const char *msg)
+{
+    (void)ctx;
+    snprintf(last_violation, sizeof last_violation, "%s", msg);
+}
+
+static void test_too_many_pages(void)
+{
+    static uint8_t sense[18];
+    SCSI_REQUEST_BLOCK srb;
+    uint8_t *mem = aligned_alloc(4096, 0x12000);
+    uint64_t v = portdrv_violations();
+    setup(0x340, CONFIG_PINS, "dma=1 narrow");
+    clear_unit_attention();
+    portdrv_set_violation_handler(note_violation, NULL);
+    scsi_srb(&srb, SCSIOP_READ, 300, 0x10000, mem + 0x200, SRB_FLAGS_DATA_IN, sense, sizeof sense);
+    CHECK(portdrv_start(0, &srb) == 0);           /* the map is refused in its DPC */
+    CHECK(portdrv_violations() > v);
+    CHECK(strstr(last_violation, "needs map register 16") != NULL);
+    portdrv_reset_bus(0);                          /* no data will come: end it */
+    CHECK(!portdrv_pending(0, &srb));
+    portdrv_set_violation_handler(NULL, NULL);
+    free(mem);
 }
 
 static void test_dma16_read(void)
 {
     const struct pc_io_cycle *io = io_log;
     int i;
-    run_read(NULL, 1000, 0x10000, 0x200);          /* channel 5 from the pins */
-    CHECK(count_writes(0x340 + SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM) == 1);  /* 128 KiB page: no cut */
+    run_read(NULL, 1000, 0x10000, 0);              /* channel 5 from the pins, 16 pages */
+    CHECK(count_writes(0x340 + SHBA_HOST_XFER_CTRL, SHBA_HOST_XFER_CTRL_ARM) == 1);  /* one operation */
     i = next_write(0, 0xD4);
     CHECK(i >= 0 && io[i].value == 0x05);                              /* mask ch5 */
     CHECK(io[i + 1].port == 0xD8 && io[i + 2].port == 0xD6 && io[i + 2].value == 0x05);
-    CHECK(io[i + 3].port == 0xC4 && io[i + 3].value == 0x00);         /* word address 0x80100 */
-    CHECK(io[i + 4].port == 0xC4 && io[i + 4].value == 0x01);
+    CHECK(io[i + 3].port == 0xC4 && io[i + 3].value == 0x00);         /* word address 0x80000 */
+    CHECK(io[i + 4].port == 0xC4 && io[i + 4].value == 0x00);
     CHECK(io[i + 5].port == 0x8B && io[i + 5].value == 0x10);         /* page, bit 0 clear */
     CHECK(io[i + 7].port == 0xC6 && io[i + 7].value == 0xFF);         /* 0x8000 words - 1 */
     CHECK(io[i + 8].port == 0xC6 && io[i + 8].value == 0x7F);
@@ -402,7 +459,7 @@ static void test_write_and_sense(void)
      * reset, ASC 0x29); auto-sense valid, sense copied. */
     memset(sense, 0, sizeof sense);
     scsi_srb(&srb, SCSIOP_TEST_UNIT_READY, 0, 0, NULL, 0, sense, sizeof sense);
-    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_ERROR);
+    CHECK(execute(&srb) == SRB_STATUS_ERROR);
     CHECK(srb.SrbStatus & SRB_STATUS_AUTOSENSE_VALID);
     CHECK(srb.ScsiStatus == SCSISTAT_CHECK_CONDITION && sense[0] == 0x70 &&
           sense[2] == SCSI_SENSE_UNIT_ATTENTION && sense[12] == 0x29);
@@ -412,7 +469,7 @@ static void test_write_and_sense(void)
         data[i] = (uint8_t)(i ^ 0x5A);
     scsi_srb(&srb, SCSIOP_WRITE, 77, sizeof data, data, SRB_FLAGS_DATA_OUT, NULL, 0);
     io_log_n = 0;
-    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS);
+    CHECK(execute(&srb) == SRB_STATUS_SUCCESS);
     {
         int i = next_write(0, 0x0B);
         CHECK(i >= 0 && io_log[i].value == 0x0B);       /* demand, read (memory to card), ch3 */
@@ -420,19 +477,19 @@ static void test_write_and_sense(void)
     medium(77, sizeof data, on_medium);
     CHECK(memcmp(on_medium, data, sizeof data) == 0);
     scsi_srb(&srb, SCSIOP_READ, 77, sizeof back, back, SRB_FLAGS_DATA_IN, NULL, 0);
-    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS);
+    CHECK(execute(&srb) == SRB_STATUS_SUCCESS);
     CHECK(memcmp(back, data, sizeof data) == 0);
 
     /* Unsupported function: INVALID_REQUEST at once. */
     memset(&srb, 0, sizeof srb);
     srb.Function = SRB_FUNCTION_SHUTDOWN;
-    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_INVALID_REQUEST);
+    CHECK(execute(&srb) == SRB_STATUS_INVALID_REQUEST);
     /* The initiator's own id: selection timeout. */
     memset(&srb, 0, sizeof srb);
     srb.Function = SRB_FUNCTION_EXECUTE_SCSI;
     srb.TargetId = 7;
     srb.CdbLength = 6;
-    CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SELECTION_TIMEOUT);
+    CHECK(execute(&srb) == SRB_STATUS_SELECTION_TIMEOUT);
 }
 
 int main(int argc, char **argv)
@@ -451,8 +508,9 @@ int main(int argc, char **argv)
     test_dma8_read_crossing_64k();
     test_dma16_read();
     test_write_and_sense();
-    portdrv_shutdown();
     CHECK(portdrv_violations() == 0);
+    test_too_many_pages();
+    portdrv_shutdown();
     power_off();
     close(image_fd);
     unlink(image);

@@ -24,6 +24,12 @@
  *                       them held while the card reboots, an abort -- and
  *                       no miniport routine call takes more than 1 ms of
  *                       simulated time (-pio: the same moved by PIO)
+ *   dma-one-op(-dma16)  60 KiB SRBs whose buffers cross a 64 KiB line are
+ *                       one DMA operation each (HAL map registers)
+ *   busy-retry          a TEST UNIT READY during a READ(10): BUSY, retried
+ *                       by the port driver on its timer until the card is free
+ *   reset-hold          the request hold after RESET_BUS, in simulated time
+ *   scan                the bus scan (class_scan): target 0 a disk, 1-6 absent
  *   soak                200 seeds of the port driver's hostile interleaving
  *                       over short mixed workloads (odd sizes and buffer
  *                       offsets, the DMA page cut, aborts, bus resets, SD
@@ -52,6 +58,10 @@
 #include "system.h"
 
 #define PS_PER_MS 1000000000ull
+/* The reset hold in these tests (NT's 4 s would step the card through 4 s
+ * after every reset); driver-portdrv-nt-defaults runs NT's. */
+#define SRB_TEST_RESET_HOLD_PS (10 * PS_PER_MS)
+#define POLL_SLACK_PS (20 * 1000000ull)       /* the port driver's 10 us wait step, twice */
 #define DISK_BLOCKS 4096u
 #define BLOCK 512u
 
@@ -66,7 +76,7 @@ static struct {
     uint32_t last_lba;
 } sys;
 
-static void fail(const char *fmt, ...)
+static _Noreturn void fail(const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "FAIL srb-test %s at %.3f ms: ", case_name, cosim_now_ps() / 1e9);
@@ -147,6 +157,9 @@ static void boot(const char *firmware, int dma, int single)
           (!strcmp(case_name, "routine-time-pio") ? SP_UNINITIALIZED_VALUE : (ULONG)dma),
           "DMA channel %u", (unsigned)portdrv_config_info(0)->DmaChannel);
     CHECK(portdrv_config_info(0)->DemandMode == !single, "8237 mode");
+    CHECK(portdrv_reset_hold() == PORTDRV_RESET_HOLD_DEFAULT_PS &&
+          portdrv_busy_interval() == PORTDRV_BUSY_INTERVAL_DEFAULT_PS, "not NT's defaults");
+    portdrv_set_reset_hold(SRB_TEST_RESET_HOLD_PS);
     sys.t.adapter = 0;
     sys.t.target = 0;
     sys.t.lun = 0;
@@ -214,6 +227,25 @@ static void check_write_read(uint32_t lba, uint32_t count, const char *what)
     free(in_file);
 }
 
+/* As NT's class driver: an SRB that came back with its queue frozen
+ * (SRB_STATUS_QUEUE_FROZEN, every failed EXECUTE_SCSI) gets the queue
+ * released before anything else goes to its logical unit. */
+static void thaw(const SCSI_REQUEST_BLOCK *srb)
+{
+    struct class_target t = { 0, srb->TargetId, srb->Lun, 512 };
+    if (srb->Function != SRB_FUNCTION_EXECUTE_SCSI)
+        return;
+    CHECK(SRB_STATUS(srb->SrbStatus) == SRB_STATUS_SUCCESS ||
+          (srb->SrbFlags & SRB_FLAGS_NO_QUEUE_FREEZE) ||
+          (srb->SrbStatus & SRB_STATUS_QUEUE_FROZEN),
+          "SRB status 0x%02x: a failed SRB without SRB_STATUS_QUEUE_FROZEN", srb->SrbStatus);
+    if (srb->SrbStatus & SRB_STATUS_QUEUE_FROZEN) {
+        CHECK(portdrv_queue_frozen(0, srb->PathId, srb->TargetId, srb->Lun),
+              "SRB_STATUS_QUEUE_FROZEN but the queue is not frozen");
+        CHECK(class_release_queue(&t) == 0, "RELEASE_QUEUE failed");
+    }
+}
+
 static void wait_done(PSCSI_REQUEST_BLOCK srb, uint64_t max_ps, const char *what)
 {
     CHECK(portdrv_wait(0, srb, max_ps), "%s never completed", what);
@@ -251,7 +283,8 @@ static uint32_t abort_mid_transfer(int write, uint32_t lba, uint8_t *buf, unsign
     wait_done(&ab, 10 * PS_PER_MS, "ABORT_COMMAND");
     CHECK(ab.SrbStatus == SRB_STATUS_SUCCESS, "ABORT_COMMAND status 0x%02x", ab.SrbStatus);
     wait_done(&io, 3000 * PS_PER_MS, "the aborted transfer");
-    *status = io.SrbStatus;
+    *status = SRB_STATUS(io.SrbStatus);
+    thaw(&io);
     pc_get_stats(machine.pc, &st);
     fprintf(stderr, "srb-test %s: abort after %llu bytes of DMA; SRB status 0x%02x, "
             "DataTransferLength %u, %llu bytes of DMA in all\n", case_name,
@@ -263,7 +296,9 @@ static uint32_t abort_mid_transfer(int write, uint32_t lba, uint8_t *buf, unsign
 
 static void case_abort_read(int demand)
 {
-    static uint8_t buf[65536], file[65536];
+    /* page aligned: 64 KiB in 16 pages, the adapter's 16 map registers */
+    static _Alignas(4096) uint8_t buf[65536];
+    static uint8_t file[65536];
     const uint32_t lba = 100;
     UCHAR status;
     uint32_t moved;
@@ -304,7 +339,8 @@ static void case_abort_read(int demand)
 
 static void case_abort_write(void)
 {
-    static uint8_t data[65536], before[65536], after[65536];
+    static _Alignas(4096) uint8_t data[65536];
+    static uint8_t before[65536], after[65536];
     const uint32_t lba = 300;
     UCHAR status;
     uint32_t moved, full;
@@ -356,9 +392,10 @@ static void case_reset_bus_srb(void)
     CHECK(portdrv_start(0, &rs) == 0, "the port driver could not send RESET_BUS");
     wait_done(&rs, 10 * PS_PER_MS, "RESET_BUS");
     CHECK(rs.SrbStatus == SRB_STATUS_SUCCESS, "RESET_BUS status 0x%02x", rs.SrbStatus);
-    CHECK(!portdrv_outstanding(0, &io), "the READ(10) outlived the bus reset");
-    CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET, "READ(10) status 0x%02x after the reset",
+    CHECK(!portdrv_pending(0, &io), "the READ(10) outlived the bus reset");
+    CHECK(SRB_STATUS(io.SrbStatus) == SRB_STATUS_BUS_RESET, "READ(10) status 0x%02x after the reset",
           io.SrbStatus);
+    thaw(&io);
     CHECK(portdrv_resets_detected(0) == resets + 1, "ResetDetected not notified");
     no_violations();
     /* The class layer's next READ gets the reset's unit attention and
@@ -379,11 +416,12 @@ static void check_unit_attention_once(void)
     UCHAR st;
     memset(sense, 0, sizeof sense);
     class_build_srb(&tur, &sys.t, cdb, 6, NULL, 0, 0, sense, sizeof sense, 10);
-    /* The card may still be booting: the miniport answers BUSY meanwhile. */
-    for (int i = 0; i < 50 && (st = portdrv_execute(0, &tur)) == SRB_STATUS_BUSY; i++)
-        class_build_srb(&tur, &sys.t, cdb, 6, NULL, 0, 0, sense, sizeof sense, 10);
-    CHECK(tur.SrbStatus == (SRB_STATUS_ERROR | SRB_STATUS_AUTOSENSE_VALID),
+    /* The card may still be booting: the miniport holds the command. */
+    st = portdrv_execute(0, &tur);
+    CHECK(st == SRB_STATUS_ERROR &&
+          tur.SrbStatus == (SRB_STATUS_ERROR | SRB_STATUS_AUTOSENSE_VALID | SRB_STATUS_QUEUE_FROZEN),
           "TEST UNIT READY after the reset: SRB status 0x%02x", tur.SrbStatus);
+    thaw(&tur);
     CHECK(tur.ScsiStatus == SCSISTAT_CHECK_CONDITION, "ScsiStatus 0x%02x", tur.ScsiStatus);
     CHECK((sense[0] & 0x7F) == 0x70 && (sense[2] & 0x0F) == SCSI_SENSE_UNIT_ATTENTION &&
           sense[12] == 0x29 && sense[13] == 0x00,
@@ -396,7 +434,7 @@ static void check_unit_attention_once(void)
 
 static void case_reset_bus_hw(void)
 {
-    static uint8_t data[65536];
+    static _Alignas(4096) uint8_t data[65536];
     SCSI_REQUEST_BLOCK io;
     uint8_t sense[SENSE_BUFFER_SIZE];
     const uint32_t lba = 900;
@@ -407,9 +445,10 @@ static void case_reset_bus_hw(void)
     CHECK(portdrv_start(0, &io) == 0, "could not start WRITE(10)");
     CHECK(!portdrv_wait(0, &io, 12 * PS_PER_MS), "WRITE(10) ended within 12 ms");
     portdrv_reset_bus(0);      /* as the port driver does after a timeout */
-    CHECK(!portdrv_outstanding(0, &io), "the WRITE(10) outlived HwResetBus");
-    CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET, "WRITE(10) status 0x%02x after HwResetBus",
-          io.SrbStatus);
+    CHECK(!portdrv_pending(0, &io), "the WRITE(10) outlived HwResetBus");
+    CHECK(SRB_STATUS(io.SrbStatus) == SRB_STATUS_BUS_RESET,
+          "WRITE(10) status 0x%02x after HwResetBus", io.SrbStatus);
+    thaw(&io);
     CHECK(portdrv_resets_detected(0) == resets + 1, "ResetDetected not notified");
     no_violations();
     check_unit_attention_once();
@@ -439,8 +478,10 @@ static void case_timeout(void)
     dma8237_mask(machine.pc, 1);
     wait_done(&io, 3000 * PS_PER_MS, "the stalled READ(10)");
     CHECK(cosim_now_ps() - start >= 1000 * PS_PER_MS, "completed before its TimeOutValue");
-    CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET || io.SrbStatus == SRB_STATUS_TIMEOUT,
-          "stalled READ(10) status 0x%02x", io.SrbStatus);
+    CHECK(SRB_STATUS(io.SrbStatus) == SRB_STATUS_BUS_RESET ||
+          SRB_STATUS(io.SrbStatus) == SRB_STATUS_TIMEOUT, "stalled READ(10) status 0x%02x",
+          io.SrbStatus);
+    thaw(&io);
     CHECK(portdrv_resets_detected(0) == resets + 1, "no HwResetBus/ResetDetected on the timeout");
     no_violations();
     CHECK(class_read10(&sys.t, lba, 64, buf, &r) == 0, "READ(10) after the timeout: 0x%02x",
@@ -476,6 +517,7 @@ static void expect_check(const uint8_t *cdb, UCHAR cdb_len, uint32_t len, uint8_
         CHECK(sense[i] == 0xEE, "%s: sense written past SenseInfoBufferLength", what);
     CHECK(srb.DataTransferLength == 0, "%s: DataTransferLength %u for a command that moved nothing",
           what, (unsigned)srb.DataTransferLength);
+    thaw(&srb);
 }
 
 static void case_autosense(void)
@@ -490,6 +532,7 @@ static void case_autosense(void)
     const uint8_t tur[6] = { SCSIOP_TEST_UNIT_READY, 0, 0, 0, 0, 0 };
     SCSI_REQUEST_BLOCK srb;
     uint8_t sense[32];
+    struct portdrv_counts counts;
 
     expect_check(read_end, 10, BLOCK, buf, SRB_FLAGS_DATA_IN, 5, 0x21, 0x00, "READ(10) past the end");
     expect_check(read_over, 10, 4 * BLOCK, buf, SRB_FLAGS_DATA_IN, 5, 0x21, 0x00,
@@ -507,6 +550,7 @@ static void case_autosense(void)
           sense[0], sense[2]);
     for (unsigned i = 8; i < sizeof sense; i++)
         CHECK(sense[i] == 0xEE, "8-byte sense buffer: byte %u written", i);
+    thaw(&srb);
 
     /* SRB_FLAGS_DISABLE_AUTOSENSE: the status alone, the buffer untouched. */
     memset(sense, 0xEE, sizeof sense);
@@ -519,6 +563,10 @@ static void case_autosense(void)
           srb.ScsiStatus);
     for (unsigned i = 0; i < sizeof sense; i++)
         CHECK(sense[i] == 0xEE, "sense buffer written with auto-sense disabled");
+    thaw(&srb);
+    portdrv_get_counts(&counts);
+    CHECK(counts.request_senses == 0,
+          "the port driver sent REQUEST SENSE though the miniport gave auto-sense");
 
     /* No sense left behind: the next command is GOOD and reads the disk. */
     class_build_srb(&srb, &sys.t, tur, 6, NULL, 0, 0, sense, SENSE_BUFFER_SIZE, 10);
@@ -549,7 +597,7 @@ static void fail_before_data(PSCSI_REQUEST_BLOCK srb, UCHAR want, const char *wh
     uint64_t writes_before = portdrv_dma_started_port_writes();
     int logged_before = portdrv_logged_errors(NULL, 0);
     CHECK(portdrv_start(0, srb) == 0, "%s: not started", what);
-    CHECK(!portdrv_outstanding(0, srb),
+    CHECK(!portdrv_pending(0, srb),
           "%s: still outstanding after the DPC window (the interleaving did not happen)", what);
     CHECK(SRB_STATUS(srb->SrbStatus) == want, "%s: SRB status 0x%02x, want 0x%02x", what,
           srb->SrbStatus, want);
@@ -563,6 +611,7 @@ static void fail_before_data(PSCSI_REQUEST_BLOCK srb, UCHAR want, const char *wh
     CHECK(!(pc_inb(machine.pc, CARD_BASE + SHBA_HOST_XFER_CTRL) & SHBA_HOST_XFER_CTRL_ARM),
           "%s: a segment is armed with no command", what);
     CHECK(portdrv_logged_errors(NULL, 0) == logged_before, "%s: the miniport logged an error", what);
+    thaw(srb);
 }
 
 static void case_late_dma_started(void)
@@ -607,7 +656,7 @@ static void case_late_dma_started(void)
 
 static void case_routine_time(int pio)
 {
-    static uint8_t buf[65536];
+    static _Alignas(4096) uint8_t buf[65536];
     static const uint32_t sizes[] = { 1, 7, 33, 128 };
     const uint32_t len = pio ? 8 : 128;   /* blocks per big transfer (PIO: ~50 KB/s on NT's tick) */
     uint8_t inq[256];
@@ -626,6 +675,7 @@ static void case_routine_time(int pio)
         class_build_srb(&io, &sys.t, cdb, 6, inq, 255, SRB_FLAGS_DATA_IN, sense, sizeof sense, 4);
         CHECK(portdrv_execute(0, &io) == SRB_STATUS_DATA_OVERRUN, "INQUIRY 255: 0x%02x",
               io.SrbStatus);
+        thaw(&io);
     }
     /* HwResetBus with the card idle: the next command is held until the
      * firmware is back, and gets the reset's unit attention. */
@@ -639,7 +689,8 @@ static void case_routine_time(int pio)
     control_srb(&rs, SRB_FUNCTION_RESET_BUS, NULL);
     CHECK(portdrv_start(0, &rs) == 0, "RESET_BUS not sent");
     wait_done(&rs, 10 * PS_PER_MS, "RESET_BUS");
-    CHECK(io.SrbStatus == SRB_STATUS_BUS_RESET, "READ(10) status 0x%02x", io.SrbStatus);
+    CHECK(SRB_STATUS(io.SrbStatus) == SRB_STATUS_BUS_RESET, "READ(10) status 0x%02x", io.SrbStatus);
+    thaw(&io);
     CHECK(class_read10(&sys.t, 700, len, buf, &r) == 0, "READ(10) after RESET_BUS: 0x%02x",
           r.srb_status);
     check_disk_matches_file(700, len, "READ(10) after RESET_BUS");
@@ -688,8 +739,177 @@ static void case_underrun(void)
         CHECK(memcmp(buf, ref, sizeof ref) == 0, "INQUIRY %u: data differs from INQUIRY 36",
               lens[k]);
         CHECK(buf[lens[k]] == 0x5A, "INQUIRY %u: byte past the buffer written", lens[k]);
+        thaw(&srb);
     }
     check_disk_matches_file(10, 3, "READ(10) after the underruns");
+    no_violations();
+}
+
+/* ---- the HAL's DMA: one operation per SRB ---------------------------------- */
+
+/* A READ(10) and a WRITE(10) of 60 KiB (16 pages) whose buffer crosses a
+ * 64 KiB line of the host's address space: the HAL maps all of it into
+ * its map buffer, whose run of 16 map registers stays inside one DMA page,
+ * so each SRB is one DMA operation (one map, one HwDmaStarted, one flush,
+ * the 8237 programmed once for the whole length).  Then 64 KiB through the
+ * class layer from a buffer 512 bytes into its page: 17 pages, two SRBs,
+ * two operations. */
+static void case_dma_one_operation(void)
+{
+    static _Alignas(65536) uint8_t area[0x30000];
+    uint8_t *buf = area + 0x10000 - 0x3000 + 0x200;     /* crosses area + 0x10000 */
+    uint8_t *data = area + 0x20000 - 0x5000 + 0x600;    /* crosses area + 0x20000 */
+    const uint32_t len = 0xF000, blocks = 0xF000 / BLOCK;
+    const uint32_t page = portdrv_config_info(0)->DmaChannel >= 4 ? 0x20000u : 0x10000u;
+    static uint8_t in_file[0xF000];
+    SCSI_REQUEST_BLOCK srb;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct portdrv_counts before, after;
+    struct class_result r;
+    uint32_t phys, dma_len;
+
+    CHECK(portdrv_map_registers(0) == PORTDRV_ISA_MAP_REGISTERS, "map registers %u",
+          (unsigned)portdrv_map_registers(0));
+    for (int write = 0; write < 2; write++) {
+        uint8_t *p = write ? data : buf;
+        const uint32_t lba = write ? 2000 : 1500;
+        if (write)
+            fill_random(p, len);
+        rw_srb(&srb, write, lba, blocks, p, sense, 10);
+        portdrv_get_counts(&before);
+        CHECK(portdrv_execute(0, &srb) == SRB_STATUS_SUCCESS, "%s of 60 KiB: 0x%02x",
+              write ? "WRITE(10)" : "READ(10)", srb.SrbStatus);
+        portdrv_get_counts(&after);
+        portdrv_last_dma(&phys, &dma_len);
+        fprintf(stderr, "srb-test %s: %s 60 KiB from %p: %llu map, %llu HwDmaStarted, %llu flush; "
+                "8237 0x%06x + 0x%x\n", case_name, write ? "WRITE" : "READ", (void *)p,
+                (unsigned long long)(after.maps - before.maps),
+                (unsigned long long)(after.dma_started - before.dma_started),
+                (unsigned long long)(after.flushes - before.flushes), phys, dma_len);
+        CHECK(after.maps - before.maps == 1 && after.dma_started - before.dma_started == 1 &&
+              after.flushes - before.flushes == 1, "not one DMA operation");
+        CHECK(dma_len == len, "the 8237 was programmed for %u bytes, not the SRB's %u", dma_len, len);
+        CHECK(phys < 0x1000000u && phys / page == (phys + len - 1) / page,
+              "map buffer 0x%06x + 0x%x crosses a DMA page or is above 16 MiB", phys, len);
+        CHECK((phys & 0xFFFu) == ((uintptr_t)p & 0xFFFu), "map buffer at another page offset");
+        file_blocks(lba, blocks, in_file);
+        CHECK(memcmp(p, in_file, len) == 0, "%s: data differs from the medium",
+              write ? "WRITE(10)" : "READ(10)");
+    }
+    no_violations();
+    portdrv_get_counts(&before);
+    CHECK(class_read10(&sys.t, 40, 128, area + 0x200, &r) == 0, "class READ(10) of 64 KiB: 0x%02x",
+          r.srb_status);
+    portdrv_get_counts(&after);
+    CHECK(after.maps - before.maps == 2 && after.dma_started - before.dma_started == 2,
+          "64 KiB in 17 pages: %llu operations, want 2 (two SRBs)",
+          (unsigned long long)(after.maps - before.maps));
+    check_disk_matches_file(40, 128, "READ(10) after the one-operation SRBs");
+    no_violations();
+}
+
+/* ---- NT's port driver around the card ------------------------------------- */
+
+/* A TEST UNIT READY while a 64 KiB READ(10) runs: the miniport answers
+ * SRB_STATUS_BUSY (one command at a time), the port driver retries it on
+ * a tick of its timer once the miniport asks for a request again, and the
+ * TUR then succeeds (N retries until GOOD: driver-portdrv-nt). */
+static void case_busy_retry(void)
+{
+    static _Alignas(4096) uint8_t buf[65536];
+    const uint8_t cdb[6] = { SCSIOP_TEST_UNIT_READY, 0, 0, 0, 0, 0 };
+    SCSI_REQUEST_BLOCK io, tur;
+    uint8_t sense[SENSE_BUFFER_SIZE], tsense[SENSE_BUFFER_SIZE];
+    const uint64_t tick = 5 * PS_PER_MS;
+    uint64_t t0;
+    int retries;
+
+    portdrv_set_busy_interval(tick);
+    rw_srb(&io, 0, 1000, 128, buf, sense, 10);
+    CHECK(portdrv_start(0, &io) == 0, "READ(10) not started");
+    class_build_srb(&tur, &sys.t, cdb, 6, NULL, 0, 0, tsense, sizeof tsense, 10);
+    t0 = cosim_now_ps();
+    CHECK(portdrv_start(0, &tur) == 0, "TEST UNIT READY not started");
+    wait_done(&tur, 2000 * PS_PER_MS, "TEST UNIT READY");
+    wait_done(&io, 10 * PS_PER_MS, "the READ(10)");
+    retries = portdrv_busy_retries_of(&tur);
+    fprintf(stderr, "srb-test %s: TEST UNIT READY done after %d BUSY retries, %.3f ms\n",
+            case_name, retries, (cosim_now_ps() - t0) / 1e9);
+    CHECK(tur.SrbStatus == SRB_STATUS_SUCCESS, "TEST UNIT READY: 0x%02x", tur.SrbStatus);
+    /* the miniport asks for no request while the READ(10) runs, so the
+     * retry waits for its NextRequest after the READ(10) ends */
+    CHECK(retries >= 1 && retries < PORTDRV_BUSY_RETRIES, "%d BUSY retries", retries);
+    CHECK(io.SrbStatus == SRB_STATUS_SUCCESS, "READ(10): 0x%02x", io.SrbStatus);
+    {
+        static uint8_t in_file[65536];
+        file_blocks(1000, 128, in_file);
+        CHECK(memcmp(buf, in_file, sizeof buf) == 0, "the READ(10) under the retries differs");
+    }
+    portdrv_set_busy_interval(0);
+    no_violations();
+}
+
+/* RESET_BUS: the port driver holds the next request for the reset hold;
+ * measured in simulated time (a short hold here: driver-portdrv-nt-defaults
+ * shows NT's 4 s). */
+static void case_reset_hold(void)
+{
+    const uint64_t hold = 150 * PS_PER_MS;
+    SCSI_REQUEST_BLOCK rs;
+    struct portdrv_counts before, after;
+    struct class_result r;
+    uint64_t t_reset;
+
+    portdrv_set_reset_hold(hold);
+    portdrv_get_counts(&before);
+    control_srb(&rs, SRB_FUNCTION_RESET_BUS, NULL);
+    CHECK(portdrv_execute(0, &rs) == SRB_STATUS_SUCCESS, "RESET_BUS: 0x%02x", rs.SrbStatus);
+    t_reset = cosim_now_ps();
+    CHECK(class_test_unit_ready(&sys.t, &r) == 0, "TEST UNIT READY after the reset: 0x%02x",
+          r.srb_status);
+    portdrv_get_counts(&after);
+    fprintf(stderr, "srb-test %s: requests held %.3f ms after the reset (hold %.3f ms); TUR done "
+            "%.3f ms after it\n", case_name, (after.held_ps - before.held_ps) / 1e9, hold / 1e9,
+            (cosim_now_ps() - t_reset) / 1e9);
+    CHECK(after.reset_holds - before.reset_holds == 1, "%llu reset holds",
+          (unsigned long long)(after.reset_holds - before.reset_holds));
+    CHECK(after.held_ps - before.held_ps >= hold - POLL_SLACK_PS &&
+          cosim_now_ps() - t_reset >= hold - POLL_SLACK_PS, "the next request was not held %.3f ms",
+          hold / 1e9);
+    CHECK(r.attempts >= 2, "no unit attention after the reset");
+    check_disk_matches_file(50, 8, "READ(10) after the hold");
+    portdrv_set_reset_hold(SRB_TEST_RESET_HOLD_PS);
+    no_violations();
+}
+
+/* The bus scan: INQUIRY to targets 0-6 (not the initiator's 7); the card
+ * answers target 0 (a disk, claimed by the disk class) and selection
+ * timeout elsewhere, which the scan passes over at once. */
+static void case_scan(void)
+{
+    static struct class_scan_result res;
+    uint64_t t0 = cosim_now_ps();
+    CHECK(class_scan(0, &res) == 0, "class_scan failed");
+    fprintf(stderr, "srb-test %s: %d target ids probed in %.3f ms; %d device(s)\n", case_name,
+            res.targets_probed, (cosim_now_ps() - t0) / 1e9, res.count);
+    for (int i = 0; i < res.count; i++)
+        fprintf(stderr, "  %u:%u type %u '%s' '%s' '%s' claim %d/%d, %llu blocks of %u\n",
+                res.dev[i].target, res.dev[i].lun, res.dev[i].peripheral_type, res.dev[i].vendor,
+                res.dev[i].product, res.dev[i].revision, (int)res.dev[i].claim, res.dev[i].index,
+                (unsigned long long)res.dev[i].blocks, res.dev[i].block_size);
+    CHECK(res.targets_probed == 7, "%d target ids probed, want 7 (0-6)", res.targets_probed);
+    CHECK(res.count == 1 && res.disks == 1 && res.cdroms == 0, "%d devices, %d disks, %d CD-ROMs",
+          res.count, res.disks, res.cdroms);
+    CHECK(res.dev[0].target == 0 && res.dev[0].lun == 0 && res.dev[0].peripheral_type == 0 &&
+          res.dev[0].claim == CLASS_DISK && res.dev[0].index == 0, "target 0 is not disk 0");
+    CHECK(res.dev[0].vendor[0] && res.dev[0].product[0], "no vendor/product");
+    CHECK(res.dev[0].blocks == DISK_BLOCKS && res.dev[0].block_size == BLOCK,
+          "capacity %llu x %u", (unsigned long long)res.dev[0].blocks, res.dev[0].block_size);
+    CHECK(cosim_now_ps() - t0 < 100 * PS_PER_MS, "the scan took %.3f ms",
+          (cosim_now_ps() - t0) / 1e9);
+    for (UCHAR t = 0; t < 8; t++)
+        CHECK(!portdrv_queue_frozen(0, 0, t, 0), "the scan left target %u's queue frozen", t);
+    check_disk_matches_file(0, 8, "READ(10) after the scan");
     no_violations();
 }
 
@@ -751,14 +971,16 @@ static void soak_seed(uint32_t seed)
             rw_srb(&io, 0, lba, count, back, sense, 10);
             CHECK(portdrv_start(0, &io) == 0, "%s: READ(10) not started", what);
             (void)portdrv_wait(0, &io, (uint64_t)soak_rand(3000) * 1000000ull);
-            if (portdrv_outstanding(0, &io)) {
+            if (portdrv_pending(0, &io)) {
                 control_srb(&ab, SRB_FUNCTION_ABORT_COMMAND, &io);
                 CHECK(portdrv_start(0, &ab) == 0, "%s: ABORT_COMMAND not sent", what);
                 wait_done(&ab, 100 * PS_PER_MS, "ABORT_COMMAND");
             }
             wait_done(&io, 3000 * PS_PER_MS, "the aborted READ(10)");
-            CHECK(io.SrbStatus == SRB_STATUS_ABORTED || io.SrbStatus == SRB_STATUS_SUCCESS,
-                  "%s: aborted READ(10) status 0x%02x", what, io.SrbStatus);
+            CHECK(SRB_STATUS(io.SrbStatus) == SRB_STATUS_ABORTED ||
+                  io.SrbStatus == SRB_STATUS_SUCCESS, "%s: aborted READ(10) status 0x%02x", what,
+                  io.SrbStatus);
+            thaw(&io);
             CHECK(io.DataTransferLength <= count * BLOCK, "%s: DataTransferLength grew", what);
             file_blocks(lba, count, in_file);
             CHECK(memcmp(back, in_file, io.DataTransferLength) == 0,
@@ -775,6 +997,7 @@ static void soak_seed(uint32_t seed)
             CHECK(portdrv_start(0, &rs) == 0, "%s: RESET_BUS not sent", what);
             wait_done(&rs, 100 * PS_PER_MS, "RESET_BUS");
             wait_done(&io, 100 * PS_PER_MS, "the READ(10) under the reset");
+            thaw(&io);
             soak_read_check(lba, count, back, what);   /* unit attention retried */
         } else {                              /* SD fault on one block, then recovery */
             struct sd_fault f = { 0 };
@@ -833,7 +1056,8 @@ int main(int argc, char **argv)
         return 2;
     }
     case_name = argv[1];
-    if (!strcmp(case_name, "abort-read-demand") || !strcmp(case_name, "underrun"))
+    if (!strcmp(case_name, "abort-read-demand") || !strcmp(case_name, "underrun") ||
+        !strcmp(case_name, "dma-one-op"))
         single = 0;
     if (!strcmp(case_name, "reset-bus-hw") || !strcmp(case_name, "autosense")) {
         dma = 5;
@@ -845,11 +1069,13 @@ int main(int argc, char **argv)
         strcmp(case_name, "autosense") && strcmp(case_name, "underrun") &&
         strcmp(case_name, "underrun-dma16") && strcmp(case_name, "late-dma-started") &&
         strcmp(case_name, "routine-time-dma") && strcmp(case_name, "routine-time-pio") &&
-        strcmp(case_name, "soak")) {
+        strcmp(case_name, "soak") && strcmp(case_name, "dma-one-op") &&
+        strcmp(case_name, "dma-one-op-dma16") && strcmp(case_name, "busy-retry") &&
+        strcmp(case_name, "reset-hold") && strcmp(case_name, "scan")) {
         fprintf(stderr, "srb-test: unknown case '%s'\n", case_name);
         return 2;
     }
-    if (!strcmp(case_name, "underrun-dma16")) {
+    if (!strcmp(case_name, "underrun-dma16") || !strcmp(case_name, "dma-one-op-dma16")) {
         dma = 5;
         single = 0;
     }
@@ -884,6 +1110,14 @@ int main(int argc, char **argv)
         case_late_dma_started();
     else if (!strcmp(case_name, "soak"))
         case_soak();
+    else if (!strncmp(case_name, "dma-one-op", 10))
+        case_dma_one_operation();
+    else if (!strcmp(case_name, "busy-retry"))
+        case_busy_retry();
+    else if (!strcmp(case_name, "reset-hold"))
+        case_reset_hold();
+    else if (!strcmp(case_name, "scan"))
+        case_scan();
     else if (!strncmp(case_name, "routine-time-", 13))
         case_routine_time(!strcmp(case_name, "routine-time-pio"));
     else
