@@ -207,7 +207,9 @@ static int cmd_inquiry(struct scsi_dev *d, const uint8_t *cdb, int lun_ok)
         b[3] = 0x02;
         b[4] = 36 - 5;
         b[5] = b[6] = b[7] = 0;
-        memcpy(b + 8, d->cfg.vendor, SCSI_VENDOR_LEN + SCSI_PRODUCT_LEN + SCSI_REVISION_LEN);
+        memcpy(b + 8, d->cfg.vendor, SCSI_VENDOR_LEN);
+        memcpy(b + 16, d->cfg.product, SCSI_PRODUCT_LEN);
+        memcpy(b + 32, d->cfg.revision, SCSI_REVISION_LEN);
         len = 36;
     } else {
         memset(b, 0, 4);

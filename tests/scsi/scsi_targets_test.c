@@ -107,9 +107,9 @@ struct tcase {
     uint32_t data_len;
     unsigned setup;
     uint8_t status, hs, sk, asc, ascq;
-    long long info;
-    long long residual; /* ANY: not checked */
-    int ptr;            /* CDB byte a 5/24/00 must point at, -1: not checked */
+    int32_t info;
+    int32_t residual; /* ANY: not checked */
+    int32_t ptr;      /* CDB byte a 5/24/00 must point at, -1: not checked */
 };
 
 #define IN SHBA_HOST_CMD_FLAG_DATA_IN
@@ -271,8 +271,8 @@ static void run_table(void)
              t->data_len < sizeof out ? t->data_len : sizeof out);
         expect(t->status, t->hs, t->sk, t->asc, t->ascq, t->info);
         if (t->residual != ANY)
-            EXPECT(res.residual == (uint32_t)t->residual, "residual %u, expected %lld", res.residual,
-                   t->residual);
+            EXPECT(res.residual == (uint32_t)t->residual, "residual %u, expected %d", res.residual,
+                   (int)t->residual);
         if (t->ptr >= 0)
             expect_ptr(1, (unsigned)t->ptr);
     }
@@ -280,6 +280,14 @@ static void run_table(void)
 
 /* ------------------------------------------------------------------ */
 /* Configuration. */
+
+/* The three INQUIRY strings of cfg, as the 28 bytes INQUIRY shows. */
+static int ident_is(const struct scsi_target_config *cfg, const char *want)
+{
+    return memcmp(cfg->vendor, want, SCSI_VENDOR_LEN) == 0 &&
+           memcmp(cfg->product, want + 8, SCSI_PRODUCT_LEN) == 0 &&
+           memcmp(cfg->revision, want + 24, SCSI_REVISION_LEN) == 0;
+}
 
 static void test_config(void)
 {
@@ -321,18 +329,18 @@ static void test_config(void)
     current = "config-defaults";
     scsi_config_default(&cfg, 4, SCSI_TYPE_CDROM, 7);
     EXPECT(cfg.id == 4 && cfg.type == 5 && cfg.removable && cfg.read_only && cfg.block_size == 2048 &&
-               cfg.serial == 7 && memcmp(cfg.vendor, "SOFTHBA SD CDROM        0100", 28) == 0,
+               cfg.serial == 7 && ident_is(&cfg, "SOFTHBA SD CDROM        0100"),
            "CD-ROM defaults");
     scsi_config_default(&cfg, 1, SCSI_TYPE_DISK, 7);
     EXPECT(cfg.type == 0 && !cfg.removable && !cfg.read_only && cfg.block_size == 512 &&
-               memcmp(cfg.vendor, "SOFTHBA SD DISK         0100", 28) == 0,
+               ident_is(&cfg, "SOFTHBA SD DISK         0100"),
            "disk defaults");
 
     current = "config-ident";
     scsi_config_ident(&cfg, "ACME", NULL, "2.5b7");
-    EXPECT(memcmp(cfg.vendor, "ACME    SD DISK         2.5b", 28) == 0, "cut, padded, NULL kept");
+    EXPECT(ident_is(&cfg, "ACME    SD DISK         2.5b"), "cut, padded, NULL kept");
     scsi_config_ident(&cfg, "A\tB\x80" "C", "A very long product name", "");
-    EXPECT(memcmp(cfg.vendor, "A B C   A very long prod    ", 28) == 0, "non-printables, empty");
+    EXPECT(ident_is(&cfg, "A B C   A very long prod    "), "non-printables, empty");
 
     /* scsi_execute() serves the ID of its dev's configuration. */
     current = "compat-other-id";
@@ -778,8 +786,9 @@ static void test_toc(void)
 static unsigned features(const uint8_t *b, unsigned len, unsigned *nums, uint8_t *flags)
 {
     unsigned n = 0;
+    memset(flags, 0, 8);
     EXPECT(len >= 8 && be32(b) + 4 == len, "data length %u of %u", be32(b), len);
-    for (unsigned off = 8; off + 4 <= len; off += 4u + b[off + 3]) {
+    for (unsigned off = 8; off + 4 <= len && n < 8; off += 4u + b[off + 3]) {
         nums[n] = be16(b + off);
         flags[n] = b[off + 2];
         EXPECT((b[off + 3] & 3) == 0 && off + 4u + b[off + 3] <= len, "feature %04x length", nums[n]);
@@ -791,8 +800,8 @@ static unsigned features(const uint8_t *b, unsigned len, unsigned *nums, uint8_t
 static void test_get_configuration(void)
 {
     struct ramdisk *cd = &disks[ID_CD];
-    unsigned nums[8], n;
-    uint8_t fl[8];
+    unsigned nums[8] = { 0 }, n;
+    uint8_t fl[8] = { 0 };
     fresh_bus(0);
 
     current = "get-configuration-all";
