@@ -699,13 +699,13 @@ static int cmd_read_toc(struct scsi_dev *d, const uint8_t *cdb)
     }
     if (format > 1)
         return bad_cdb(d, where); /* full TOC, PMA, ATIP: not a pressed one-track CD's */
+    if (format == 0 && track > 1 && track != 0xAA)
+        return bad_cdb(d, 6); /* no such track */
     if ((rc = need_medium(d, 0, &blocks)) != 0)
         return rc;
     b[2] = 1; /* first and last track, or session */
     b[3] = 1;
     if (format == 0) {
-        if (track > 1 && track != 0xAA)
-            return bad_cdb(d, 6); /* no such track */
         len = 4;
         if (track != 0xAA) {
             toc_track(b + len, 1, 0, msf);

@@ -228,6 +228,9 @@ static const struct tcase table[] = {
     { "cd-ua-tur", { 0x00 }, 6, 0, ID_CD, 0, S_UA, SENSE(6, 0x29, 0), 0, -1 },
     { "cd-no-image-tur", { 0x00 }, 6, 0, ID_CD, 0, S_NOMEDIUM, SENSE(2, 0x3A, 0), 0, -1 },
     { "cd-no-image-toc", ALLOC255(0x43, 0, 0, 0, 0), 10, IN, ID_CD, 255, S_NOMEDIUM, SENSE(2, 0x3A, 0), 255, -1 },
+    /* a bad field is reported before the medium is looked at */
+    { "cd-no-image-toc-track-2", ALLOC255(0x43, 0, 0, 0, 2), 10, IN, ID_CD, 255, S_NOMEDIUM, SENSE(5, 0x24, 0), 255, 6 },
+    { "cd-ejected-subchannel-format-0", ALLOC255(0x42, 0, 0x40, 0, 0), 10, IN, ID_CD, 255, S_EJECT, SENSE(5, 0x24, 0), 255, 3 },
     { "cd-eject", { 0x1B, 0, 0, 0, 0x02, 0 }, 6, 0, ID_CD, 0, 0, OK, 0, -1 },
     { "cd-eject-immed", { 0x1B, 1, 0, 0, 0x02, 0 }, 6, 0, ID_CD, 0, 0, OK, 0, -1 },
     { "cd-prevented-eject", { 0x1B, 0, 0, 0, 0x02, 0 }, 6, 0, ID_CD, 0, S_PREVENT, SENSE(5, 0x53, 2), 0, -1 },
