@@ -43,10 +43,21 @@ $(SCSIT_DIR)/scsi_rv32.o: $(SCSIT_LAYER) firmware/scsi/scsi.h regmap/softhba_reg
 	@mkdir -p $(@D)
 	riscv64-unknown-elf-gcc $(SCSIT_RV_CFLAGS) -c $< -o $@
 
-# Figure: bytes of code + read-only data the layer adds to the card image.
+# The size of one target's state on the card (struct scsi_dev), read from
+# the RV32 compiler: the card keeps one per target.
+$(SCSIT_DIR)/scsi_dev_size.s: firmware/scsi/scsi.h regmap/softhba_regs.h
+	@mkdir -p $(@D)
+	echo '#include "scsi.h"' > $(SCSIT_DIR)/scsi_dev_size.c
+	echo 'const unsigned scsi_dev_size = sizeof(struct scsi_dev);' >> $(SCSIT_DIR)/scsi_dev_size.c
+	riscv64-unknown-elf-gcc $(SCSIT_RV_CFLAGS) -S $(SCSIT_DIR)/scsi_dev_size.c -o $@
+
+# Figures: bytes of code + read-only data the layer adds to the card image,
+# and bytes of RAM per target.
 .PHONY: bench-scsi
-bench-scsi: $(SCSIT_DIR)/scsi_rv32.o
+bench-scsi: $(SCSIT_DIR)/scsi_rv32.o $(SCSIT_DIR)/scsi_dev_size.s
 	@mkdir -p $(BUILD)/bench
 	@n=$$(riscv64-unknown-elf-size -A $< | awk '$$1 ~ /^\.(text|rodata|srodata)/ {s += $$2} END {print s}'); \
-	  echo "{\"scsi_layer_code_bytes\": $$n}" > $(BUILD)/bench/scsi.json; \
-	  echo "scsi: layer code + rodata for RV32 -Os: $$n bytes"
+	  d=$$(awk '$$1 == ".word" {print $$2; exit}' $(SCSIT_DIR)/scsi_dev_size.s); \
+	  test -n "$$d"; \
+	  echo "{\"scsi_layer_code_bytes\": $$n, \"scsi_target_state_bytes\": $$d}" > $(BUILD)/bench/scsi.json; \
+	  echo "scsi: layer code + rodata for RV32 -Os: $$n bytes; state per target: $$d bytes"
