@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cosim.h"
 
 /* Datasheet limits, in picoseconds. */
 #define PS_PER_S 1000000000000ull
@@ -161,7 +160,9 @@ int spi_flash_load_hex(struct spi_flash *f, const char *path, uint32_t offset)
 static void violation(struct spi_flash *f, uint64_t now_ps, const char *rule, const char *detail)
 {
     f->violations++;
-    fprintf(stderr, "spi-flash: timing violation at %.3f us: %s (%s)\n", (double)now_ps / 1e6, rule, detail);
+    if (f->violations <= 5)
+        fprintf(stderr, "spi-flash: timing violation at %.3f us: %s (%s)%s\n", (double)now_ps / 1e6, rule,
+                detail, f->violations == 5 ? "; further ones are counted only" : "");
     if (!f->count_only)
         exit(SPI_FLASH_EXIT_TIMING);
 }
@@ -410,12 +411,4 @@ unsigned spi_flash_sample(struct spi_flash *f, uint64_t now_ps, int cs_n, int sc
     f->cs_n = cs_n;
     f->sck = sck;
     return f->out_dq;
-}
-
-void spi_flash_cosim_step(void *ctx, uint64_t now_ps)
-{
-    struct spi_flash *f = ctx;
-    struct card_pins *p = cosim_pins();
-    unsigned dq = spi_flash_sample(f, now_ps, p->flash_cs_n, p->flash_sck, p->flash_mosi);
-    p->flash_miso = (uint8_t)((dq >> 1) & 1u);
 }

@@ -59,6 +59,12 @@ unsigned spi_flash_sample(struct spi_flash *f, uint64_t now_ps, int cs_n, int sc
  * after every core clock edge and drives flash_miso.  ctx is the flash. */
 void spi_flash_cosim_step(void *ctx, uint64_t now_ps);
 
+/* The board's flash for a co-simulation run (sim/harness top_card.cpp,
+ * top_gate_board.cpp): a new erased flash (the previous run's is freed) with
+ * the firmware image (a $readmemh file) at SHBA_SOC_FLASH_FW_OFFSET, as
+ * `make prog` puts it, added as a device.  NULL with a message on error. */
+struct spi_flash *spi_flash_cosim_attach(const char *firmware_hex);
+
 #ifdef __cplusplus
 }
 #endif

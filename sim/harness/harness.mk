@@ -37,7 +37,7 @@ HARNESS_LDLIBS := -lz -pthread
 # The kernel and the devices every configuration may use: no model in them.
 HARNESS_CORE_SRCS := sim/harness/uart_sink.c sim/harness/bus_master.c sim/harness/byte_stream.c
 # The SPI flash model (sim/flash) is on every card's flash pins.
-HARNESS_FLASH_SRCS := sim/flash/spi_flash.c
+HARNESS_FLASH_SRCS := sim/flash/spi_flash.c sim/flash/spi_flash_cosim.c
 HARNESS_CORE_OBJS := $(HARNESS_DIR)/harness/cosim.o \
                      $(patsubst sim/harness/%.c,$(HARNESS_DIR)/harness/%.o,$(HARNESS_CORE_SRCS)) \
                      $(patsubst sim/flash/%.c,$(HARNESS_DIR)/flash/%.o,$(HARNESS_FLASH_SRCS))

@@ -11,7 +11,6 @@
 #include "Vsofthba_card.h"
 #include "Vsofthba_card__Dpi.h"
 #include "cosim_model.h"
-#include "softhba_regs.h"
 #include "spi_flash.h"
 #include "verilated.h"
 
@@ -48,21 +47,14 @@ void shba_sim_exit(int code)
     cosim_exit(code);
 }
 
-// The board's flash, one per run (a program may run the card more than once).
-static spi_flash *card_flash;
-
 cosim_model *cosim_model_create(VerilatedContext &ctx, const cosim_options &opt)
 {
     if (!opt.firmware_hex) {
         std::fprintf(stderr, "cosim: no firmware image given\n");
         return nullptr;
     }
-    spi_flash_destroy(card_flash);
-    card_flash = spi_flash_create();
-    if (!card_flash || spi_flash_load_hex(card_flash, opt.firmware_hex, SHBA_SOC_FLASH_FW_OFFSET) != 0) {
-        std::fprintf(stderr, "cosim: cannot load firmware image '%s' into the flash\n", opt.firmware_hex);
+    if (!spi_flash_cosim_attach(opt.firmware_hex))
         return nullptr;
-    }
     // SHBA_FETCH_TRACE=FILE: the flash window's hits, one word address a
     // line (rtl/soc/spi_flash_xip.v), for sizing the cache.
     std::string trace_arg;
@@ -71,6 +63,5 @@ cosim_model *cosim_model_create(VerilatedContext &ctx, const cosim_options &opt)
         trace_arg = std::string("+fetch_trace=") + trace;
     const char *argv[] = {"cosim", trace_arg.c_str()};
     ctx.commandArgs(trace ? 2 : 1, argv);
-    cosim_add_device(spi_flash_cosim_step, card_flash);
     return new cosim_top<Vsofthba_card, card_adapter>(ctx, "card");
 }
