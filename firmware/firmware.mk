@@ -76,3 +76,15 @@ $(FW_DIR)/$(1).bin: $(FW_DIR)/$(1).elf
 $(FW_DIR)/$(1).hex: $(FW_DIR)/$(1).bin firmware/tools/bin2memh.py
 	python3 firmware/tools/bin2memh.py --no-pad $$< $$@ $(FW_FLASH_WORDS)
 endef
+
+# Figures (make bench): the card firmware's budgets, from its .size line:
+# fw_ram_free_bytes (data RAM left after .data, .bss and the stack reserve)
+# and fw_flash_free_bytes (the firmware region left after code, rodata and
+# .data's image).  fw_code_bytes is firmware/card/card_fw.mk's.
+BENCH += bench-fw-budget
+.PHONY: bench-fw-budget
+bench-fw-budget: $(FW_DIR)/softhba_fw.elf
+	@mkdir -p $(BUILD)/bench
+	@python3 firmware/tools/fw_size.py --json softhba_fw $(FW_RAM_BYTES) $(FW_STACK_RESERVE_softhba_fw) \
+	  $(FW_FLASH_BYTES) < <($(FW_SIZE_TOOL) -A $<) > $(BUILD)/bench/fw_budget.json
+	@cat $(BUILD)/bench/fw_budget.json

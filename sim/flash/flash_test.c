@@ -106,7 +106,8 @@ static void addr_cmd(struct master *m, uint8_t op, uint32_t addr, const uint8_t 
     cmd[1] = (uint8_t)(addr >> 16);
     cmd[2] = (uint8_t)(addr >> 8);
     cmd[3] = (uint8_t)addr;
-    memcpy(cmd + 4, data, n);
+    if (n > 0)
+        memcpy(cmd + 4, data, n);
     command(m, cmd, 4 + n, 0, NULL, 0, 0);
 }
 
