@@ -18,6 +18,15 @@ def r10(op, lba, n, b1=0):
     return bytes([op, b1]) + struct.pack(">I", lba) + bytes([0]) + struct.pack(">H", n) + b"\0"
 
 
+def r12(op, lba, n, b1=0):
+    return bytes([op, b1]) + struct.pack(">II", lba, n) + b"\0\0"
+
+
+def cd(cdb, flags=0, data_len=0, out=b""):
+    """A record for the CD-ROM, SCSI ID 3 (the fuzzer's bus, byte [3] bits 2:0)."""
+    return rec(cdb, flags, data_len, out, sel=3)
+
+
 TUR = bytes(6)
 SEEDS = {
     "bus-scan": rec(bytes([0x12, 0, 0, 0, 36, 0]), IN, 36) + rec(TUR) + rec(TUR)
@@ -35,6 +44,21 @@ SEEDS = {
     + rec(bytes([0x12, 1, 0x83, 0, 255, 0]), IN, 255)
     + rec(bytes([0x04, 0x10, 0, 0, 0, 0]), OUT, 4, bytes([0, 2, 0, 0]) + bytes(12))
     + rec(bytes([0x1D, 0x04, 0, 0, 0, 0])) + rec(r10(0x35, 0, 0)) + rec(bytes([0x5A, 0, 0x08]) + bytes(5) + bytes([255, 0]), IN, 255),
+    # NT 4.0's cdrom.sys at start-up and on IOCTLs, then eject/prevent play.
+    "cdrom": cd(bytes([0x12, 0, 0, 0, 36, 0]), IN, 36) + cd(TUR) + cd(TUR)
+    + cd(bytes([0x25]) + bytes(9), IN, 8) + cd(bytes([0x1A, 0, 0x01, 0, 24, 0]), IN, 24)
+    + cd(bytes([0x43, 2, 0, 0, 0, 0, 0, 3, 0x24, 0]), IN, 804)
+    + cd(bytes([0x43, 0, 0, 0, 0, 0, 0, 3, 0x24, 0x40]), IN, 804)
+    + cd(r12(0xA8, 16, 2), IN, 4096) + cd(r10(0x28, 0, 1), IN, 2048)
+    + cd(bytes([0x46, 0, 0, 0, 0, 0, 0, 0, 255, 0]), IN, 255)
+    + cd(bytes([0x42, 2, 0x40, 1, 0, 0, 0, 0, 16, 0]), IN, 16)
+    + cd(bytes([0x44, 2, 0, 0, 0, 16, 0, 0, 8, 0]), IN, 8)
+    + cd(bytes([0x1E, 0, 0, 0, 1, 0])) + cd(bytes([0x1B, 0, 0, 0, 2, 0]))
+    + cd(bytes([0x1E, 0, 0, 0, 0, 0])) + cd(bytes([0x1B, 0, 0, 0, 2, 0])) + cd(TUR)
+    + cd(bytes([0x1B, 0, 0, 0, 3, 0])) + cd(TUR) + cd(r10(0x2A, 0, 1), OUT, 2048, bytes(2048)),
+    # Every ID of the bus: block sizes 512, 4096 (read-only), 1024 (removable), 2048; 4, 6, 7 empty.
+    "bus": b"".join(rec(TUR, sel=i) + rec(TUR, sel=i) + rec(r10(0x28, 1, 2), IN, 8192, sel=i)
+                    + rec(r10(0x2A, 1, 1), OUT, 4096, bytes(range(256)) * 8, sel=i) for i in range(8)),
 }
 
 out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "corpus")

@@ -6,8 +6,14 @@
 
 void ramdisk_init(struct ramdisk *rd, uint32_t stored_blocks)
 {
+    ramdisk_init_bs(rd, stored_blocks, SCSI_BLOCK_SIZE);
+}
+
+void ramdisk_init_bs(struct ramdisk *rd, uint32_t stored_blocks, uint32_t block_size)
+{
     memset(rd, 0, sizeof *rd);
-    rd->data = calloc(stored_blocks ? stored_blocks : 1, SCSI_BLOCK_SIZE);
+    rd->block_size = block_size;
+    rd->data = calloc(stored_blocks ? stored_blocks : 1, block_size);
     rd->host_in = calloc(1, RD_HOST_IN_MAX);
     if (!rd->data || !rd->host_in)
         abort();
@@ -100,7 +106,7 @@ static enum scsi_io rd_receive(void *ctx, uint8_t *buf, uint32_t len)
 
 static const uint8_t *block_at(const struct ramdisk *rd, uint64_t lba)
 {
-    return lba < rd->stored_blocks ? rd->data + lba * SCSI_BLOCK_SIZE : NULL;
+    return lba < rd->stored_blocks ? rd->data + lba * rd->block_size : NULL;
 }
 
 static int args_ok(struct ramdisk *rd, uint32_t lba, uint32_t count)
@@ -121,9 +127,9 @@ static enum scsi_io rd_read_blocks(void *ctx, uint32_t lba, uint32_t count, uint
     for (uint32_t i = 0; i < count; i++) {
         if ((uint64_t)lba + i == rd->read_err_lba)
             return rd->read_err;
-        if (host_fails(rd, SCSI_BLOCK_SIZE))
+        if (host_fails(rd, rd->block_size))
             return rd->host_fault;
-        if (!to_host(rd, block_at(rd, (uint64_t)lba + i), SCSI_BLOCK_SIZE))
+        if (!to_host(rd, block_at(rd, (uint64_t)lba + i), rd->block_size))
             return SCSI_IO_OVERRUN;
         rd->blocks_read++;
         *done = i + 1;
@@ -134,20 +140,20 @@ static enum scsi_io rd_read_blocks(void *ctx, uint32_t lba, uint32_t count, uint
 static enum scsi_io rd_write_blocks(void *ctx, uint32_t lba, uint32_t count, uint32_t *done)
 {
     struct ramdisk *rd = ctx;
-    uint8_t block[SCSI_BLOCK_SIZE];
+    uint8_t block[SCSI_BLOCK_SIZE_MAX];
     *done = 0;
     if (!args_ok(rd, lba, count))
         return SCSI_IO_HOST_HW;
     for (uint32_t i = 0; i < count; i++) {
-        if (host_fails(rd, SCSI_BLOCK_SIZE))
+        if (host_fails(rd, rd->block_size))
             return rd->host_fault;
-        if (!from_host(rd, block, SCSI_BLOCK_SIZE))
+        if (!from_host(rd, block, rd->block_size))
             return SCSI_IO_OVERRUN;
         if ((uint64_t)lba + i == rd->write_err_lba)
             return rd->write_err; /* this block is not programmed */
         uint8_t *dst = (uint8_t *)block_at(rd, (uint64_t)lba + i);
         if (dst)
-            memcpy(dst, block, SCSI_BLOCK_SIZE);
+            memcpy(dst, block, rd->block_size);
         rd->blocks_written++;
         *done = i + 1;
     }
@@ -171,7 +177,7 @@ static enum scsi_io rd_verify_blocks(void *ctx, uint32_t lba, uint32_t count, ui
 static enum scsi_io rd_read_bytes(void *ctx, uint32_t lba, uint32_t offset, uint8_t *buf, uint32_t len)
 {
     struct ramdisk *rd = ctx;
-    if (!args_ok(rd, lba, 1) || len == 0 || offset + len > SCSI_BLOCK_SIZE)
+    if (!args_ok(rd, lba, 1) || len == 0 || offset + len > rd->block_size)
         return SCSI_IO_HOST_HW;
     if (lba == rd->read_err_lba)
         return rd->read_err;

@@ -13,7 +13,8 @@
 #define RD_HOST_IN_MAX (300u * 1024u) /* data-in kept; more is counted, not stored */
 
 struct ramdisk {
-    uint8_t *data;           /* stored_blocks * 512 bytes */
+    uint8_t *data;           /* stored_blocks * block_size bytes */
+    uint32_t block_size;     /* bytes per block: the target's */
     uint32_t stored_blocks;  /* blocks backed by data; beyond reads 0, writes drop */
     uint64_t blocks;         /* capacity reported */
     unsigned medium_flags;   /* SCSI_MEDIUM_* */
@@ -41,6 +42,8 @@ extern const struct scsi_ops ramdisk_ops;
 
 /* Allocates storage; capacity = stored_blocks, medium present and ready. */
 void ramdisk_init(struct ramdisk *rd, uint32_t stored_blocks);
+/* The same with block_size-byte blocks. */
+void ramdisk_init_bs(struct ramdisk *rd, uint32_t stored_blocks, uint32_t block_size);
 void ramdisk_free(struct ramdisk *rd);
 /* Prepare the host side for one command. */
 void ramdisk_host(struct ramdisk *rd, uint32_t data_len, const uint8_t *out, uint32_t out_len);

@@ -4,29 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ramdisk.h"
-#include "scsi.h"
+#include "harness.h"
 
 #define CAP 2048u /* blocks of the test disk */
-#define NO_INFO (-1)
-#define ANY (-2)
 
 static struct ramdisk rd;
 static struct scsi_dev dev;
-static struct scsi_result res;
-static unsigned checks, failures;
-static const char *current = "";
-
-#define EXPECT(cond, ...)                                                  \
-    do {                                                                   \
-        checks++;                                                          \
-        if (!(cond)) {                                                     \
-            failures++;                                                    \
-            printf("FAIL %s (line %d): ", current, __LINE__);              \
-            printf(__VA_ARGS__);                                           \
-            printf("\n");                                                  \
-        }                                                                  \
-    } while (0)
 
 static void fresh(uint32_t blocks)
 {
@@ -35,73 +18,20 @@ static void fresh(uint32_t blocks)
     scsi_init(&dev, &ramdisk_ops, &rd, 0x1234ABCDu);
 }
 
-/* Run one command block; check what every answer must satisfy. */
+/* The compatibility path: scsi_init()'s one disk at ID 0, scsi_execute(). */
+static void run_one(const uint8_t *blk, struct scsi_result *r) { scsi_execute(&dev, blk, r); }
+
 static void exec(uint8_t target, uint8_t lun, uint8_t flags, uint32_t data_len,
                  const uint8_t *cdb, unsigned cdb_len, const uint8_t *out, uint32_t out_len)
 {
-    uint8_t blk[SHBA_HOST_CMD_BLOCK_LEN] = { 0 }, enc[SHBA_HOST_RES_BLOCK_LEN];
-    blk[SHBA_HOST_CMD_TARGET] = target;
-    blk[SHBA_HOST_CMD_LUN] = lun;
-    blk[SHBA_HOST_CMD_CDB_LEN] = (uint8_t)cdb_len;
-    blk[SHBA_HOST_CMD_FLAGS] = flags;
-    for (int i = 0; i < 4; i++)
-        blk[SHBA_HOST_CMD_DATA_LEN + i] = (uint8_t)(data_len >> (8 * i));
-    memcpy(blk + SHBA_HOST_CMD_CDB, cdb, cdb_len > 16 ? 16 : cdb_len);
-    ramdisk_host(&rd, data_len, out, out_len);
-    scsi_execute(&dev, blk, &res);
-    EXPECT(!rd.overflow, "the layer moved more than the data length");
-    EXPECT(!rd.bad_call, "an operation got bad arguments");
-    /* The residual counts what reached its destination: a block the host
-     * sent but the medium failed to program is not transferred. */
-    uint32_t host_moved = rd.in_len + rd.out_pos;
-    EXPECT(res.residual <= data_len && data_len - res.residual <= host_moved &&
-               (res.scsi_status != SCSI_STATUS_GOOD || res.host_status != SHBA_HOST_HS_OK ||
-                data_len - res.residual == host_moved),
-           "residual %u, moved %u of %u", res.residual, host_moved, data_len);
-    if (res.host_status != SHBA_HOST_HS_OK)
-        EXPECT(res.scsi_status == 0 && res.sense_len == 0, "host error with a SCSI answer");
-    if (res.scsi_status == SCSI_STATUS_CHECK_CONDITION)
-        EXPECT(res.sense_len == 18 && res.sense[0] == 0x70 + (res.sense[0] & 0x80) &&
-                   res.sense[7] == 10 && (res.sense[2] & 0x0F) != 0,
-               "malformed sense");
-    else
-        EXPECT(res.sense_len == 0, "sense without CHECK CONDITION");
-    unsigned n = scsi_result_encode(&res, enc);
-    EXPECT(n == 7u + res.sense_len && enc[0] == res.scsi_status && enc[1] == res.host_status &&
-               (enc[2] | enc[3] << 8 | enc[4] << 16 | (uint32_t)enc[5] << 24) == res.residual &&
-               enc[6] == res.sense_len && memcmp(enc + 7, res.sense, res.sense_len) == 0,
-           "result block encoding");
+    struct ramdisk *const rds[SCSI_TARGETS] = { &rd };
+    hx_exec(run_one, rds, target, lun, flags, data_len, cdb, cdb_len, out, out_len);
 }
 
 static void cmd(uint8_t flags, uint32_t data_len, const uint8_t *cdb, unsigned cdb_len)
 {
     exec(0, 0, flags, data_len, cdb, cdb_len, NULL, 0);
 }
-
-static uint32_t info(void)
-{
-    return (uint32_t)res.sense[3] << 24 | res.sense[4] << 16 | res.sense[5] << 8 | res.sense[6];
-}
-
-/* Expect a status, host status, sense key/ASC/ASCQ and INFORMATION. */
-static void expect(unsigned status, unsigned hs, unsigned sk, unsigned asc, unsigned ascq,
-                   long long inf)
-{
-    EXPECT(res.host_status == hs, "host status %u, expected %u", res.host_status, hs);
-    EXPECT(res.scsi_status == status, "status 0x%02x, expected 0x%02x", res.scsi_status, status);
-    if (status == SCSI_STATUS_CHECK_CONDITION) {
-        EXPECT((res.sense[2] & 0x0F) == sk && res.sense[12] == asc && res.sense[13] == ascq,
-               "sense %x/%02x/%02x, expected %x/%02x/%02x", res.sense[2] & 0x0F, res.sense[12],
-               res.sense[13], sk, asc, ascq);
-        if (inf == NO_INFO)
-            EXPECT(!(res.sense[0] & 0x80), "VALID set");
-        else if (inf != ANY)
-            EXPECT((res.sense[0] & 0x80) && info() == (uint32_t)inf, "information %u, expected %lld",
-                   info(), inf);
-    }
-}
-
-static void good(void) { expect(0, 0, 0, 0, 0, NO_INFO); }
 
 static void tur(void)
 {
@@ -463,7 +393,6 @@ static void test_request_sense(void)
     good();
 }
 
-static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
 
 static void test_capacity(void)
 {
