@@ -27,6 +27,20 @@ SECTIONS
 {
     .text : {
         KEEP(*(.text.start))
+        /* The code the card runs for every command, together, so that it
+         * shares the flash cache's lines less (docs/soc.md "Choice and
+         * measurements"): functions marked hot, the card firmware's command
+         * path as its fetch trace shows it (SHBA_FETCH_TRACE; per-function
+         * sections also under LTO: FW_LDFLAGS has -ffunction-sections), the
+         * prologue helpers of -msave-restore, then main with the inlined
+         * command loop.  A name that no longer exists matches nothing. */
+        *(.text.hot .text.hot.*)
+        *(.text.service .text.read_run .text.do_read_write* .text.op_read_blocks)
+        *(.text.run_engine .text.sd_read_blocks .text.from_sd .text.command_finish)
+        *(.text.engine_wait .text.deselect_card .text.rx_byte .text.op_medium .text.command)
+        *(.text.memcpy)
+        *libgcc.a:save-restore.o(.text .text.*)
+        *(.text.startup .text.startup.*)
         *(.text.unlikely .text.unlikely.*)
         *(.text .text.*)
     } > flash
