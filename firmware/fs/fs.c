@@ -41,7 +41,7 @@ const char *fs_err_text(int err)
     case FS_ERR_CHAIN_LOOP: return "cluster chain loops (corrupt FAT)";
     case FS_ERR_FRAGMENTED: return "too fragmented";
     case FS_ERR_BEYOND_CARD: return "clusters past the end of the card";
-    case FS_ERR_CROSS_LINKED: return "shares clusters with another image (corrupt FAT)";
+    case FS_ERR_CROSS_LINKED: return "shares clusters with another image or softhba.log (corrupt FAT)";
     case FS_ERR_EMPTY: return "smaller than one block";
     case FS_ERR_TOO_LARGE: return "too large for 32-bit block addresses";
     case FS_ERR_VALID_LENGTH: return "valid data length below the file size";

@@ -81,6 +81,10 @@ struct fs_volume {
     const struct fs_blockdev *dev;
     uint8_t *buf;                 /* one 512-byte sector buffer, the library's only scratch */
     struct fs_logger log;
+    /* may be set before fs_scan_images: card sectors no image may share
+     * (softhba.log's clusters) */
+    const struct fs_extent *reserved;
+    uint32_t reserved_count;
 
     /* filled by fs_mount */
     uint8_t type;                 /* enum fs_type */

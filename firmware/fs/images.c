@@ -151,18 +151,26 @@ static void apply_settings(const struct fs_volume *v, struct fs_target *t, uint1
     t->block_shift = (uint8_t)block_shift(bs);
 }
 
-static int cross_linked(const struct fs_target *targets, unsigned id)
+static int extents_meet(const struct fs_extent *a, unsigned na, const struct fs_extent *b, unsigned nb)
+{
+    for (unsigned i = 0; i < na; i++)
+        for (unsigned j = 0; j < nb; j++)
+            if (a[i].lba < b[j].lba + b[j].sectors && b[j].lba < a[i].lba + a[i].sectors)
+                return 1;
+    return 0;
+}
+
+static int cross_linked(const struct fs_volume *v, const struct fs_target *targets, unsigned id)
 {
     const struct fs_target *t = &targets[id];
+    if (v->reserved && extents_meet(t->extent, t->extent_count, v->reserved, v->reserved_count))
+        return 1;
     for (unsigned o = 0; o < id; o++) {
         const struct fs_target *u = &targets[o];
         if (u->kind == FS_TARGET_NONE)
             continue;
-        for (unsigned i = 0; i < t->extent_count; i++)
-            for (unsigned j = 0; j < u->extent_count; j++)
-                if (t->extent[i].lba < u->extent[j].lba + u->extent[j].sectors &&
-                    u->extent[j].lba < t->extent[i].lba + t->extent[i].sectors)
-                    return 1;
+        if (extents_meet(t->extent, t->extent_count, u->extent, u->extent_count))
+            return 1;
     }
     return 0;
 }
@@ -245,7 +253,7 @@ int fs_scan_images(struct fs_volume *v, const struct ini_config *cfg,
             continue;
         apply_settings(v, t, s.pending[id].name_block_size, cfg ? &cfg->target[id] : 0);
         err = map_target(v, t, &s.pending[id]);
-        if (!err && cross_linked(targets, id))
+        if (!err && cross_linked(v, targets, id))
             err = FS_ERR_CROSS_LINKED;
         if (!err)
             err = fs_check_metadata(v, t->extent, t->extent_count);

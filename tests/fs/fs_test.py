@@ -410,7 +410,7 @@ def fat32_corrupt_fat(work):
     p.log(r"^fs: HD2.img: refused: cluster chain points outside the data area \(corrupt FAT\)$")
     p.log(r"^fs: HD3.img: refused: cluster chain loops \(corrupt FAT\)$")
     p.log(r"^fs: HD4.img: refused: cluster chain points outside the data area \(corrupt FAT\)$")
-    p.log(r"^fs: HD6.img: refused: shares clusters with another image \(corrupt FAT\)$")
+    p.log(r"^fs: HD6.img: refused: shares clusters with another image or softhba.log \(corrupt FAT\)$")
     check(sorted(p.targets) == [5], f"only HD5 survives: {sorted(p.targets)}")
     p.expect(5, "HD5.img", "disk", 512, data(5, 8 * 512))
     set_fat_entry(card, first[5] + 4, 0x0FFFFFF0)
