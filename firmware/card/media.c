@@ -26,7 +26,7 @@ static void serve_raw(struct media *m)
     t->extent_count = 1;
     t->extent[0].lba = 0;
     t->extent[0].sectors = m->dev.blocks;
-    memcpy(t->name, "SD card", 8);
+    memcpy(t->name, "card", 5);
 }
 
 static void log_card(struct media *m, uint32_t blocks)

@@ -120,46 +120,62 @@ int fs_logfile_open(struct fs_logfile *l, struct fs_volume *v)
 void fs_logfile_add(struct fs_logfile *l, const char *line)
 {
     uint32_t len = (uint32_t)strlen(line) + 1u;
-    if (len > FS_SECTOR_BYTES - l->fill && !(l->open && l->may_write)) {
+    int writes = l->open && l->may_write;
+    uint32_t room = FS_SECTOR_BYTES - l->fill;
+    if (l->open && !writes)
+        room += FS_LOG_SPILL - l->spill_len;
+    if (!writes && len > room) {
         l->lost++;
         return;
     }
     for (uint32_t i = 0; i < len; i++) {
-        if (l->fill == FS_SECTOR_BYTES && fs_logfile_flush(l) != 0) {
+        uint8_t ch = i + 1u < len ? (uint8_t)line[i] : (uint8_t)'\n';
+        if (l->fill == FS_SECTOR_BYTES && writes && fs_logfile_flush(l) != 0) {
             l->lost++;   /* the rest of this line */
             return;
         }
-        l->buf[l->fill++] = i + 1u < len ? (uint8_t)line[i] : (uint8_t)'\n';
+        if (l->fill < FS_SECTOR_BYTES)
+            l->buf[l->fill++] = ch;
+        else
+            l->spill[l->spill_len++] = ch;
         l->dirty = 1;
     }
 }
 
-int fs_logfile_flush(struct fs_logfile *l)
+/* One sector: the hole after it first when needed, then the text. */
+static int write_current(struct fs_logfile *l)
 {
-    if (!l->open || !l->dirty)
-        return 0;
     /* The hole first: a power cut after it leaves the new text unwritten,
      * never text with no hole after it. */
     if (l->need_hole) {
         int err = l->write(l->write_ctx, file_lba(l, (l->cur + 1u) % l->sectors), 0);
+        if (err)
+            return err;
+        l->need_hole = 0;
+    }
+    return l->write(l->write_ctx, file_lba(l, l->cur), l->buf);
+}
+
+int fs_logfile_flush(struct fs_logfile *l)
+{
+    while (l->open && l->dirty) {
+        int err = write_current(l);
         if (err) {
             l->write_errors++;
             return err;
         }
-        l->need_hole = 0;
-    }
-    int err = l->write(l->write_ctx, file_lba(l, l->cur), l->buf);
-    if (err) {
-        l->write_errors++;
-        return err;
-    }
-    l->dirty = 0;
-    if (l->fill == FS_SECTOR_BYTES) {
-        /* the next sector is the hole written before: it becomes current */
-        l->cur = (l->cur + 1u) % l->sectors;
-        l->fill = 0;
-        l->need_hole = 1;
-        memset(l->buf, 0, FS_SECTOR_BYTES);
+        l->dirty = 0;
+        if (l->fill == FS_SECTOR_BYTES) {
+            /* the hole written before becomes the current sector, and takes
+             * the spilled text */
+            l->cur = (l->cur + 1u) % l->sectors;
+            l->need_hole = 1;
+            memset(l->buf, 0, FS_SECTOR_BYTES);
+            memcpy(l->buf, l->spill, l->spill_len);
+            l->fill = l->spill_len;
+            l->dirty = l->spill_len != 0;
+            l->spill_len = 0;
+        }
     }
     return 0;
 }

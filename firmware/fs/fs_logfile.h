@@ -22,6 +22,9 @@
 /* At most 32 KiB of the file are used: the mount-time scan for the hole
  * reads at most this many sectors. */
 #define FS_LOG_MAX_SECTORS 64u
+/* Text that went past the pending sector while a command ran waits here
+ * for the next flush (two lines of FS_LINE_MAX). */
+#define FS_LOG_SPILL 192u
 /* The log may be in this many runs of clusters (more: refused). */
 #define FS_LOG_MAX_EXTENTS 4u
 
@@ -37,6 +40,7 @@ struct fs_logfile {
     uint8_t may_write;     /* add() may write a full sector itself (not during a command) */
     uint8_t need_hole;     /* the sector after cur may not start with NUL yet */
     uint16_t fill;         /* bytes of text in buf */
+    uint16_t spill_len;    /* bytes in spill (buf is full when not 0) */
     uint32_t sectors;      /* sectors of the file used */
     uint32_t cur;          /* file sector (0-based) buf stands for */
     uint32_t lost;         /* lines dropped while writing was not allowed */
@@ -44,6 +48,7 @@ struct fs_logfile {
     fs_write_fn write;
     void *write_ctx;
     uint8_t buf[FS_SECTOR_BYTES];
+    uint8_t spill[FS_LOG_SPILL];
 };
 
 /* Empties the log; lines added before fs_logfile_open are kept and go to the
@@ -59,11 +64,13 @@ void fs_logfile_init(struct fs_logfile *l, fs_write_fn write, void *write_ctx);
 int fs_logfile_open(struct fs_logfile *l, struct fs_volume *v);
 
 /* Appends line + '\n'.  When the sector fills: written at once if may_write,
- * else the rest of the line is dropped (lost counts it) until a flush. */
+ * else the text goes on in spill until a flush; a line that fits neither is
+ * dropped (lost counts it).  Before open, lines wait in buf only. */
 void fs_logfile_add(struct fs_logfile *l, const char *line);
 
-/* Writes the pending sector (and the next hole when it is full).  Returns 0,
- * or the write function's error (the text stays pending). */
+/* Writes the pending sector (the hole after it first when needed), and the
+ * spilled text into the next sector.  Returns 0, or the write function's
+ * error (the text stays pending). */
 int fs_logfile_flush(struct fs_logfile *l);
 
 #endif
