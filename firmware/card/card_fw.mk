@@ -6,12 +6,14 @@
 #   make bench-card-fw               build/bench/card_fw.json: fw_code_bytes
 
 CARDFW_SRCS := firmware/card/main.c firmware/card/card_io.c firmware/card/xfer.c \
-               firmware/scsi/scsi.c firmware/sd/sd_driver.c
+               firmware/card/media.c firmware/scsi/scsi.c firmware/sd/sd_driver.c \
+               firmware/fs/fs.c firmware/fs/fs_log.c firmware/fs/fs_logfile.c \
+               firmware/fs/images.c firmware/fs/ini.c
 CARDFW_ELF := $(BUILD)/fw/softhba_fw.elf
 # -flto -msave-restore: the SCSI layer, the SD driver and this glue only fit
 # the 12 KiB RAM (with its stack reserve) optimised as one program
 # with shared prologues; without them the link overflows by about 1.6 KiB.
-FW_CFLAGS_softhba_fw := -Ifirmware/card -Ifirmware/scsi -Ifirmware/sd -flto -msave-restore
+FW_CFLAGS_softhba_fw := -Ifirmware/card -Ifirmware/scsi -Ifirmware/sd -Ifirmware/fs -flto -msave-restore
 # Stack reserve: measured, not guessed.  tests/card/stack_peak.sh runs the
 # system tests on softhba_fw_stack (below) and reads the high-water mark:
 # 544 bytes at the deepest (a read error: classify() after the engine wait),
@@ -33,8 +35,8 @@ FW_CFLAGS_softhba_fw_stack := $(FW_CFLAGS_softhba_fw) -DCARD_STACK_WATCH
 # true as long as it stays within the RAM past .bss, which the test checks)
 FW_STACK_RESERVE_softhba_fw_stack := 640
 BENCH += bench-card-fw
-C_LINT_SRCS += firmware/card/main.c firmware/card/card_io.c firmware/card/xfer.c
-C_LINT_INCLUDES += -Iregmap -Ifirmware/common -Ifirmware/card -Ifirmware/scsi -Ifirmware/sd
+C_LINT_SRCS += firmware/card/main.c firmware/card/card_io.c firmware/card/xfer.c firmware/card/media.c
+C_LINT_INCLUDES += -Iregmap -Ifirmware/common -Ifirmware/card -Ifirmware/scsi -Ifirmware/sd -Ifirmware/fs
 
 # Figure: code + read-only data of the whole card image (the RAM is 12 KiB).
 .PHONY: bench-card-fw

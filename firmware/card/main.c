@@ -7,12 +7,21 @@
 #define HIF(reg) SHBA_REG(HOSTIF, reg)
 
 static struct card card;
-static struct scsi_dev disk;
+/* One SCSI device per target ID; only those media.c serves are set up. */
+static struct scsi_dev dev[FS_MAX_TARGETS];
 
 static void put_str(const char *s)
 {
     while (*s)
         shba_uart_putc(*s++);
+}
+
+/* Log lines also go to the console. */
+static void put_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    put_str(line);
+    shba_uart_putc('\n');
 }
 
 static void put_hex(uint32_t v)
@@ -56,8 +65,18 @@ static void run_command(void)
         if (i == 2 && block[SHBA_HOST_CMD_CDB_LEN] > 10)
             end = SHBA_HOST_CMD_BLOCK_LEN;
     }
-    card_begin(&card, words[SHBA_HOST_CMD_DATA_LEN / 4], block[SHBA_HOST_CMD_FLAGS]);
-    scsi_execute(&disk, block, &res);
+    uint32_t data_len = words[SHBA_HOST_CMD_DATA_LEN / 4];
+    unsigned id = block[SHBA_HOST_CMD_TARGET];
+    card_begin(&card, data_len, block[SHBA_HOST_CMD_FLAGS]);
+    if (media_target(&card.media, id)) {
+        scsi_execute(&dev[id], block, &res);
+    } else {
+        /* no image at this ID: nothing answers the selection */
+        res.scsi_status = SCSI_STATUS_GOOD;
+        res.host_status = SHBA_HOST_HS_NO_DEVICE;
+        res.residual = data_len;
+        res.sense_len = 0;
+    }
     card_end(&card);
     unsigned n = scsi_result_encode(&res, out);
     for (unsigned i = 0; i < n; i++)
@@ -89,9 +108,13 @@ int main(void)
     mmio_write32(HIF(FW_VERSION), CARD_FW_VERSION_MAJOR << 8 | CARD_FW_VERSION_MINOR);
     mmio_write32(SHBA_REG(FIFO, CTRL), SHBA_FIFO_CTRL_CLEAR | SHBA_FIFO_CTRL_DIR_TO_HOST);
     card_init(&card);
-    /* After any reset (power-on, RESET DRV, CONTROL.RESET) the disk starts
-     * with its unit attention pending. */
-    scsi_init(&disk, &card_scsi_ops, &card, card_serial(&card));
+    /* The targets: mounted after every reset, as the firmware restarts. */
+    card_mount(&card, put_line);
+    /* After any reset (power-on, RESET DRV, CONTROL.RESET) each target
+     * starts with its unit attention pending. */
+    for (unsigned id = 0; id < FS_MAX_TARGETS; id++)
+        if (media_target(&card.media, id))
+            scsi_init(&dev[id], &card_scsi_ops, &card.target[id], card_serial(&card) + id);
 
     put_str("softhba fw 1.0 reset ");
     put_hex(cause);
@@ -116,6 +139,8 @@ int main(void)
              * command already done, or a host error.  Drop them so that
              * they do not hit the next command. */
             mmio_write32(HIF(EVENTS), ev);
+        } else {
+            card_idle(&card);   /* softhba.log, when a command logged something */
         }
     }
 }
