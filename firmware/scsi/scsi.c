@@ -10,8 +10,9 @@ enum {
     OP_RESERVE6 = 0x16, OP_RELEASE6 = 0x17, OP_MODE_SENSE6 = 0x1A,
     OP_START_STOP = 0x1B, OP_SEND_DIAG = 0x1D, OP_PREVENT_ALLOW = 0x1E,
     OP_READ_CAPACITY10 = 0x25, OP_READ10 = 0x28, OP_WRITE10 = 0x2A,
-    OP_VERIFY10 = 0x2F, OP_SYNC_CACHE10 = 0x35, OP_MODE_SENSE10 = 0x5A,
-    OP_REPORT_LUNS = 0xA0
+    OP_VERIFY10 = 0x2F, OP_SYNC_CACHE10 = 0x35, OP_READ_SUBCHANNEL = 0x42,
+    OP_READ_TOC = 0x43, OP_READ_HEADER = 0x44, OP_GET_CONFIGURATION = 0x46,
+    OP_MODE_SENSE10 = 0x5A, OP_REPORT_LUNS = 0xA0, OP_READ12 = 0xA8
 };
 
 /* Data phase a command implies. */
@@ -27,6 +28,11 @@ enum { DIR_NONE, DIR_IN, DIR_OUT };
 
 /* Scratch for CPU-built data phases; the longest is MODE SENSE(10) 0x3F. */
 #define SCRATCH_LEN 128u
+
+/* Which targets have an opcode (opcodes[][2]). */
+#define FOR_DISK 0x1u
+#define FOR_CD 0x2u
+#define FOR_ALL (FOR_DISK | FOR_CD)
 
 static uint32_t be16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
 
@@ -112,6 +118,20 @@ static int io_fail(struct scsi_dev *d, enum scsi_io io, uint32_t lba)
     return check_info(d, s[0], s[1], s[2], lba);
 }
 
+/* What the target's medium is: the glue's medium() with the target's own
+ * state on top (an ejected medium is absent, a read-only target protected).
+ * *blocks is 0 unless the medium is ready. */
+static unsigned medium(struct scsi_dev *d, uint64_t *blocks)
+{
+    *blocks = 0;
+    if (d->ejected)
+        return 0;
+    unsigned m = d->ops->medium(d->ctx, blocks);
+    if ((m & (SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY)) != (SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY))
+        *blocks = 0;
+    return d->cfg.read_only ? m | SCSI_MEDIUM_WPROTECT : m;
+}
+
 /* The sense for what medium() reported: NOT READY / DATA PROTECT, or 0. */
 __attribute__((noinline)) static int medium_sense(struct scsi_dev *d, int write, unsigned m,
                                                   uint64_t blocks)
@@ -128,8 +148,7 @@ __attribute__((noinline)) static int medium_sense(struct scsi_dev *d, int write,
 /* Medium needed by the command: NOT READY / DATA PROTECT, or 0 and *blocks. */
 static int need_medium(struct scsi_dev *d, int write, uint64_t *blocks)
 {
-    *blocks = 0;    /* medium() sets it only for a ready medium */
-    unsigned m = d->ops->medium(d->ctx, blocks);
+    unsigned m = medium(d, blocks);
     return medium_sense(d, write, m, *blocks);
 }
 
@@ -165,13 +184,6 @@ static int receive(struct scsi_dev *d, uint8_t *buf, uint32_t len)
 
 /* ---- INQUIRY ---- */
 
-static const uint8_t inquiry_std[36] = {
-    0x00, 0x00, 0x05, 0x02, 36 - 5, 0x00, 0x00, 0x00, /* disk, SPC-3, format 2 */
-    'S', 'O', 'F', 'T', 'H', 'B', 'A', ' ',
-    'S', 'D', ' ', 'D', 'I', 'S', 'K', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
-    '0', '1', '0', '0',
-};
-
 static void hex8(uint8_t *out, uint32_t v)
 {
     for (int i = 7; i >= 0; i--, v >>= 4)
@@ -187,8 +199,16 @@ static int cmd_inquiry(struct scsi_dev *d, const uint8_t *cdb, int lun_ok)
     if (!(cdb[1] & 1)) {
         if (cdb[2])
             return bad_cdb(d, 2);
-        memcpy(b, inquiry_std, sizeof inquiry_std);
-        len = sizeof inquiry_std;
+        /* Type, RMB, SPC-3, response format 2, additional length 31; then
+         * vendor, product and revision. */
+        b[0] = d->cfg.type;
+        b[1] = d->cfg.removable ? 0x80 : 0;
+        b[2] = 0x05;
+        b[3] = 0x02;
+        b[4] = 36 - 5;
+        b[5] = b[6] = b[7] = 0;
+        memcpy(b + 8, d->cfg.vendor, SCSI_VENDOR_LEN + SCSI_PRODUCT_LEN + SCSI_REVISION_LEN);
+        len = 36;
     } else {
         memset(b, 0, 4);
         b[1] = cdb[2];
@@ -198,7 +218,7 @@ static int cmd_inquiry(struct scsi_dev *d, const uint8_t *cdb, int lun_ok)
             b[6] = 0x83;
             len = 7;
         } else if (cdb[2] == 0x80) {
-            hex8(b + 4, d->serial);
+            hex8(b + 4, d->cfg.serial);
             len = 12;
         } else if (cdb[2] == 0x83) {
             /* One designator: T10 vendor ID (ASCII), vendor id + serial. */
@@ -206,8 +226,8 @@ static int cmd_inquiry(struct scsi_dev *d, const uint8_t *cdb, int lun_ok)
             b[5] = 0x01;
             b[6] = 0;
             b[7] = 16;
-            memcpy(b + 8, inquiry_std + 8, 8);
-            hex8(b + 16, d->serial);
+            memcpy(b + 8, d->cfg.vendor, SCSI_VENDOR_LEN);
+            hex8(b + 16, d->cfg.serial);
             len = 24;
         } else {
             return bad_cdb(d, 2);
@@ -229,7 +249,7 @@ static int cmd_request_sense(struct scsi_dev *d, const uint8_t *cdb, int lun_ok)
     if (!lun_ok)
         check(d, SCSI_SK_ILLEGAL_REQUEST, 0x25, 0);
     else if (d->sense[0] == 0 && d->ua)
-        check(d, SCSI_SK_UNIT_ATTENTION, 0x29, 0);
+        check(d, SCSI_SK_UNIT_ATTENTION, d->ua, 0);
     else if (d->sense[0] == 0)
         check(d, SCSI_SK_NO_SENSE, 0, 0);
     d->ua = 0;
@@ -240,8 +260,9 @@ static int cmd_request_sense(struct scsi_dev *d, const uint8_t *cdb, int lun_ok)
 
 /* ---- mode pages ---- */
 
-/* Geometry for pages 0x03/0x04: 64 heads x 32 sectors up to 1 GiB, then
- * 255 x 63; cylinders rounded up so that C*H*S covers the capacity. */
+/* Geometry for pages 0x03/0x04: 64 heads x 32 sectors up to 2^21 blocks
+ * (1 GiB of 512-byte blocks), then 255 x 63; cylinders rounded up so that
+ * C*H*S covers the capacity. */
 static void geometry(uint64_t blocks, uint32_t *cyl, unsigned *heads, unsigned *sectors)
 {
     uint32_t b = blocks > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)blocks;
@@ -256,18 +277,33 @@ static void geometry(uint64_t blocks, uint32_t *cyl, unsigned *heads, unsigned *
     *sectors = s;
 }
 
-/* Write page `page` with page control pc (0 current, 1 changeable, 2
- * default) at p; returns its length, 0 for a page we do not have. */
-static unsigned mode_page(unsigned page, unsigned pc, uint64_t blocks, uint8_t *p)
+/* The mode pages a target has, in the order page 0x3F returns them: code,
+ * length, and which targets have it. */
+static const uint8_t mode_pages[][3] = {
+    { 0x01, 12, FOR_ALL },  /* read(-write) error recovery */
+    { 0x03, 24, FOR_DISK }, /* format device */
+    { 0x04, 24, FOR_DISK }, /* rigid disk geometry */
+    { 0x08, 20, FOR_DISK }, /* caching */
+    { 0x0D, 8, FOR_CD },    /* CD device parameters */
+    { 0x0E, 16, FOR_CD },   /* CD audio control */
+    { 0x2A, 20, FOR_CD },   /* CD capabilities and mechanical status */
+};
+
+static unsigned type_bit(const struct scsi_dev *d)
 {
-    unsigned len;
-    switch (page) {
-    case 0x01: len = 12; break;
-    case 0x03: len = 24; break;
-    case 0x04: len = 24; break;
-    case 0x08: len = 20; break;
-    default: return 0;
-    }
+    return d->cfg.type == SCSI_TYPE_CDROM ? FOR_CD : FOR_DISK;
+}
+
+/* Write page `page` with page control pc (0 current, 1 changeable, 2
+ * default) at p; returns its length, 0 for a page the target does not have. */
+static unsigned mode_page(const struct scsi_dev *d, unsigned page, unsigned pc, uint64_t blocks,
+                          uint8_t *p)
+{
+    unsigned i = 0, len;
+    while (mode_pages[i][0] != page || !(mode_pages[i][2] & type_bit(d)))
+        if (++i == sizeof mode_pages / sizeof mode_pages[0])
+            return 0;
+    len = mode_pages[i][1];
     memset(p, 0, len);
     p[0] = (uint8_t)page;
     p[1] = (uint8_t)(len - 2);
@@ -276,25 +312,45 @@ static unsigned mode_page(unsigned page, unsigned pc, uint64_t blocks, uint8_t *
     uint32_t cyl;
     unsigned heads, sectors;
     geometry(blocks, &cyl, &heads, &sectors);
-    if (page == 0x03) {
+    switch (page) {
+    case 0x03:
         p[3] = (uint8_t)heads;          /* tracks per zone: a zone is a cylinder */
         p[11] = (uint8_t)sectors;       /* sectors per track */
-        p[12] = SCSI_BLOCK_SIZE >> 8;   /* data bytes per physical sector */
+        p[12] = (uint8_t)(d->cfg.block_size >> 8); /* data bytes per physical sector */
         p[15] = 1;                      /* interleave */
         p[20] = 0x40;                   /* HSEC */
-    } else if (page == 0x04) {
+        break;
+    case 0x04:
         p[2] = (uint8_t)(cyl >> 16);
         p[3] = (uint8_t)(cyl >> 8);
         p[4] = (uint8_t)cyl;
         p[5] = (uint8_t)heads;
         p[21] = 1;                      /* medium rotation rate 1: not rotating */
-    } else if (page == 0x08) {
+        break;
+    case 0x08:
         p[2] = 0x01;                    /* WCE=0 (writes go through), RCD=1 */
+        break;
+    case 0x0D:
+        p[5] = 60;                      /* S units per M */
+        p[7] = 75;                      /* F units per S */
+        break;
+    case 0x0E:
+        p[2] = 0x04;                    /* IMMED: the way audio commands would end */
+        p[8] = 0x01;                    /* port 0: channel 0, full volume */
+        p[9] = 0xFF;
+        p[10] = 0x02;                   /* port 1: channel 1, full volume */
+        p[11] = 0xFF;
+        break;
+    case 0x2A:
+        /* Reads CD-ROM only (no audio, no mode 2, no CD-R/RW media bits);
+         * tray loader (1 << 5), Eject, Lock, and the Lock state. */
+        p[6] = (uint8_t)(0x20 | 0x08 | 0x01 | (d->prevent ? 0x02 : 0));
+        break;
+    default: /* 0x01: no retries or reporting options to set */
+        break;
     }
     return len;
 }
-
-static const uint8_t mode_pages_all[] = { 0x01, 0x03, 0x04, 0x08 };
 
 static int cmd_mode_sense(struct scsi_dev *d, const uint8_t *cdb)
 {
@@ -302,10 +358,8 @@ static int cmd_mode_sense(struct scsi_dev *d, const uint8_t *cdb)
     int ten = cdb[0] == OP_MODE_SENSE10;
     unsigned dbd = cdb[1] & 0x08, pc = cdb[2] >> 6, page = cdb[2] & 0x3Fu;
     unsigned hl = ten ? 8 : 4;
-    uint64_t blocks = 0;
-    unsigned m = d->ops->medium(d->ctx, &blocks);
-    if (!(m & SCSI_MEDIUM_PRESENT) || !(m & SCSI_MEDIUM_READY))
-        blocks = 0;
+    uint64_t blocks;
+    unsigned m = medium(d, &blocks);
     if (pc == 3)
         return check_ptr(d, SCSI_SK_ILLEGAL_REQUEST, 0x39, 0, PTR_CDB, 2);
     if (cdb[3] && !(page == 0x3F && cdb[3] == 0xFF))
@@ -314,20 +368,22 @@ static int cmd_mode_sense(struct scsi_dev *d, const uint8_t *cdb)
     uint8_t *p = b + hl;
     if (!dbd) {
         put32(p, blocks > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)blocks);
-        put32(p + 4, SCSI_BLOCK_SIZE); /* density 0, block length */
+        put32(p + 4, d->cfg.block_size); /* density 0, block length */
         p += 8;
     }
     if (page == 0x3F) {
-        for (unsigned i = 0; i < sizeof mode_pages_all; i++)
-            p += mode_page(mode_pages_all[i], pc, blocks, p);
+        for (unsigned i = 0; i < sizeof mode_pages / sizeof mode_pages[0]; i++)
+            p += mode_page(d, mode_pages[i][0], pc, blocks, p);
     } else {
-        unsigned n = mode_page(page, pc, blocks, p);
+        unsigned n = mode_page(d, page, pc, blocks, p);
         if (n == 0)
             return bad_cdb(d, 2);
         p += n;
     }
     unsigned total = (unsigned)(p - b);
-    uint8_t dsp = (m & SCSI_MEDIUM_PRESENT) && (m & SCSI_MEDIUM_WPROTECT) ? 0x80 : 0;
+    /* WP: a disk that must not be written (MMC has no WP bit for a CD). */
+    uint8_t dsp = d->cfg.type == SCSI_TYPE_DISK && (m & SCSI_MEDIUM_PRESENT) &&
+                  (m & SCSI_MEDIUM_WPROTECT) ? 0x80 : 0;
     if (ten) {
         b[1] = (uint8_t)(total - 2);
         b[3] = dsp;
@@ -355,10 +411,8 @@ static int cmd_mode_select(struct scsi_dev *d, const uint8_t *cdb)
         return bad_cdb(d, 4); /* longer than header + descriptor + every page */
     if ((rc = receive(d, b, len)) != SCSI_STATUS_GOOD)
         return rc;
-    uint64_t blocks = 0;
-    unsigned m = d->ops->medium(d->ctx, &blocks);
-    if (!(m & SCSI_MEDIUM_READY))
-        blocks = 0;
+    uint64_t blocks;
+    medium(d, &blocks);
     unsigned bdl = len >= 4 ? b[3] : 0;
     if (len < 4 || 4 + bdl > len)
         return check(d, SCSI_SK_ILLEGAL_REQUEST, 0x1A, 0); /* PARAMETER LIST LENGTH ERROR */
@@ -371,13 +425,13 @@ static int cmd_mode_select(struct scsi_dev *d, const uint8_t *cdb)
         uint32_t cur_nb = blocks > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)blocks;
         if (nb != 0 && nb != cur_nb)
             return bad_param(d, 4);
-        if (be32(b + 8) != SCSI_BLOCK_SIZE)
+        if (be32(b + 8) != d->cfg.block_size)
             return bad_param(d, 8); /* density code and block length */
     }
     for (unsigned off = 4 + bdl; off < len;) {
         if (off + 2 > len)
             return check(d, SCSI_SK_ILLEGAL_REQUEST, 0x1A, 0);
-        unsigned n = (b[off] & 0xC0) ? 0 : mode_page(b[off], 0, blocks, cur);
+        unsigned n = (b[off] & 0xC0) ? 0 : mode_page(d, b[off], 0, blocks, cur);
         if (n == 0)
             return bad_param(d, off); /* PS/SPF set, or a page we lack */
         if (b[off + 1] != n - 2)
@@ -404,7 +458,7 @@ __attribute__((noinline)) static int do_read_write(struct scsi_dev *d, int write
     uint64_t blocks = 0;
     int rc;
     /* need_medium() spelled out: a ready card costs one test here. */
-    unsigned m = d->ops->medium(d->ctx, &blocks);
+    unsigned m = medium(d, &blocks);
     if ((m & (SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY)) != (SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY) ||
         (write && (m & SCSI_MEDIUM_WPROTECT)) || blocks == 0)
         return medium_sense(d, write, m, blocks);
@@ -417,7 +471,7 @@ __attribute__((noinline)) static int do_read_write(struct scsi_dev *d, int write
                             : d->ops->read_blocks(d->ctx, lba, count, &done);
     if (done > count)
         done = count;
-    d->moved += done * SCSI_BLOCK_SIZE;
+    d->moved += done << d->block_shift;
     if (io != SCSI_IO_OK)
         return io_fail(d, io, lba + done);
     return SCSI_STATUS_GOOD;
@@ -433,9 +487,10 @@ static int cmd_read_write(struct scsi_dev *d, const uint8_t *cdb)
         if (cdb[1] & 0xE1)
             return bad_cdb(d, 1); /* RD/WRPROTECT without protection, RELADR */
         lba = be32(cdb + 2);
-        count = be16(cdb + 7);
+        count = cdb[0] == OP_READ12 ? be32(cdb + 6) : be16(cdb + 7);
     }
-    return do_read_write(d, cdb[0] & 0x02, lba, count); /* WRITE(6) 0x0A, WRITE(10) 0x2A */
+    /* WRITE(6) 0x0A, WRITE(10) 0x2A; READ(12) 0xA8 has bit 1 clear too. */
+    return do_read_write(d, cdb[0] & 0x02, lba, count);
 }
 
 static int cmd_verify(struct scsi_dev *d, const uint8_t *cdb)
@@ -462,7 +517,7 @@ static int cmd_verify(struct scsi_dev *d, const uint8_t *cdb)
     enum { SLICE = 64 };
     uint8_t host[SLICE], med[SLICE];
     for (uint32_t i = 0; i < count; i++) {
-        for (uint32_t off = 0; off < SCSI_BLOCK_SIZE; off += SLICE) {
+        for (uint32_t off = 0; off < d->cfg.block_size; off += SLICE) {
             if ((rc = receive(d, host, SLICE)) != SCSI_STATUS_GOOD)
                 return rc;
             enum scsi_io io = d->ops->read_bytes(d->ctx, lba + i, off, med, SLICE);
@@ -471,7 +526,7 @@ static int cmd_verify(struct scsi_dev *d, const uint8_t *cdb)
             for (uint32_t j = 0; j < SLICE; j++)
                 if (host[j] != med[j]) /* INFORMATION: offset in the data-out */
                     return check_info(d, SCSI_SK_MISCOMPARE, 0x1D, 0,
-                                      i * SCSI_BLOCK_SIZE + off + j);
+                                      (i << d->block_shift) + off + j);
         }
     }
     return SCSI_STATUS_GOOD;
@@ -487,7 +542,7 @@ static int cmd_read_capacity(struct scsi_dev *d, const uint8_t *cdb)
     if ((rc = need_medium(d, 0, &blocks)) != 0)
         return rc;
     put32(b, blocks > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)(blocks - 1));
-    put32(b + 4, SCSI_BLOCK_SIZE);
+    put32(b + 4, d->cfg.block_size);
     return send_in(d, b, sizeof b, sizeof b);
 }
 
@@ -564,31 +619,229 @@ static int cmd_report_luns(struct scsi_dev *d, const uint8_t *cdb)
     return send_in(d, b, sizeof b, alloc);
 }
 
+/* ---- removable medium ---- */
+
+/* START STOP UNIT: a fixed disk has nothing to start or stop; a removable
+ * target ejects (LoEj=1 Start=0) unless removal is prevented, and loads
+ * (LoEj=1 Start=1) with a unit attention: the medium may have changed. */
+static int cmd_start_stop(struct scsi_dev *d, const uint8_t *cdb)
+{
+    unsigned op = cdb[4];
+    if (op & 0xF0)
+        return bad_cdb(d, 4); /* power conditions */
+    if (!d->cfg.removable)
+        return SCSI_STATUS_GOOD;
+    if (op & 0x02) {
+        if (op & 0x01) {
+            if (d->ejected) {
+                d->ejected = 0;
+                d->ua = 0x28; /* reported on the next command */
+            }
+            return SCSI_STATUS_GOOD;
+        }
+        if (d->prevent)
+            return check(d, SCSI_SK_ILLEGAL_REQUEST, 0x53, 0x02); /* MEDIUM REMOVAL PREVENTED */
+        d->ejected = 1;
+        return SCSI_STATUS_GOOD;
+    }
+    if (op & 0x01) { /* start: there must be a medium to spin */
+        uint64_t blocks;
+        return need_medium(d, 0, &blocks);
+    }
+    return SCSI_STATUS_GOOD;
+}
+
+/* ---- CD-ROM (MMC) ---- */
+
+/* A CD address: LBA, or MSF (0, M, S, F) for LBA + 150 (the 2 s pre-gap),
+ * held at 255:59:74 past what MSF can say (an image bigger than a CD). */
+static void cd_address(uint8_t *p, uint32_t lba, int msf)
+{
+    if (!msf) {
+        put32(p, lba);
+        return;
+    }
+    uint32_t f = lba + 150;
+    if (lba >= 256u * 60u * 75u - 150u)
+        f = 256u * 60u * 75u - 1u;
+    p[0] = 0;
+    p[1] = (uint8_t)(f / (60u * 75u));
+    p[2] = (uint8_t)(f / 75u % 60u);
+    p[3] = (uint8_t)(f % 75u);
+}
+
+/* A TOC track descriptor: ADR 1 (Q sub-channel position), control 4 (data
+ * track, copy not permitted). */
+static void toc_track(uint8_t *p, unsigned track, uint32_t lba, int msf)
+{
+    p[0] = 0;
+    p[1] = 0x14;
+    p[2] = (uint8_t)track;
+    p[3] = 0;
+    cd_address(p + 4, lba, msf);
+}
+
+/* READ TOC/PMA/ATIP, formats 0 (TOC) and 1 (session information) of a
+ * one-session disc holding one data track, the image. The format is in
+ * byte 2 (MMC) or, when that is 0, in byte 9 bits 7:6 (where NT's cdrom.sys
+ * puts it, the SFF-8020 place). */
+static int cmd_read_toc(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint8_t b[4 + 8 + 8];
+    uint64_t blocks;
+    int msf = cdb[1] & 0x02, rc;
+    unsigned format = cdb[2] & 0x0F, where = 2, track = cdb[6], len;
+    if (format == 0 && (cdb[9] >> 6)) {
+        format = cdb[9] >> 6;
+        where = 9;
+    }
+    if (format > 1)
+        return bad_cdb(d, where); /* full TOC, PMA, ATIP: not a pressed one-track CD's */
+    if ((rc = need_medium(d, 0, &blocks)) != 0)
+        return rc;
+    b[2] = 1; /* first and last track, or session */
+    b[3] = 1;
+    if (format == 0) {
+        if (track > 1 && track != 0xAA)
+            return bad_cdb(d, 6); /* no such track */
+        len = 4;
+        if (track != 0xAA) {
+            toc_track(b + len, 1, 0, msf);
+            len += 8;
+        }
+        toc_track(b + len, 0xAA, blocks > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)blocks, msf);
+        len += 8;
+    } else {
+        toc_track(b + 4, 1, 0, msf); /* first track of the last session */
+        len = 12;
+    }
+    b[0] = 0;
+    b[1] = (uint8_t)(len - 2);
+    return send_in(d, b, len, be16(cdb + 7));
+}
+
+/* READ SUB-CHANNEL: no audio ever plays, so the position is the start of
+ * track 1; there is no media catalog number or ISRC. */
+static int cmd_read_subchannel(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint8_t b[24];
+    uint64_t blocks;
+    unsigned format = cdb[3], len = 4;
+    int rc;
+    if ((cdb[2] & 0x40) && (format == 0 || format > 3))
+        return bad_cdb(d, 3);
+    if ((cdb[2] & 0x40) && format == 3 && cdb[6] != 1)
+        return bad_cdb(d, 6); /* ISRC of a track the disc lacks */
+    if ((rc = need_medium(d, 0, &blocks)) != 0)
+        return rc;
+    memset(b, 0, sizeof b);
+    b[1] = 0x15; /* audio status: none to report */
+    if (cdb[2] & 0x40) { /* SubQ: the data, not only the header */
+        b[4] = (uint8_t)format;
+        if (format != 2) {
+            b[5] = 0x14;
+            b[6] = 1;
+        }
+        if (format == 1) {
+            b[7] = 1; /* index */
+            cd_address(b + 8, 0, cdb[1] & 0x02);
+            len = 16; /* track-relative address 0 (in MSF too: no pre-gap there) */
+        } else {
+            len = 24; /* MCVal / TCVal 0: not valid */
+        }
+    }
+    b[3] = (uint8_t)(len - 4);
+    return send_in(d, b, len, be16(cdb + 7));
+}
+
+/* READ HEADER: every block is a mode 1 data block. */
+static int cmd_read_header(struct scsi_dev *d, const uint8_t *cdb)
+{
+    uint8_t b[8];
+    uint64_t blocks;
+    uint32_t lba = be32(cdb + 2);
+    int rc;
+    if ((rc = need_medium(d, 0, &blocks)) != 0 || (rc = range(d, lba, 1, blocks)) != 0)
+        return rc;
+    memset(b, 0, 4);
+    b[0] = 1; /* CD data mode 1 */
+    cd_address(b + 4, lba, cdb[1] & 0x02);
+    return send_in(d, b, sizeof b, be16(cdb + 7));
+}
+
+/* GET CONFIGURATION: the CD-ROM profile and the features it needs at the
+ * least (MMC): profile list, core, morphing, removable medium, random
+ * readable (current only with a disc in). */
+static int cmd_get_configuration(struct scsi_dev *d, const uint8_t *cdb)
+{
+    static const uint8_t features[] = { 0x00, 0x01, 0x02, 0x03, 0x10 };
+    uint8_t b[8 + 8 * 4 + 12];
+    uint64_t blocks;
+    unsigned rt = cdb[1] & 0x03, start = be16(cdb + 2), len = 8;
+    if (rt == 3)
+        return bad_cdb(d, 1);
+    medium(d, &blocks);
+    int loaded = blocks != 0;
+    memset(b, 0, sizeof b);
+    b[7] = loaded ? 0x08 : 0; /* current profile: CD-ROM, or none without a disc */
+    for (unsigned i = 0; i < sizeof features; i++) {
+        unsigned f = features[i], current = f != 0x10 || loaded;
+        if (rt == 2 ? f != start : f < start || (rt == 1 && !current))
+            continue;
+        uint8_t *p = b + len;
+        p[1] = (uint8_t)f;
+        /* version 0; persistent (but random readable), current */
+        p[2] = (uint8_t)((f != 0x10 ? 0x02 : 0) | current);
+        p[3] = f == 0x10 ? 8 : 4;
+        switch (f) {
+        case 0x00: p[5] = 0x08; p[6] = (uint8_t)loaded; break; /* profile CD-ROM, CurrentP */
+        case 0x01: p[7] = 0x01; break;                         /* physical interface: SCSI */
+        case 0x03: p[4] = 0x20 | 0x08 | 0x01; break;           /* tray, Eject, Lock */
+        case 0x10:
+            put32(p + 4, d->cfg.block_size);                   /* logical block size */
+            p[9] = 1;                                          /* blocking */
+            break;
+        default: break;                                        /* morphing: no events */
+        }
+        len += 4u + p[3];
+    }
+    put32(b, len - 4);
+    return send_in(d, b, len, be16(cdb + 7));
+}
+
 /* ---- command block ---- */
 
 /* Implemented opcodes and where the length of their data phase comes from. */
-enum { K_NONE, K_IN_B4, K_IN_B3, K_IN_B7, K_IN_8, K_IN_B6, K_RW6, K_RW10, K_VERIFY,
+enum { K_NONE, K_IN_B4, K_IN_B3, K_IN_B7, K_IN_8, K_IN_B6, K_RW6, K_RW10, K_RW12, K_VERIFY,
        K_OUT_B4, K_FORMAT, K_OUT_B3 };
-/* The block transfers first: plan() scans in order, and they are the commands
- * whose latency counts. */
-static const uint8_t opcodes[][2] = {
-    { OP_READ10, K_RW10 }, { OP_WRITE10, K_RW10 }, { OP_TEST_UNIT_READY, K_NONE }, { OP_REQUEST_SENSE, K_IN_B4 }, { OP_FORMAT_UNIT, K_FORMAT },
-    { OP_READ6, K_RW6 }, { OP_WRITE6, K_RW6 }, { OP_INQUIRY, K_IN_B3 },
-    { OP_MODE_SELECT6, K_OUT_B4 }, { OP_RESERVE6, K_NONE }, { OP_RELEASE6, K_NONE },
-    { OP_MODE_SENSE6, K_IN_B4 }, { OP_START_STOP, K_NONE }, { OP_SEND_DIAG, K_OUT_B3 },
-    { OP_PREVENT_ALLOW, K_NONE }, { OP_READ_CAPACITY10, K_IN_8 }, { OP_VERIFY10, K_VERIFY }, { OP_SYNC_CACHE10, K_NONE },
-    { OP_MODE_SENSE10, K_IN_B7 }, { OP_REPORT_LUNS, K_IN_B6 },
+/* Opcode, kind, targets that have it.  The block transfers first: plan()
+ * scans in order, and they are the commands whose latency counts. */
+static const uint8_t opcodes[][3] = {
+    { OP_READ10, K_RW10, FOR_ALL }, { OP_WRITE10, K_RW10, FOR_DISK },
+    { OP_TEST_UNIT_READY, K_NONE, FOR_ALL }, { OP_REQUEST_SENSE, K_IN_B4, FOR_ALL },
+    { OP_FORMAT_UNIT, K_FORMAT, FOR_DISK }, { OP_READ6, K_RW6, FOR_ALL },
+    { OP_WRITE6, K_RW6, FOR_DISK }, { OP_INQUIRY, K_IN_B3, FOR_ALL },
+    { OP_MODE_SELECT6, K_OUT_B4, FOR_ALL }, { OP_RESERVE6, K_NONE, FOR_ALL },
+    { OP_RELEASE6, K_NONE, FOR_ALL }, { OP_MODE_SENSE6, K_IN_B4, FOR_ALL },
+    { OP_START_STOP, K_NONE, FOR_ALL }, { OP_SEND_DIAG, K_OUT_B3, FOR_ALL },
+    { OP_PREVENT_ALLOW, K_NONE, FOR_ALL }, { OP_READ_CAPACITY10, K_IN_8, FOR_ALL },
+    { OP_VERIFY10, K_VERIFY, FOR_DISK }, { OP_SYNC_CACHE10, K_NONE, FOR_DISK },
+    { OP_READ_SUBCHANNEL, K_IN_B7, FOR_CD }, { OP_READ_TOC, K_IN_B7, FOR_CD },
+    { OP_READ_HEADER, K_IN_B7, FOR_CD }, { OP_GET_CONFIGURATION, K_IN_B7, FOR_CD },
+    { OP_MODE_SENSE10, K_IN_B7, FOR_ALL }, { OP_REPORT_LUNS, K_IN_B6, FOR_ALL },
+    { OP_READ12, K_RW12, FOR_CD },
 };
 
-/* The data phase an opcode implies: direction, bytes, and whether the host
- * must supply all of them (block transfers and parameter lists) or may take
- * fewer (CPU-built data-in, truncated to the data length). Returns 0 for an
- * opcode we do not implement. */
-static int plan(const uint8_t *cdb, unsigned *dir, uint32_t *len, int *exact)
+/* The data phase an opcode implies on target d: direction, bytes, and
+ * whether the host must supply all of them (block transfers and parameter
+ * lists) or may take fewer (CPU-built data-in, truncated to the data
+ * length). Returns 0 for an opcode the target does not implement. */
+static int plan(const struct scsi_dev *d, const uint8_t *cdb, unsigned *dir, uint64_t *len,
+                int *exact)
 {
     unsigned i = 0, kind;
-    uint32_t n = 0;
-    while (opcodes[i][0] != cdb[0])
+    uint64_t n = 0;
+    while (opcodes[i][0] != cdb[0] || !(opcodes[i][2] & type_bit(d)))
         if (++i == sizeof opcodes / sizeof opcodes[0])
             return 0;
     kind = opcodes[i][1];
@@ -602,13 +855,14 @@ static int plan(const uint8_t *cdb, unsigned *dir, uint32_t *len, int *exact)
     case K_IN_8: n = 8; break;
     case K_IN_B6: n = be32(cdb + 6); break;
     case K_RW6: n = cdb[4] ? cdb[4] : 256u; goto blocks;
-    case K_RW10: n = be16(cdb + 7);
+    case K_RW10: n = be16(cdb + 7); goto blocks;
+    case K_RW12: n = be32(cdb + 6);
     blocks:
-        n *= SCSI_BLOCK_SIZE;
-        if (!(cdb[0] & 0x02)) /* READ(6) 0x08 and READ(10) 0x28; writes have bit 1 */
+        n <<= d->block_shift;
+        if (!(cdb[0] & 0x02)) /* READ(6) 0x08, READ(10) 0x28, READ(12) 0xA8; writes have bit 1 */
             *dir = DIR_IN;
         break;
-    case K_VERIFY: n = (cdb[1] & 0x02) ? be16(cdb + 7) * SCSI_BLOCK_SIZE : 0; break;
+    case K_VERIFY: n = (cdb[1] & 0x02) ? (uint64_t)be16(cdb + 7) << d->block_shift : 0; break;
     default: n = (cdb[1] & 0x10) ? 4 : 0; break; /* K_FORMAT */
     }
     *len = n;
@@ -623,9 +877,10 @@ static unsigned group_len(unsigned op)
 }
 
 /* Host-level validation of the block; returns an HS_* code (HS_OK = fine).
- * known, dir, len, exact: plan() of its CDB. */
-static unsigned validate(const uint8_t *blk, uint32_t data_len, int known, unsigned dir,
-                         uint32_t len, int exact)
+ * d: the target addressed (NULL: none there); known, dir, len, exact:
+ * plan() of its CDB on d. */
+static unsigned validate(const struct scsi_dev *d, const uint8_t *blk, uint32_t data_len, int known,
+                         unsigned dir, uint64_t len, int exact)
 {
     unsigned cdb_len = blk[SHBA_HOST_CMD_CDB_LEN], flags = blk[SHBA_HOST_CMD_FLAGS];
     const uint8_t *cdb = blk + SHBA_HOST_CMD_CDB;
@@ -639,7 +894,7 @@ static unsigned validate(const uint8_t *blk, uint32_t data_len, int known, unsig
         flags == (SHBA_HOST_CMD_FLAG_DATA_IN | SHBA_HOST_CMD_FLAG_DATA_OUT) ||
         (data_len && !flags))
         return SHBA_HOST_HS_BAD_BLOCK;
-    if (blk[SHBA_HOST_CMD_TARGET] != 0)
+    if (!d)
         return SHBA_HOST_HS_NO_DEVICE;
     if (!known || len == 0)
         return SHBA_HOST_HS_OK;
@@ -664,8 +919,9 @@ static int dispatch(struct scsi_dev *d, const uint8_t *cdb, unsigned cdb_len, in
     if (!lun_ok && op != OP_REPORT_LUNS)
         return check(d, SCSI_SK_ILLEGAL_REQUEST, 0x25, 0); /* LU NOT SUPPORTED */
     if (d->ua && op != OP_REPORT_LUNS) {
+        unsigned asc = d->ua;
         d->ua = 0;
-        return check(d, SCSI_SK_UNIT_ATTENTION, 0x29, 0);
+        return check(d, SCSI_SK_UNIT_ATTENTION, asc, 0);
     }
     if (!known)
         return check(d, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0); /* INVALID COMMAND OPERATION CODE */
@@ -675,77 +931,154 @@ static int dispatch(struct scsi_dev *d, const uint8_t *cdb, unsigned cdb_len, in
         return need_medium(d, 0, &blocks);
     }
     case OP_FORMAT_UNIT: return cmd_format(d, cdb);
-    case OP_READ6: case OP_WRITE6: case OP_READ10: case OP_WRITE10:
+    case OP_READ6: case OP_WRITE6: case OP_READ10: case OP_WRITE10: case OP_READ12:
         return cmd_read_write(d, cdb);
     case OP_MODE_SELECT6: return cmd_mode_select(d, cdb);
     case OP_MODE_SENSE6: case OP_MODE_SENSE10: return cmd_mode_sense(d, cdb);
-    case OP_START_STOP:
-        return (cdb[4] & 0xF0) ? bad_cdb(d, 4) : (int)SCSI_STATUS_GOOD; /* power conditions */
+    case OP_START_STOP: return cmd_start_stop(d, cdb);
     case OP_SEND_DIAG: return cmd_send_diag(d, cdb);
+    case OP_PREVENT_ALLOW:
+        d->prevent = (uint8_t)(d->cfg.removable && (cdb[4] & 0x01));
+        return SCSI_STATUS_GOOD;
     case OP_READ_CAPACITY10: return cmd_read_capacity(d, cdb);
     case OP_VERIFY10: return cmd_verify(d, cdb);
     case OP_SYNC_CACHE10: return cmd_sync_cache(d, cdb);
+    case OP_READ_SUBCHANNEL: return cmd_read_subchannel(d, cdb);
+    case OP_READ_TOC: return cmd_read_toc(d, cdb);
+    case OP_READ_HEADER: return cmd_read_header(d, cdb);
+    case OP_GET_CONFIGURATION: return cmd_get_configuration(d, cdb);
     case OP_REPORT_LUNS: return cmd_report_luns(d, cdb);
-    default: return SCSI_STATUS_GOOD; /* RESERVE, RELEASE, PREVENT ALLOW: one initiator */
+    default: return SCSI_STATUS_GOOD; /* RESERVE, RELEASE: one initiator */
     }
+}
+
+/* ---- targets ---- */
+
+static void set_field(char *dst, unsigned len, const char *src)
+{
+    unsigned i = 0;
+    if (!src)
+        return;
+    for (; i < len && src[i]; i++)
+        dst[i] = src[i] >= 0x20 && src[i] < 0x7F ? src[i] : ' ';
+    for (; i < len; i++)
+        dst[i] = ' ';
+}
+
+void scsi_config_ident(struct scsi_target_config *cfg, const char *vendor, const char *product,
+                       const char *revision)
+{
+    set_field(cfg->vendor, SCSI_VENDOR_LEN, vendor);
+    set_field(cfg->product, SCSI_PRODUCT_LEN, product);
+    set_field(cfg->revision, SCSI_REVISION_LEN, revision);
+}
+
+void scsi_config_default(struct scsi_target_config *cfg, unsigned id, unsigned type, uint32_t serial)
+{
+    int cd = type == SCSI_TYPE_CDROM;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->serial = serial;
+    cfg->id = (uint8_t)id;
+    cfg->type = cd ? SCSI_TYPE_CDROM : SCSI_TYPE_DISK;
+    cfg->removable = (uint8_t)cd;
+    cfg->read_only = (uint8_t)cd;
+    cfg->block_size = cd ? 2048 : 512;
+    scsi_config_ident(cfg, "SOFTHBA", cd ? "SD CDROM" : "SD DISK", "0100");
+}
+
+int scsi_init_target(struct scsi_dev *dev, const struct scsi_target_config *cfg,
+                     const struct scsi_ops *ops, void *ctx)
+{
+    unsigned shift = 9;
+    memset(dev, 0, sizeof *dev);
+    while (shift < 12 && (1u << shift) != cfg->block_size)
+        shift++;
+    if (cfg->id >= SCSI_TARGETS || (1u << shift) != cfg->block_size ||
+        (cfg->type != SCSI_TYPE_DISK && cfg->type != SCSI_TYPE_CDROM) ||
+        (cfg->type == SCSI_TYPE_CDROM &&
+         (cfg->block_size != 2048 || !cfg->removable || !cfg->read_only)))
+        return -1; /* dev->ops stays NULL: no device */
+    dev->ops = ops;
+    dev->ctx = ctx;
+    dev->cfg = *cfg;
+    dev->block_shift = (uint8_t)shift;
+    dev->ua = 0x29;
+    return 0;
 }
 
 void scsi_init(struct scsi_dev *dev, const struct scsi_ops *ops, void *ctx, uint32_t serial)
 {
-    memset(dev, 0, sizeof *dev);
-    dev->ops = ops;
-    dev->ctx = ctx;
-    dev->serial = serial;
-    dev->ua = 1;
+    struct scsi_target_config cfg;
+    scsi_config_default(&cfg, 0, SCSI_TYPE_DISK, serial);
+    scsi_init_target(dev, &cfg, ops, ctx);
 }
 
 void scsi_reset(struct scsi_dev *dev)
 {
     dev->sense[0] = 0;
-    dev->ua = 1;
+    dev->ua = 0x29; /* POWER ON, RESET: it supersedes a pending 28/00 */
+    dev->prevent = 0;
 }
 
+void scsi_medium_changed(struct scsi_dev *dev)
+{
+    dev->ejected = 0;
+    if (dev->ua != 0x29)
+        dev->ua = 0x28;
+}
+
+int scsi_medium_ejected(const struct scsi_dev *dev) { return dev->ejected; }
+
 /* READ(10) and WRITE(10) as a host sends them: the direction flag that fits,
- * enough data length, target and LUN 0, no unit attention, no bits the
- * general way would refuse.  Such a block passes validate() and dispatch()
- * unchanged, so it may skip them (their table scan and switch cost more than
- * the SD command itself); anything else goes the general way.  The checks
- * are ordered cheapest first and need no shifts but the block count's. */
+ * enough data length, LUN 0, no unit attention, no bits the general way
+ * would refuse, a target that has the opcode.  Such a block passes
+ * validate() and dispatch() unchanged, so it may skip them (their table
+ * scan and switch cost more than the SD command itself); anything else goes
+ * the general way.  The checks are ordered cheapest first. */
 static int plain_rw10(const struct scsi_dev *d, const uint8_t *blk, uint32_t data_len)
 {
     const uint8_t *cdb = blk + SHBA_HOST_CMD_CDB;
     unsigned op = cdb[0];
     unsigned flags = (op & 0x02) ? SHBA_HOST_CMD_FLAG_DATA_OUT : SHBA_HOST_CMD_FLAG_DATA_IN;
     return (op & 0xFD) == OP_READ10 && blk[SHBA_HOST_CMD_CDB_LEN] == 10 &&
-           blk[SHBA_HOST_CMD_FLAGS] == flags &&
-           (blk[SHBA_HOST_CMD_TARGET] | blk[SHBA_HOST_CMD_LUN] | d->ua) == 0 &&
+           blk[SHBA_HOST_CMD_FLAGS] == flags && (blk[SHBA_HOST_CMD_LUN] | d->ua) == 0 &&
            !(cdb[1] & 0xE1) && !(cdb[9] & 0x05) &&
-           data_len / SCSI_BLOCK_SIZE >= be16(cdb + 7);
+           !((op & 0x02) && d->cfg.type != SCSI_TYPE_DISK) &&
+           data_len >> d->block_shift >= be16(cdb + 7);
 }
 
-void scsi_execute(struct scsi_dev *d, const uint8_t *blk, struct scsi_result *res)
+/* One command block on target d (NULL: no device at that ID). */
+static void execute(struct scsi_dev *d, const uint8_t *blk, struct scsi_result *res)
 {
     const uint8_t *p = blk + SHBA_HOST_CMD_DATA_LEN;
     uint32_t data_len = (((uint32_t)p[3] << 8 | p[2]) << 8 | p[1]) << 8 | p[0];
     const uint8_t *cdb = blk + SHBA_HOST_CMD_CDB;
+    uint32_t moved = 0;
     int rc;
-    d->data_len = data_len;
-    d->moved = 0;
-    if (plain_rw10(d, blk, data_len)) {
+    if (d && plain_rw10(d, blk, data_len)) {
+        d->data_len = data_len;
+        d->moved = 0;
         d->sense[0] = 0; /* as dispatch() does for a new command */
         uint32_t lba = ((((uint32_t)cdb[2] << 8 | cdb[3]) << 8 | cdb[4]) << 8) | cdb[5];
         rc = do_read_write(d, cdb[0] & 0x02, lba, (uint32_t)cdb[7] << 8 | cdb[8]);
+        moved = d->moved;
     } else {
         unsigned dir = DIR_NONE;
-        uint32_t len = 0;
-        int exact = 0, known = plan(cdb, &dir, &len, &exact);
-        unsigned hs = validate(blk, data_len, known, dir, len, exact);
-        rc = hs ? HOST_ERR | (int)hs
-                : dispatch(d, cdb, blk[SHBA_HOST_CMD_CDB_LEN], blk[SHBA_HOST_CMD_LUN] == 0, known);
+        uint64_t len = 0;
+        int exact = 0, known = d ? plan(d, cdb, &dir, &len, &exact) : 0;
+        unsigned hs = validate(d, blk, data_len, known, dir, len, exact);
+        if (hs) {
+            rc = HOST_ERR | (int)hs;
+        } else {
+            d->data_len = data_len;
+            d->moved = 0;
+            rc = dispatch(d, cdb, blk[SHBA_HOST_CMD_CDB_LEN], blk[SHBA_HOST_CMD_LUN] == 0, known);
+            moved = d->moved;
+        }
     }
     /* Every field is set (no memset): the sense bytes only count with
      * sense_len, and they are copied only for CHECK CONDITION. */
-    res->residual = data_len - d->moved;
+    res->residual = data_len - moved;
     res->scsi_status = 0;
     res->host_status = 0;
     res->sense_len = 0;
@@ -758,6 +1091,19 @@ void scsi_execute(struct scsi_dev *d, const uint8_t *blk, struct scsi_result *re
         res->sense_len = SCSI_SENSE_LEN;
         memcpy(res->sense, d->sense, SCSI_SENSE_LEN);
     }
+}
+
+void scsi_execute(struct scsi_dev *d, const uint8_t *blk, struct scsi_result *res)
+{
+    execute(d->ops && blk[SHBA_HOST_CMD_TARGET] == d->cfg.id ? d : NULL, blk, res);
+}
+
+void scsi_execute_bus(struct scsi_dev *const targets[SCSI_TARGETS], const uint8_t *blk,
+                      struct scsi_result *res)
+{
+    unsigned id = blk[SHBA_HOST_CMD_TARGET];
+    struct scsi_dev *d = id < SCSI_TARGETS ? targets[id] : NULL;
+    execute(d && d->ops && d->cfg.id == id ? d : NULL, blk, res);
 }
 
 unsigned scsi_result_encode(const struct scsi_result *res, uint8_t out[SHBA_HOST_RES_BLOCK_LEN])
