@@ -7,8 +7,9 @@
 #define HIF(reg) SHBA_REG(HOSTIF, reg)
 
 static struct card card;
-/* One SCSI device per target ID; only those media.c serves are set up. */
-static struct scsi_dev dev[FS_MAX_TARGETS];
+/* One SCSI device per target ID; bus[id] is 0 where nothing is served. */
+static struct scsi_dev dev[SCSI_TARGETS];
+static struct scsi_dev *bus[SCSI_TARGETS];
 
 static void put_str(const char *s)
 {
@@ -45,6 +46,28 @@ uintptr_t shba_trap(uint32_t mcause, uintptr_t mepc, uint32_t mtval, struct shba
     shba_sim_exit(SHBA_TRAP_EXIT_CODE);
 }
 
+/* The SCSI device for target id as the image and softhba.ini describe it. */
+static void setup_target(unsigned id)
+{
+    const struct fs_target *t = media_target(&card.media, id);
+    const struct ini_target *ini = &card.media.ini.target[id];
+    struct scsi_target_config cfg;
+    if (!t)
+        return;
+    scsi_config_default(&cfg, id, t->kind == FS_TARGET_CDROM ? SCSI_TYPE_CDROM : SCSI_TYPE_DISK,
+                        card_serial(&card) + id);
+    cfg.block_size = t->block_size;
+    cfg.removable = t->kind != FS_TARGET_DISK;
+    cfg.read_only = t->read_only;
+    scsi_config_ident(&cfg, (ini->set & INI_SET_VENDOR) ? ini->vendor : 0,
+                      (ini->set & INI_SET_PRODUCT) ? ini->product : 0,
+                      (ini->set & INI_SET_REVISION) ? ini->revision : 0);
+    if (scsi_init_target(&dev[id], &cfg, &card_scsi_ops, &card.target[id]) == 0)
+        bus[id] = &dev[id];
+    else
+        media_log(&card.media, "card: a target's settings were refused by the SCSI layer");
+}
+
 static void run_command(void)
 {
     /* Words, so that the data length (bytes 4..7, little-endian like the
@@ -65,18 +88,8 @@ static void run_command(void)
         if (i == 2 && block[SHBA_HOST_CMD_CDB_LEN] > 10)
             end = SHBA_HOST_CMD_BLOCK_LEN;
     }
-    uint32_t data_len = words[SHBA_HOST_CMD_DATA_LEN / 4];
-    unsigned id = block[SHBA_HOST_CMD_TARGET];
-    card_begin(&card, data_len, block[SHBA_HOST_CMD_FLAGS]);
-    if (media_target(&card.media, id)) {
-        scsi_execute(&dev[id], block, &res);
-    } else {
-        /* no image at this ID: nothing answers the selection */
-        res.scsi_status = SCSI_STATUS_GOOD;
-        res.host_status = SHBA_HOST_HS_NO_DEVICE;
-        res.residual = data_len;
-        res.sense_len = 0;
-    }
+    card_begin(&card, words[SHBA_HOST_CMD_DATA_LEN / 4], block[SHBA_HOST_CMD_FLAGS]);
+    scsi_execute_bus(bus, block, &res);   /* no target at the ID: HS_NO_DEVICE */
     card_end(&card);
     unsigned n = scsi_result_encode(&res, out);
     for (unsigned i = 0; i < n; i++)
@@ -112,9 +125,8 @@ int main(void)
     card_mount(&card, put_line);
     /* After any reset (power-on, RESET DRV, CONTROL.RESET) each target
      * starts with its unit attention pending. */
-    for (unsigned id = 0; id < FS_MAX_TARGETS; id++)
-        if (media_target(&card.media, id))
-            scsi_init(&dev[id], &card_scsi_ops, &card.target[id], card_serial(&card) + id);
+    for (unsigned id = 0; id < SCSI_TARGETS; id++)
+        setup_target(id);
 
     put_str("softhba fw 1.0 reset ");
     put_hex(cause);
