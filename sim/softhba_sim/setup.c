@@ -222,7 +222,7 @@ void cli_system_up(void)
                     ci->DemandMode ? "demand" : "single");
     }
     cli.target.adapter = 0;
-    cli.target.target = 0;
+    cli.target.target = (UCHAR)cli.opt.target;
     cli.target.lun = 0;
     cli.target.block_size = 512;
 }
