@@ -119,12 +119,28 @@ void card_init(struct card *c)
     card_hstatus(c, c->sd_err != SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0, 0);
 }
 
-/* The file system's and softhba.log's sectors: through the CPU, never the
- * FIFO, which a command may claim at any moment (sd_driver.h). */
+/* The file system's sectors.  While mounting (HSTATUS.READY not set yet, so
+ * the host starts no command and arms nothing) through the stream engine
+ * and the FIFO, the CPU popping the sector: the mount reads a FAT sector per
+ * 128 clusters of every image, and this is the fast way.  Later (softhba.log
+ * between commands) through the CPU's byte mode, never the FIFO, which a
+ * command may claim at any moment (sd_driver.h). */
 static int sector_read(void *ctx, uint32_t lba, uint8_t *buf)
 {
     struct card *c = ctx;
-    return sd_read_block_cpu(&c->sd, lba, buf);
+    if (c->hstatus & SHBA_HOSTIF_HSTATUS_READY)
+        return sd_read_block_cpu(&c->sd, lba, buf);
+    int (*wait_cb)(void *) = c->sd.wait_cb;
+    c->sd.wait_cb = 0;      /* no command: nothing to serve while the engine runs */
+    fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | SHBA_FIFO_CTRL_DIR_TO_HOST);
+    int err = sd_read_blocks(&c->sd, lba, 1);
+    c->sd.wait_cb = wait_cb;
+    fifo_ctrl(0);           /* the card side pops: the CPU */
+    if (err == SD_OK)
+        for (unsigned i = 0; i < FS_SECTOR_BYTES; i++)
+            buf[i] = (uint8_t)mmio_read32(FIFO(DATA));
+    fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | SHBA_FIFO_CTRL_DIR_TO_HOST);
+    return err;
 }
 
 static int sector_write(void *ctx, uint32_t lba, const uint8_t *buf)

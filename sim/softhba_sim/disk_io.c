@@ -99,6 +99,8 @@ int disk_ready(void)
         report_failure("READ CAPACITY", 0, &r);
         return -1;
     }
+    if (cli.opt.sd_fault_late)
+        sd_card_set_fault(cli.sys.sd, &cli.late_fault);
     return 0;
 }
 

@@ -60,6 +60,9 @@ void usage(FILE *to)
         "  --console FILE       the card firmware's UART console\n"
         "  --sd-fault SPEC      SD fault: kind[:skip[:times[:byte_offset]]], kind one of\n"
         "                       read-crc no-token write-reject busy-forever removed out-of-range\n"
+        "  --sd-fault-late      arm --sd-fault once the target answered READ CAPACITY,\n"
+        "                       not at power-on (its skip counts the command's blocks,\n"
+        "                       not the mount's)\n"
         "  --max-time-ms N      stop (exit 4) after N ms of simulated time\n"
         "  --out FILE, --in FILE, --pad (zero-fill a partial last block for write)\n"
         "  --progress           progress bar on stderr even when it is not a terminal\n"
@@ -209,6 +212,8 @@ void parse_options(int argc, char **argv, const char **words, int *nwords)
                 die_usage("bad --sd-fault '%s': kind[:skip[:times[:byte_offset]]], kind one of "
                           "read-crc no-token write-reject busy-forever removed out-of-range none",
                           o->sd_fault);
+        } else if (strcmp(a, "--sd-fault-late") == 0) {
+            o->sd_fault_late = 1;
         } else if (opt_is(a, "--max-time-ms")) {
             o->max_time_ms = need_number("--max-time-ms", take_value(argc, argv, &i),
                                          UINT64_MAX / PS_PER_MS);
@@ -230,6 +235,8 @@ void parse_options(int argc, char **argv, const char **words, int *nwords)
             die_usage("unknown option '%s'", a);
         }
     }
+    if (o->sd_fault_late && !o->sd_fault)
+        die_usage("--sd-fault-late needs --sd-fault");
     if (pio && dma_given)
         die_usage("--pio and --dma exclude each other");
     if (pio)

@@ -43,6 +43,7 @@ struct options {
     const char *driver;        /* "sys", "native" or a .sys path; NULL: sys */
     int dma;                   /* channel, -1 PIO */
     int target;                /* SCSI ID of the commands (--target) */
+    int sd_fault_late;         /* --sd-fault-late: arm the fault once the target is ready */
     int irq;
     int base;                  /* -1: not given (the miniport scans) */
     int card_base;             /* -1: the jumper follows --base (0x340 without it) */
@@ -62,6 +63,7 @@ struct cli {
     const char *miniport_sys;  /* the .sys in the i386 emulator; NULL: the host build */
     struct system sys;
     struct class_target target;
+    struct sd_fault late_fault;  /* --sd-fault with --sd-fault-late */
     uint32_t last_lba;
     uint64_t limit_ps;
     uint64_t cmd_start_ps, cmd_start_cycles;
