@@ -258,7 +258,7 @@ static unsigned op_medium(void *ctx, uint64_t *blocks)
 
 static enum scsi_io op_send(void *ctx, const uint8_t *buf, uint32_t len)
 {
-    struct card *c = ctx;
+    struct card *c = ((const struct card_target *)ctx)->card;
     uint32_t base = c->xfer.moved, i = 0, end = len;
     int reached = 0;
     op_start(c);
@@ -282,7 +282,7 @@ static enum scsi_io op_send(void *ctx, const uint8_t *buf, uint32_t len)
 
 static enum scsi_io op_receive(void *ctx, uint8_t *buf, uint32_t len)
 {
-    struct card *c = ctx;
+    struct card *c = ((const struct card_target *)ctx)->card;
     uint32_t base = c->xfer.moved, i = 0;
     int reached;
     op_start(c);
