@@ -27,7 +27,7 @@ struct media {
     void *echo_ctx;
     uint8_t raw;                    /* the whole card is target 0 */
     uint8_t count;                  /* targets served */
-    uint8_t sector[FS_SECTOR_BYTES];/* the filesystem layer's scratch */
+    _Alignas(4) uint8_t sector[FS_SECTOR_BYTES];   /* the filesystem layer's scratch */
 };
 
 /* Mounts the card (blocks 512-byte sectors; 0 when it did not initialise)

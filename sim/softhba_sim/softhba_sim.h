@@ -114,6 +114,8 @@ struct bench_figures {
 };
 void json_write_bench(const struct bench_figures *f);
 void json_write_copy(void);
+/* info: power-on to the first GOOD TEST UNIT READY */
+void json_write_ready(uint64_t ready_ps);
 
 /* card_layout.c: a target's place in the SD card image, found by the card
  * firmware's own set-up (firmware/card/media.c) run on the image file */

@@ -159,9 +159,9 @@ def fat32_ls(work):
           and t[3]["blocks"] == len(files["CD3.iso"]) // 2048, f"CD3: {t[3]}")
     check(t[4]["bs"] == 4096 and t[4]["blocks"] == 8, f"HD4: {t[4]}")
     check("5 targets" in s.out, "count")
-    s.console_has(r"^fs: target 3: CD3.iso, CD-ROM \(read-only\), ")
     text = log_text(card, work)
-    for line in ("fs: target 0: HD0.img, disk, 512 blocks of 512 bytes, 1 extent",
+    for line in ("fs: target 3: CD3.iso, CD-ROM (read-only), ",
+                 "fs: target 0: HD0.img, disk, 512 blocks of 512 bytes, 1 extent",
                  "fs: HD1_1024.hda: the last 100 bytes are not a whole block and are not used",
                  "fs: target 4: HD4_4096.img, disk (read-only), 8 blocks of 4096 bytes"):
         check(line in text, f"softhba.log lacks {line!r}:\n{text}")
@@ -289,10 +289,9 @@ def beyond_card(work):
     check(last * 512 > 50 * MIB, "HD1 does not lie past the cut")
     s = Sim(work, card, "ls")
     check(sorted(s.targets()) == [0], f"targets {sorted(s.targets())}")
-    s.console_has(r"^fs: HD1.img: refused: clusters past the end of the card$")
-    s.console_has(r"^fs: the volume is larger than the card")
     text = log_text(card, work)
-    check("fs: HD1.img: refused: clusters past the end of the card" in text, f"softhba.log:\n{text}")
+    for line in ("fs: HD1.img: refused: clusters past the end of the card", "fs: the volume is larger than the card"):
+        check(line in text, f"softhba.log lacks {line!r}:\n{text}")
     check(read_target(work, card, 0, 128, "t0") == hd0, "HD0 reads back different bytes")
 
 
