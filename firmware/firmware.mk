@@ -5,9 +5,13 @@
 #   $(eval $(call FW_PROGRAM,NAME,SOURCES))
 #   ALL += $(FW_DIR)/NAME.hex
 #
-# which gives $(FW_DIR)/NAME.elf, .bin, .hex ($readmemh image, RAM-sized), .map
-# and .size (the RAM budget, also printed).  A program whose code + data + bss
-# + stack reserve does not fit the RAM fails to link, saying by how many bytes.
+# which gives $(FW_DIR)/NAME.elf, .bin (the firmware region's image: code,
+# rodata and .data's load image, as it goes into the SPI flash at
+# SHBA_SOC_FLASH_FW_OFFSET), .hex (the same as 32-bit words, one a line: what
+# the co-simulation's flash model loads), .map and .size (the budgets, also
+# printed).  A program whose code does not fit the firmware region, or whose
+# data + bss + stack reserve does not fit the RAM, fails to link, saying by how
+# many bytes.
 # Per-program extra C flags: FW_CFLAGS_NAME.  Per-program stack reserve in
 # bytes (instead of the SoC's SHBA_SOC_STACK_RESERVE): FW_STACK_RESERVE_NAME,
 # for a program whose stack depth has been measured (crt0 paints the stack;
@@ -27,9 +31,11 @@ FW_CFLAGS := -march=rv32im_zicsr -mabi=ilp32 --specs=picolibc.specs -Os -g \
 FW_LDFLAGS := -march=rv32im -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
               -T $(FW_DIR)/link.ld -Wl,--gc-sections -Wl,--no-warn-rwx-segments $(FW_PRINTF)
 FW_COMMON_SRCS := firmware/common/crt0.S firmware/common/runtime.c firmware/common/console.c
-# The RAM and the stack reserve come from the register map (regmap/softhba_regs.mk).
+# The RAM, the flash region and the stack reserve come from the register map
+# (regmap/softhba_regs.mk).
 FW_RAM_BYTES := $(SHBA_SOC_RAM_SIZE)
-FW_RAM_WORDS := $(shell echo $$(( $(FW_RAM_BYTES) / 4 )))
+FW_FLASH_BYTES := $(SHBA_SOC_FLASH_FW_SIZE)
+FW_FLASH_WORDS := $(shell echo $$(( $(FW_FLASH_BYTES) / 4 )))
 FW_STACK_RESERVE := $(SHBA_SOC_STACK_RESERVE)
 
 C_LINT_SRCS += firmware/common/runtime.c firmware/common/console.c
@@ -61,12 +67,24 @@ FW_RESERVE_$(1) = $$(or $$(FW_STACK_RESERVE_$(1)),$(FW_STACK_RESERVE))
 $(FW_DIR)/$(1).elf: $$(FW_OBJS_$(1)) $(FW_DIR)/link.ld
 	@mkdir -p $$(@D)
 	@$$(FW_CC) $$(FW_LDFLAGS) -Wl,--defsym=__stack_reserve=$$(FW_RESERVE_$(1)) -Wl,-Map=$(FW_DIR)/$(1).map $$(FW_OBJS_$(1)) -o $$@ || \
-	  { echo "firmware $(1): link failed (a RAM overflow above says by how many bytes; the RAM is $(FW_RAM_BYTES) bytes with $$(FW_RESERVE_$(1)) kept for the stack)" >&2; exit 1; }
-	@$$(FW_SIZE_TOOL) -A $$@ | python3 firmware/tools/fw_size.py $(1) $(FW_RAM_BYTES) $$(FW_RESERVE_$(1)) | tee $(FW_DIR)/$(1).size
+	  { echo "firmware $(1): link failed (an overflow above says by how many bytes; the RAM is $(FW_RAM_BYTES) bytes with $$(FW_RESERVE_$(1)) kept for the stack, the flash region $(FW_FLASH_BYTES) bytes)" >&2; exit 1; }
+	@$$(FW_SIZE_TOOL) -A $$@ | python3 firmware/tools/fw_size.py $(1) $(FW_RAM_BYTES) $$(FW_RESERVE_$(1)) $(FW_FLASH_BYTES) | tee $(FW_DIR)/$(1).size
 
 $(FW_DIR)/$(1).bin: $(FW_DIR)/$(1).elf
 	$$(FW_OBJCOPY) -O binary $$< $$@
 
 $(FW_DIR)/$(1).hex: $(FW_DIR)/$(1).bin firmware/tools/bin2memh.py
-	python3 firmware/tools/bin2memh.py $$< $$@ $(FW_RAM_WORDS)
+	python3 firmware/tools/bin2memh.py --no-pad $$< $$@ $(FW_FLASH_WORDS)
 endef
+
+# Figures (make bench): the card firmware's budgets, from its .size line:
+# fw_ram_free_bytes (data RAM left after .data, .bss and the stack reserve)
+# and fw_flash_free_bytes (the firmware region left after code, rodata and
+# .data's image).  fw_code_bytes is firmware/card/card_fw.mk's.
+BENCH += bench-fw-budget
+.PHONY: bench-fw-budget
+bench-fw-budget: $(FW_DIR)/softhba_fw.elf
+	@mkdir -p $(BUILD)/bench
+	@python3 firmware/tools/fw_size.py --json softhba_fw $(FW_RAM_BYTES) $(FW_STACK_RESERVE_softhba_fw) \
+	  $(FW_FLASH_BYTES) < <($(FW_SIZE_TOOL) -A $<) > $(BUILD)/bench/fw_budget.json
+	@cat $(BUILD)/bench/fw_budget.json

@@ -191,8 +191,14 @@ static inline int shba_table_code(const uint16_t *table, unsigned count, unsigne
 
 /* On-card SoC memory map */
 #define SHBA_SOC_CLK_HZ 0x2255100u /* Core clock (PLL from the board's 12 MHz oscillator) */
-#define SHBA_SOC_RAM_BASE 0x0u /* Block RAM: code, data and stack, loaded with $readmemh / icebram */
-#define SHBA_SOC_RAM_SIZE 0x3000u /* Bytes of RAM */
+#define SHBA_SOC_RAM_BASE 0x0u /* Block RAM: data, bss and stack (crt0 copies .data from the flash) */
+#define SHBA_SOC_RAM_SIZE 0x1c00u /* Bytes of RAM */
+#define SHBA_SOC_FLASH_BASE 0x40000000u /* Read-only window onto the SPI flash's firmware region (code, rodata, .data's load image); the CPU resets here */
+#define SHBA_SOC_FLASH_FW_OFFSET 0x100000u /* Byte offset of the firmware region in the SPI flash (the bitstream sits at 0) */
+#define SHBA_SOC_FLASH_FW_SIZE 0x40000u /* Bytes of the firmware region the window maps (FLASH_BASE up to FLASH_BASE + FLASH_FW_SIZE - 1); past it reads 0 */
+#define SHBA_SOC_FLASH_SIZE 0x400000u /* Bytes of the board's SPI flash (N25Q032A, 32 Mbit) */
+#define SHBA_SOC_ICACHE_SIZE 0x1000u /* Bytes of the flash cache (direct-mapped, block RAM) */
+#define SHBA_SOC_ICACHE_LINE 0x20u /* Bytes per cache line: one SPI read burst */
 #define SHBA_SOC_UART_BASE 0x10000000u /* Console UART */
 #define SHBA_SOC_TIMER_BASE 0x10001000u /* Machine timer (mtime/mtimecmp) */
 #define SHBA_SOC_SIMCTRL_BASE 0x10002000u /* Simulation control (finisher) */

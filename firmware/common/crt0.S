@@ -1,5 +1,6 @@
-/* softhba firmware start-up: the CPU resets to RAM_BASE, where this sits
- * (.text.start is placed first by link.ld.S). */
+/* softhba firmware start-up: the CPU resets to FLASH_BASE, the start of the
+ * firmware region in the SPI flash, where this sits (.text.start is placed
+ * first by link.ld.S). */
 
 #include "soc.h"
 
@@ -15,6 +16,18 @@ _start:
     la      t0, shba_trap_entry
     csrw    mtvec, t0
 
+    /* Copy .data and .tdata from their image in the flash into the RAM
+     * (word aligned by the linker script). */
+    la      t0, __data_start
+    la      t1, __data_end
+    la      t2, __data_load
+6:  bgeu    t0, t1, 7f
+    lw      t3, 0(t2)
+    sw      t3, 0(t0)
+    addi    t0, t0, 4
+    addi    t2, t2, 4
+    j       6b
+7:
     /* Clear .tbss and .bss (word aligned by the linker script). */
     la      t0, __bss_start
     la      t1, __bss_end

@@ -1,15 +1,17 @@
 /* Linker script for softhba firmware.  Run through the C preprocessor with
- * regmap/ on the include path (firmware/firmware.mk), so the RAM's base and
- * size come from the register map, the one source of truth (its plain-number
- * header for assembly and linker scripts).
+ * regmap/ on the include path (firmware/firmware.mk), so the memory map comes
+ * from the register map, the one source of truth (its plain-number header
+ * for assembly and linker scripts).
  *
- * Everything lives in the one block RAM: the $readmemh/icebram image holds
- * .text, .rodata, .data and .tdata in place (nothing is copied at start-up);
- * crt0 clears .tbss and .bss.  The stack grows down from the end of RAM; the
- * .stack section reserves SHBA_SOC_STACK_RESERVE bytes (or the program's
- * own __stack_reserve) for it so that a
- * program too big for the RAM fails to link ("region `ram' overflowed by N
- * bytes"). */
+ * The code runs in place from the SPI flash's firmware region (FLASH_BASE,
+ * where the CPU resets): .text and .rodata there, and the load image of
+ * .data/.tdata right after them, which crt0 copies into the RAM.  .tbss,
+ * .bss and the stack are in the RAM; crt0 clears .tbss and .bss.  The stack
+ * grows down from the end of RAM; the .stack section reserves
+ * SHBA_SOC_STACK_RESERVE bytes (or the program's own __stack_reserve) for it
+ * so that a program whose data does not fit fails to link ("region `ram'
+ * overflowed by N bytes"), and one whose code does not fit the firmware
+ * region fails with "region `flash' overflowed". */
 #include "softhba_regs_asm.h"
 
 OUTPUT_ARCH("riscv")
@@ -17,6 +19,7 @@ ENTRY(_start)
 
 MEMORY
 {
+    flash (rx) : ORIGIN = SHBA_SOC_FLASH_BASE, LENGTH = SHBA_SOC_FLASH_FW_SIZE
     ram (rwx) : ORIGIN = SHBA_SOC_RAM_BASE, LENGTH = SHBA_SOC_RAM_SIZE
 }
 
@@ -26,23 +29,27 @@ SECTIONS
         KEEP(*(.text.start))
         *(.text.unlikely .text.unlikely.*)
         *(.text .text.*)
-    } > ram
+    } > flash
 
     .rodata : ALIGN(4) {
         *(.rodata .rodata.*)
         *(.srodata .srodata.*)
-    } > ram
+    } > flash
 
+    /* .data and .tdata: one block in the RAM, its image in the flash. */
     .data : ALIGN(4) {
         __data_start = .;
         *(.data .data.*)
         __global_pointer$ = . + 0x800;
         *(.sdata .sdata.*)
-    } > ram
+    } > ram AT > flash
+    __data_load = LOADADDR(.data);
 
     .tdata : ALIGN(4) {
         *(.tdata .tdata.*)
-    } > ram
+        . = ALIGN(4);
+        __data_end = .;
+    } > ram AT > flash
     PROVIDE(__tls_base = ADDR(.tdata));
 
     .tbss (NOLOAD) : ALIGN(4) {

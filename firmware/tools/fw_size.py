@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""Print a firmware image's RAM budget: text, data, bss, the stack reserve and
-what is left of the RAM.  Reads the output of `size -A ELF` on stdin.
-Usage: fw_size.py NAME RAM_BYTES STACK_RESERVE < size-A-output"""
+"""Print a firmware image's budgets: code (text + rodata) and .data's load
+image against the SPI flash's firmware region; data, bss and the stack
+reserve against the RAM, and what is left of each.  Reads the output of
+`size -A ELF` on stdin.
+Usage: fw_size.py [--json] NAME RAM_BYTES STACK_RESERVE FLASH_BYTES < size-A-output
+(--json: the figures as one flat JSON object instead)"""
+import json
 import sys
 
 TEXT = (".text", ".rodata")
@@ -10,9 +14,14 @@ BSS = (".tbss_space", ".bss")
 
 
 def main():
-    if len(sys.argv) != 4:
-        sys.exit("usage: fw_size.py NAME RAM_BYTES STACK_RESERVE < size -A output")
-    name, ram, reserve = sys.argv[1], int(sys.argv[2], 0), int(sys.argv[3], 0)
+    args = sys.argv[1:]
+    as_json = bool(args) and args[0] == "--json"
+    if as_json:
+        args = args[1:]
+    if len(args) != 4:
+        sys.exit("usage: fw_size.py [--json] NAME RAM_BYTES STACK_RESERVE FLASH_BYTES < size -A output")
+    name, ram, reserve = args[0], int(args[1], 0), int(args[2], 0)
+    flash = int(args[3], 0)
     sizes = {}
     for line in sys.stdin:
         parts = line.split()
@@ -21,11 +30,18 @@ def main():
     text = sum(sizes.get(s, 0) for s in TEXT)
     data = sum(sizes.get(s, 0) for s in DATA)
     bss = sum(sizes.get(s, 0) for s in BSS)
-    free = ram - text - data - bss - reserve
-    print(f"{name}: text {text} data {data} bss {bss} stack reserve {reserve}: "
-          f"{free} of {ram} RAM bytes free")
+    free = ram - data - bss - reserve
+    flash_free = flash - text - data
+    if as_json:
+        print(json.dumps({"fw_ram_free_bytes": free, "fw_ram_bytes": ram, "fw_flash_code_bytes": text + data,
+                          "fw_flash_free_bytes": flash_free}))
+        return
+    print(f"{name}: code {text} data {data} bss {bss} stack reserve {reserve}: "
+          f"{free} of {ram} RAM bytes free, {flash_free} of {flash} flash bytes free")
     if free < 0:
         sys.exit(f"{name}: does not fit the RAM: {-free} bytes too many")
+    if flash_free < 0:
+        sys.exit(f"{name}: does not fit the flash region: {-flash_free} bytes too many")
 
 
 if __name__ == "__main__":

@@ -3,13 +3,15 @@
 #   make bitstream        synthesise, place and route (core clock 36 MHz), pack;
 #                         prints LCs, block RAMs, PLL settings, Fmax; fails when
 #                         timing is not met
-#   make firmware-update  put BRD_FIRMWARE into the built bitstream with icebram
-#   make prog             program the breakout with iceprog
+#   make flash-image      build/fpga/flash.bin: the whole SPI flash image, the
+#                         bitstream at 0 and the firmware at SHBA_SOC_FLASH_FW_OFFSET
+#   make prog             program the breakout's SPI flash with that image (iceprog)
+#   make firmware-update  rewrite only the flash's firmware region (iceprog -o)
 #   make wiring           regenerate the pcf, diagram and tables from rtl/boards/hx8k_wiring.py
 #
 # Not in ALL (slow); the tests in tests/suites/70-fpga.list build it.
-# BRD_DIR and BRD_RAM_INIT may be overridden (a second build directory with a
-# firmware image compiled into the RAM instead of the placeholder).
+# BRD_DIR may be overridden.  The bitstream holds no firmware: the card runs
+# it from the flash (docs/soc.md).
 
 BRD_DIR ?= $(BUILD)/fpga
 BRD_NAME := hx8k
@@ -22,11 +24,10 @@ BRD_SEED ?= 1
 # snapshot so that edits during its run cannot mix two versions).
 BRD_RTL_ROOT ?= .
 BRD_SRCS := $(sort $(wildcard $(BRD_RTL_ROOT)/rtl/*/*.v))
-BRD_PLACEHOLDER := rtl/soc/soc_ram_placeholder.hex
-BRD_RAM_INIT ?= $(BRD_PLACEHOLDER)
-# The firmware image to swap in (a $(FW_DIR) .hex: 3072 lines of 8 hex digits,
-# the placeholder's shape).  The firmware area's rules build it when they can.
-BRD_FIRMWARE ?= $(BUILD)/fw/softhba_fw.hex
+# The firmware region's image (firmware.mk's .bin: code, rodata, .data's image).
+BRD_FIRMWARE ?= $(BUILD)/fw/softhba_fw.bin
+BRD_FW_OFFSET := $(SHBA_SOC_FLASH_FW_OFFSET)
+BRD_FW_SIZE := $(SHBA_SOC_FLASH_FW_SIZE)
 BRD_PROG_FLAGS ?=
 # BRD_TIMING=report places and routes even when timing fails (for builds that
 # check something else, such as the icebram test); the default fails.
@@ -35,7 +36,7 @@ BRD_TIMING_FLAGS := $(if $(filter report,$(BRD_TIMING)),--timing-allow-fail,)
 BRD_YOSYS := yosys
 BRD_NEXTPNR := nextpnr-ice40
 
-.PHONY: bitstream firmware-update prog wiring wiring-check bench-card
+.PHONY: bitstream flash-image firmware-update prog wiring wiring-check bench-card
 
 # (An .asc placed with BRD_TIMING=report may miss timing: check the report
 # again so that an earlier report-mode build never passes for a good one.)
@@ -44,22 +45,13 @@ bitstream: $(BRD_DIR)/$(BRD_NAME).bin
 	@[ "$(BRD_TIMING)" = report ] || ! grep -q "FAIL\|ERROR" $(BRD_DIR)/report.txt \
 	  || { echo "bitstream: timing not met"; exit 1; }
 
-# The RAM image's path is part of the synthesis input: remember it so that
-# pointing BRD_RAM_INIT elsewhere in the same BRD_DIR resynthesises.
-$(BRD_DIR)/ram_init.path: FORCE_BRD
-	@mkdir -p $(@D)
-	@echo "$(BRD_RAM_INIT)" | cmp -s - $@ || echo "$(BRD_RAM_INIT)" > $@
-
-.PHONY: FORCE_BRD
-FORCE_BRD:
-
 BRD_YOSYS_SCRIPT = verilog_defaults -add -DSYNTHESIS -I$(BRD_RTL_ROOT)/regmap; read_verilog $(BRD_SRCS); \
-  chparam -set RAM_INIT_FILE "$(BRD_RAM_INIT)" soc; synth_ice40 -top $(BRD_TOP) -json $@.tmp
+  synth_ice40 -top $(BRD_TOP) -json $@.tmp
 
-$(BRD_DIR)/$(BRD_NAME).json: $(BRD_SRCS) $(BRD_RAM_INIT) $(BRD_DIR)/ram_init.path $(BRD_RTL_ROOT)/regmap/softhba_regs.vh \
+$(BRD_DIR)/$(BRD_NAME).json: $(BRD_SRCS) $(BRD_RTL_ROOT)/regmap/softhba_regs.vh \
   $(BRD_RTL_ROOT)/regmap/softhba_tables.vh
 	@mkdir -p $(@D)
-	@echo "yosys: synth_ice40 -top $(BRD_TOP) (RAM image $(BRD_RAM_INIT))"
+	@echo "yosys: synth_ice40 -top $(BRD_TOP)"
 	@$(BRD_YOSYS) -q -l $(BRD_DIR)/yosys.log -p '$(BRD_YOSYS_SCRIPT)' \
 	  || { grep -A3 ERROR $(BRD_DIR)/yosys.log | tail -20; exit 1; }
 	@mv $@.tmp $@
@@ -79,18 +71,23 @@ $(BRD_DIR)/$(BRD_NAME).asc: $(BRD_DIR)/$(BRD_NAME).json $(BRD_PCF) rtl/boards/fp
 $(BRD_DIR)/%.bin: $(BRD_DIR)/%.asc
 	icepack $< $@
 
-firmware-update: $(BRD_DIR)/$(BRD_NAME)-fw.bin
+# The whole flash: the bitstream at 0, 0xFF up to the firmware region, the
+# firmware there (firmware/tools/flash_image.py checks that they fit).
+flash-image: $(BRD_DIR)/flash.bin
 
-$(BRD_DIR)/$(BRD_NAME)-fw.asc: $(BRD_DIR)/$(BRD_NAME).asc $(BRD_FIRMWARE) $(BRD_DIR)/ram_init.path
-	@test "$(BRD_RAM_INIT)" = "$(BRD_PLACEHOLDER)" || \
-	  { echo "firmware-update: $(BRD_DIR) was built with BRD_RAM_INIT=$(BRD_RAM_INIT), not the placeholder"; exit 1; }
-	icebram $(BRD_PLACEHOLDER) $(BRD_FIRMWARE) < $< > $@.tmp
-	@mv $@.tmp $@
+$(BRD_DIR)/flash.bin: $(BRD_DIR)/$(BRD_NAME).bin $(BRD_FIRMWARE) firmware/tools/flash_image.py
+	python3 firmware/tools/flash_image.py $(BRD_DIR)/$(BRD_NAME).bin $(BRD_FIRMWARE) \
+	  $(BRD_FW_OFFSET) $(BRD_FW_SIZE) $@
 
-prog:
-	@bin=$(BRD_DIR)/$(BRD_NAME)-fw.bin; [ -f $$bin ] || bin=$(BRD_DIR)/$(BRD_NAME).bin; \
-	[ -f $$bin ] || { echo "prog: build it first: make bitstream [firmware-update]"; exit 1; }; \
-	echo "iceprog $(BRD_PROG_FLAGS) $$bin"; iceprog $(BRD_PROG_FLAGS) $$bin
+prog: $(BRD_DIR)/flash.bin
+	iceprog $(BRD_PROG_FLAGS) $<
+
+# Only the firmware region: iceprog erases and writes the 64 KiB sectors from
+# the offset on; the bitstream below it is untouched.
+firmware-update: $(BRD_FIRMWARE)
+	@size=$$(stat -c %s $<); [ $$size -le $(BRD_FW_SIZE) ] || \
+	  { echo "firmware-update: $< is $$size bytes, the region $(BRD_FW_SIZE)"; exit 1; }
+	iceprog $(BRD_PROG_FLAGS) -o $(BRD_FW_OFFSET) $<
 
 wiring:
 	@python3 rtl/boards/hx8k_wiring.py

@@ -66,6 +66,12 @@ module hx8k_breakout_top #(
     input  wire       sd_miso,
     output wire       sd_cs_n,
 
+    // the configuration flash, where the firmware runs from (docs/hardware.md)
+    output wire       flash_sck,
+    output wire       flash_cs_n,
+    output wire       flash_mosi,
+    input  wire       flash_miso,
+
     // console on the FT2232H's second channel
     output wire       uart_tx,
     input  wire       uart_rx,
@@ -164,6 +170,10 @@ module hx8k_breakout_top #(
         .sd_mosi(sd_mosi),
         .sd_miso(miso_pin),
         .sd_cs_n(sd_cs_n),
+        .flash_sck(flash_sck),
+        .flash_cs_n(flash_cs_n),
+        .flash_mosi(flash_mosi),
+        .flash_miso(flash_miso),
         .uart_tx(uart_tx),
         .uart_rx(uart_rx),
         .cfg_base_sel(cfg_base_sel),

@@ -53,6 +53,12 @@ def pin(port, ball, header, d, device, far, card):
 pin("clk_12m", "J3", "on board", "in", "12 MHz oscillator", "-", "(PLL to clk)")
 pin("uart_rx", "B10", "on board", "in", "FT2232H B-channel TXD", "USB serial", "uart_rx")
 pin("uart_tx", "B12", "on board", "out", "FT2232H B-channel RXD", "USB serial", "uart_tx")
+# The configuration flash (U3 on the breakout, N25Q032A): the FPGA's SPI
+# configuration pins, user I/O once configured; the firmware runs from it.
+pin("flash_sck", "R11", "on board", "out", "SPI flash C (pin 6), FT2232H A-channel SCK", "-", "flash_sck")
+pin("flash_cs_n", "R12", "on board", "out", "SPI flash S# (pin 1), FT2232H A-channel CS", "-", "flash_cs_n")
+pin("flash_mosi", "P12", "on board", "out", "SPI flash DQ0/D (pin 5), FPGA SPI_SO", "-", "flash_mosi")
+pin("flash_miso", "P11", "on board", "in", "SPI flash DQ1/Q (pin 2), FPGA SPI_SI", "-", "flash_miso")
 for i, (ball, d) in enumerate([("C3", "D2"), ("B3", "D3"), ("C4", "D4"), ("C5", "D5"),
                                ("A1", "D6"), ("A2", "D7"), ("B4", "D8"), ("B5", "D9")]):
     meaning = ["led[0] firmware ready", "led[1] command busy", "led[2] DMA active",

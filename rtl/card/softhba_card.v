@@ -44,6 +44,12 @@ module softhba_card #(
     input  wire        sd_miso,
     output wire        sd_cs_n,
 
+    // SPI flash: the firmware runs from it (the board's configuration flash)
+    output wire        flash_sck,
+    output wire        flash_cs_n,
+    output wire        flash_mosi,
+    input  wire        flash_miso,
+
     // Console
     output wire        uart_tx,
     input  wire        uart_rx,
@@ -90,6 +96,10 @@ module softhba_card #(
         .rst(soft_rst),
         .uart_tx(uart_tx),
         .uart_rx(uart_rx),
+        .flash_sck(flash_sck),
+        .flash_cs_n(flash_cs_n),
+        .flash_mosi(flash_mosi),
+        .flash_miso(flash_miso),
         .ext_bus_valid(ext_bus_valid),
         .ext_bus_addr(ext_bus_addr),
         .ext_bus_wdata(ext_bus_wdata),

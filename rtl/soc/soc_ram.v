@@ -1,28 +1,15 @@
 `default_nettype none
-// The SoC's block RAM: code, data and stack.  32-bit words with byte write
-// enables, one-cycle synchronous read (maps onto iCE40 SB_RAM40_4K blocks).
+// The SoC's data RAM: .data (copied from the flash by crt0), .bss and the
+// stack.  32-bit words with byte write enables, one-cycle synchronous read
+// (maps onto iCE40 SB_RAM40_4K blocks).  It holds no initial contents: the
+// firmware's code and its .data image are in the SPI flash.
 //
 // Two banks, so that the read data needs a single 2:1 mux: the main bank is
-// the largest power of two below WORDS (2048 words: 16 blocks as 2048x2),
-// the tail bank the rest (1024 words: 8 blocks as 1024x4).  One 3072-word
-// memory would map as three 1024-word rows behind a 3:1 mux, twice the LUTs.
-//
-// Initial contents: in simulation (VERILATOR or SIMULATION defined), the $readmemh image named by the
-// +firmware=PATH plusarg (one binary runs any firmware); for synthesis, the
-// placeholder INIT_FILE (distinctive pseudo-random words, see docs/soc.md) that
-// icebram later replaces with a real firmware image in the bitstream.  Both
-// banks read the same WORDS-line file: the tail bank is declared over all
-// WORDS indices and addressed at MAIN and up, so the file's line MAIN lands
-// at its first addressed word (Yosys keeps only the TAIL addressed words).
-// (A tail bank declared over [-MAIN : TAIL-1] to the same end lost its write
-// port in Yosys 0.23's synthesis: a read-only stack on the FPGA, found by the
-// gate-level co-simulation, docs/cosim.md.)
+// the largest power of two below WORDS, the tail bank the rest (for the 8 KiB
+// RAM: two banks of 1024 words, 8 blocks each as 1024x4).  One memory of a
+// size that is not a power of two would map as more rows behind a wider mux.
 module soc_ram #(
-    parameter WORDS = 3072,
-    // Used only for synthesis (the Verilator build loads +firmware=PATH).
-    /* verilator lint_off UNUSEDPARAM */
-    parameter INIT_FILE = "rtl/soc/soc_ram_placeholder.hex"
-    /* verilator lint_on UNUSEDPARAM */
+    parameter WORDS = 2048
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -40,14 +27,12 @@ module soc_ram #(
     localparam TW = (TAIL > 1) ? $clog2(TAIL) : 1;
     localparam [31:0] WORDS_32 = WORDS;
     localparam [AW:0] WORDS_N = WORDS_32[AW:0];
-    localparam [31:0] MAIN_32 = MAIN;
-    localparam [AW-1:0] MAIN_N = MAIN_32[AW-1:0];
 
     // The read data of a write cycle is never used: no collision bypass.
     (* no_rw_check *)
     reg [31:0] main_bank [0:MAIN-1];
     (* no_rw_check *)
-    reg [31:0] tail_bank [0:WORDS-1];
+    reg [31:0] tail_bank [0:TAIL-1];
     reg [31:0] main_word, tail_word;
     reg        tail_sel;
     reg        read_in_range;
@@ -55,39 +40,13 @@ module soc_ram #(
     // Byte addresses past the RAM's end (within the region) read 0, ignore writes.
     wire [AW-1:0] word_index = word_addr[AW-1:0];
     wire [AW-2:0] main_index = word_index[AW-2:0];
-    // (the tail bank's words sit at MAIN and up; an OR, as MAIN is a power of two)
-    wire [AW-1:0] tail_index = MAIN_N | {{(AW-TW){1'b0}}, word_index[TW-1:0]};
+    wire [TW-1:0] tail_index = word_index[TW-1:0];
     wire          in_tail    = word_index[AW-1];
     // (high bits zero, then a compare on the index bits only: no 30-bit chain)
     wire          in_range   = (word_addr[29:AW] == {(30-AW){1'b0}}) && ({1'b0, word_index} < WORDS_N);
     wire          do_write   = bus_valid && !bus_ready && in_range;
     wire [3:0]    main_we    = (do_write && !in_tail) ? bus_wstrb : 4'b0000;
     wire [3:0]    tail_we    = (do_write && in_tail) ? bus_wstrb : 4'b0000;
-
-`ifdef VERILATOR
-`define SHBA_SOC_RAM_FROM_PLUSARG
-`endif
-`ifdef SIMULATION
-`define SHBA_SOC_RAM_FROM_PLUSARG
-`endif
-`ifdef SHBA_SOC_RAM_FROM_PLUSARG
-    // The image is read whole and dealt to the banks.
-    reg [8*1024-1:0] firmware_path;
-    reg [31:0] image [0:WORDS-1];
-    integer i;
-    initial begin
-        if ($value$plusargs("firmware=%s", firmware_path)) begin
-            $readmemh(firmware_path, image);
-            for (i = 0; i < MAIN; i = i + 1)
-                main_bank[i] = image[i];
-            for (i = 0; i < TAIL; i = i + 1)
-                tail_bank[MAIN + i] = image[MAIN + i];
-        end
-    end
-`else
-    initial $readmemh(INIT_FILE, main_bank, 0, MAIN - 1);
-    initial $readmemh(INIT_FILE, tail_bank);
-`endif
 
     always @(posedge clk) begin
         if (main_we[0]) main_bank[main_index][7:0]   <= bus_wdata[7:0];

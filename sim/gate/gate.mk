@@ -1,7 +1,7 @@
 # The gate-level co-simulation (docs/cosim.md "The synthesized card"):
 # softhba-sim against yosys' synth_ice40 netlist of the reference board top
-# (rtl/boards/hx8k_breakout_top.v) with the real firmware synthesised into its
-# block RAMs, simulated on yosys' iCE40 cell models (cells_sim.v) through the
+# (rtl/boards/hx8k_breakout_top.v), the firmware in the SPI flash model on
+# its flash pins (as in the RTL co-simulation), simulated on yosys' iCE40 cell models (cells_sim.v) through the
 # kernel's gate_board configuration (sim/harness/top_gate_board.cpp).
 #
 #   make gate-sim    build/gate/softhba-sim-gate (synthesis about 1.5 min,
@@ -11,25 +11,20 @@
 
 GATE_DIR := $(BUILD)/gate
 GATE_SIM_PROGRAM := $(GATE_DIR)/softhba-sim-gate
-GATE_FIRMWARE ?= $(BUILD)/fw/softhba_fw.hex
 GATE_CELLS_SIM ?= $(shell yosys-config --datdir 2>/dev/null || echo /usr/share/yosys)/ice40/cells_sim.v
 GATE_RTL_SRCS := $(sort $(wildcard rtl/*/*.v))
 GATE_OWN_CELLS := sim/gate/SB_IO.v sim/gate/SB_PLL40_CORE.v
 
-# The board top as the bitstream flow synthesises it (rtl/boards/boards.mk),
-# with the firmware as the RAM image instead of the placeholder: the
-# fpga-bitstream test checks that this gives the RAM contents an icebram swap
-# gives.  firmware.hex records which image went in (the adapter checks it).
+# The board top as the bitstream flow synthesises it (rtl/boards/boards.mk):
+# the netlist carries no firmware (the card runs it from the flash).
 GATE_YOSYS_SCRIPT = verilog_defaults -add -DSYNTHESIS -Iregmap; read_verilog $(GATE_RTL_SRCS); \
-  chparam -set RAM_INIT_FILE "$(GATE_FIRMWARE)" soc; synth_ice40 -top hx8k_breakout_top; \
-  write_verilog -noattr $@.tmp
+  synth_ice40 -top hx8k_breakout_top; write_verilog -noattr $@.tmp
 
-$(GATE_DIR)/hx8k_netlist.v: $(GATE_RTL_SRCS) regmap/softhba_regs.vh $(GATE_FIRMWARE)
+$(GATE_DIR)/hx8k_netlist.v: $(GATE_RTL_SRCS) regmap/softhba_regs.vh
 	@mkdir -p $(@D)
-	@echo "yosys: synth_ice40 -top hx8k_breakout_top (RAM image $(GATE_FIRMWARE)), write_verilog"
+	@echo "yosys: synth_ice40 -top hx8k_breakout_top, write_verilog"
 	@yosys -q -l $(GATE_DIR)/yosys.log -p '$(GATE_YOSYS_SCRIPT)' \
 	  || { grep -A3 ERROR $(GATE_DIR)/yosys.log | tail -20; exit 1; }
-	@cp $(GATE_FIRMWARE) $(GATE_DIR)/firmware.hex
 	@mv $@.tmp $@
 
 $(GATE_DIR)/gate_netlist.v: $(GATE_DIR)/hx8k_netlist.v sim/gate/gate_sources.py

@@ -45,6 +45,11 @@ module gate_board_top (
     input  wire        sd_miso,
     output wire        sd_cs_n,
 
+    output wire        flash_sck,
+    output wire        flash_cs_n,
+    output wire        flash_mosi,
+    input  wire        flash_miso,
+
     output wire        uart_tx,
     input  wire        uart_rx,
 
@@ -96,6 +101,10 @@ module gate_board_top (
         .sd_mosi(sd_mosi),
         .sd_miso(miso_pad),
         .sd_cs_n(sd_cs_n),
+        .flash_sck(flash_sck),
+        .flash_cs_n(flash_cs_n),
+        .flash_mosi(flash_mosi),
+        .flash_miso(flash_miso),
         .uart_tx(uart_tx),
         .uart_rx(uart_rx),
         .cfg_base_n(base_pads),

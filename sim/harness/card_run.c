@@ -17,8 +17,9 @@
 #define EXIT_USAGE 2
 #define DEFAULT_MAX_CYCLES 2000000000ull
 #define DEFAULT_TRACE_FILE "build/sim/card-run.fst"
-/* --uart-in bytes start 1 ms after reset: the firmware is up by then. */
-#define UART_IN_START_PS 1000000000ull
+/* --uart-in bytes start 5 ms after reset: the firmware is up by then (it
+ * boots from the SPI flash with a cold cache: about 3 ms for picolibc's stdio). */
+#define UART_IN_START_PS 5000000000ull
 
 static void usage(FILE *to)
 {

@@ -28,7 +28,7 @@ HARNESS_GLOBAL_OBJS := $(addprefix $(HARNESS_MDIR)/,verilated.o verilated_dpi.o 
 HARNESS_CC := gcc
 HARNESS_CXX := g++
 HARNESS_DEFS := -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=0 -DVM_SC=0
-HARNESS_INCS := -Iregmap -Isim/include -Isim/harness -isystem $(HARNESS_MDIR) \
+HARNESS_INCS := -Iregmap -Isim/include -Isim/harness -Isim/flash -isystem $(HARNESS_MDIR) \
                 -isystem $(HARNESS_VL_INC) -isystem $(HARNESS_VL_INC)/vltstd
 HARNESS_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L $(HARNESS_INCS)
 HARNESS_CXXFLAGS := -std=gnu++17 -O2 -g -Wall -Wextra -Werror -faligned-new $(HARNESS_DEFS) $(HARNESS_INCS)
@@ -36,17 +36,24 @@ HARNESS_LDLIBS := -lz -pthread
 
 # The kernel and the devices every configuration may use: no model in them.
 HARNESS_CORE_SRCS := sim/harness/uart_sink.c sim/harness/bus_master.c sim/harness/byte_stream.c
+# The SPI flash model (sim/flash) is on every card's flash pins.
+HARNESS_FLASH_SRCS := sim/flash/spi_flash.c sim/flash/spi_flash_cosim.c
 HARNESS_CORE_OBJS := $(HARNESS_DIR)/harness/cosim.o \
-                     $(patsubst sim/harness/%.c,$(HARNESS_DIR)/harness/%.o,$(HARNESS_CORE_SRCS))
+                     $(patsubst sim/harness/%.c,$(HARNESS_DIR)/harness/%.o,$(HARNESS_CORE_SRCS)) \
+                     $(patsubst sim/flash/%.c,$(HARNESS_DIR)/flash/%.o,$(HARNESS_FLASH_SRCS))
 
-C_LINT_SRCS += $(HARNESS_CORE_SRCS) sim/harness/card_run.c
-C_LINT_INCLUDES += -Iregmap -Isim/include -Isim/harness
+C_LINT_SRCS += $(HARNESS_CORE_SRCS) $(HARNESS_FLASH_SRCS) sim/harness/card_run.c
+C_LINT_INCLUDES += -Iregmap -Isim/include -Isim/harness -Isim/flash
 
 $(HARNESS_DIR)/harness/cosim.o: sim/harness/cosim.cpp $(HARNESS_MDIR)/Vsofthba_card.mk
 	@mkdir -p $(@D)
 	$(HARNESS_CXX) $(HARNESS_CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(HARNESS_DIR)/harness/%.o: sim/harness/%.c
+	@mkdir -p $(@D)
+	$(HARNESS_CC) $(HARNESS_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HARNESS_DIR)/flash/%.o: sim/flash/%.c
 	@mkdir -p $(@D)
 	$(HARNESS_CC) $(HARNESS_CFLAGS) -MMD -MP -c $< -o $@
 

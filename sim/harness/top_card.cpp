@@ -1,14 +1,17 @@
 // Configuration: the whole card, rtl/card/softhba_card.v.  Its ports are
-// exactly struct card_pins; the firmware image goes to the RAM as
-// +firmware=PATH, and the firmware's SIMCTRL EXIT (DPI-C) ends the run.
-#include <cerrno>
+// exactly struct card_pins; the firmware image goes into the SPI flash model
+// (sim/flash) at the firmware region's offset, as `make prog` puts it on the
+// board, and the card boots from there.  The firmware's SIMCTRL EXIT (DPI-C)
+// ends the run.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "Vsofthba_card.h"
 #include "Vsofthba_card__Dpi.h"
 #include "cosim_model.h"
+#include "spi_flash.h"
 #include "verilated.h"
 
 namespace {
@@ -19,6 +22,7 @@ struct card_adapter {
         isa_pins_in(p, m);
         m.sd_miso = p.sd_miso & 1u;
         m.uart_rx = p.uart_rx & 1u;
+        m.flash_miso = p.flash_miso & 1u;
     }
     static void before_rise(Vsofthba_card &) {}
     static void out(const Vsofthba_card &m, card_pins &p)
@@ -28,6 +32,9 @@ struct card_adapter {
         p.sd_mosi = m.sd_mosi;
         p.sd_cs_n = m.sd_cs_n;
         p.uart_tx = m.uart_tx;
+        p.flash_sck = m.flash_sck;
+        p.flash_cs_n = m.flash_cs_n;
+        p.flash_mosi = m.flash_mosi;
         p.led = m.led;
     }
 };
@@ -46,15 +53,15 @@ cosim_model *cosim_model_create(VerilatedContext &ctx, const cosim_options &opt)
         std::fprintf(stderr, "cosim: no firmware image given\n");
         return nullptr;
     }
-    FILE *image = std::fopen(opt.firmware_hex, "r");
-    if (!image) {
-        std::fprintf(stderr, "cosim: cannot open firmware image '%s': %s\n",
-                     opt.firmware_hex, std::strerror(errno));
+    if (!spi_flash_cosim_attach(opt.firmware_hex))
         return nullptr;
-    }
-    std::fclose(image);
-    std::string plusarg = std::string("+firmware=") + opt.firmware_hex;
-    const char *argv[] = {"cosim", plusarg.c_str()};
-    ctx.commandArgs(2, argv);
+    // SHBA_FETCH_TRACE=FILE: the flash window's hits, one word address a
+    // line (rtl/soc/spi_flash_xip.v), for sizing the cache.
+    std::string trace_arg;
+    const char *trace = std::getenv("SHBA_FETCH_TRACE");
+    if (trace)
+        trace_arg = std::string("+fetch_trace=") + trace;
+    const char *argv[] = {"cosim", trace_arg.c_str()};
+    ctx.commandArgs(trace ? 2 : 1, argv);
     return new cosim_top<Vsofthba_card, card_adapter>(ctx, "card");
 }

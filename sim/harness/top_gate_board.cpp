@@ -6,21 +6,14 @@
 // open-drain buffer U3 (IOCHRDY, IOCS16#), the IRQ/DRQ decoders and buffers
 // U4-U9, the DACK# multiplexers U10/U11, and the configuration jumpers.
 //
-// The firmware is in the netlist's block RAMs (synthesised in), so the image
-// given must be the one this build was made with: a copy of it sits next to
-// the program (firmware.hex).
-#include <cerrno>
+// The firmware goes into the SPI flash model on the board's flash pins, as on
+// the card configuration (sim/flash): the netlist carries no firmware.
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <string>
-
-#include <unistd.h>
 
 #include "Vgate_board_top.h"
 #include "cosim_model.h"
 #include "softhba_regs.h"
+#include "spi_flash.h"
 #include "verilated.h"
 
 namespace {
@@ -100,6 +93,7 @@ struct gate_board_adapter {
         m.isa_dack16_n = dack_through(m.isa_drq16_sel, DMA16_BY_CODE, p.isa_dack_n);
         m.sd_miso = p.sd_miso & 1u;
         m.uart_rx = p.uart_rx & 1u;
+        m.flash_miso = p.flash_miso & 1u;
         m.cfg_base_n = board_jumpers.base_n;
         m.cfg_irq_n = board_jumpers.irq_n;
         m.cfg_dma8_n = board_jumpers.dma8_n;
@@ -124,6 +118,9 @@ struct gate_board_adapter {
         p.sd_mosi = m.sd_mosi;
         p.sd_cs_n = m.sd_cs_n;
         p.uart_tx = m.uart_tx;
+        p.flash_sck = m.flash_sck;
+        p.flash_cs_n = m.flash_cs_n;
+        p.flash_mosi = m.flash_mosi;
         p.led = m.led;
     }
 };
@@ -146,6 +143,8 @@ void power_up(Vgate_board_top &m)
     idle.isa_reset = 1;
     idle.sd_miso = 1;
     idle.uart_rx = 1;
+    idle.flash_miso = 1;
+    idle.flash_cs_n = 1;
     for (int i = 0; i < POWER_UP_CYCLES; i++) {
         gate_board_adapter::in(idle, m);
         m.clk = 0;
@@ -157,51 +156,12 @@ void power_up(Vgate_board_top &m)
     m.eval();
 }
 
-bool read_file(const std::string &path, std::string &text)
-{
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-        return false;
-    text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    return true;
-}
-
-// The image synthesised into this build: firmware.hex next to the program.
-std::string built_image_path()
-{
-    char exe[4096];
-    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return "firmware.hex";
-    std::string dir(exe, static_cast<size_t>(n));
-    const size_t slash = dir.rfind('/');
-    return (slash == std::string::npos ? std::string(".") : dir.substr(0, slash)) + "/firmware.hex";
-}
-
 }  // namespace
 
 cosim_model *cosim_model_create(VerilatedContext &ctx, const cosim_options &opt)
 {
     if (!opt.firmware_hex) {
         std::fprintf(stderr, "cosim: no firmware image given\n");
-        return nullptr;
-    }
-    std::string given, built;
-    const std::string built_path = built_image_path();
-    if (!read_file(opt.firmware_hex, given)) {
-        std::fprintf(stderr, "cosim: cannot open firmware image '%s': %s\n", opt.firmware_hex,
-                     std::strerror(errno));
-        return nullptr;
-    }
-    if (!read_file(built_path, built)) {
-        std::fprintf(stderr, "cosim: gate-level build has no '%s' (make gate-sim)\n", built_path.c_str());
-        return nullptr;
-    }
-    if (given != built) {
-        std::fprintf(stderr,
-                     "cosim: firmware image '%s' is not the one synthesised into this gate-level "
-                     "netlist (%s); rebuild with make gate-sim\n",
-                     opt.firmware_hex, built_path.c_str());
         return nullptr;
     }
     if (!jumpers_for(opt.cfg_base_sel, opt.cfg_resources, board_jumpers)) {
@@ -212,6 +172,8 @@ cosim_model *cosim_model_create(VerilatedContext &ctx, const cosim_options &opt)
                      BOARD_CFG_DEFAULT, opt.cfg_resources);
         return nullptr;
     }
+    if (!spi_flash_cosim_attach(opt.firmware_hex))
+        return nullptr;
     auto *top = new cosim_top<Vgate_board_top, gate_board_adapter>(ctx, "board");
     power_up(top->m);
     return top;

@@ -38,6 +38,12 @@ struct card_pins {
     uint8_t sd_miso;          /* driven by the SD card model */
     uint8_t sd_cs_n;
 
+    /* SPI flash (the board's configuration flash; the firmware runs from it) */
+    uint8_t flash_sck;
+    uint8_t flash_cs_n;
+    uint8_t flash_mosi;
+    uint8_t flash_miso;       /* driven by the flash model (sim/flash) */
+
     /* Console UART */
     uint8_t uart_tx;
     uint8_t uart_rx;          /* driven by the harness (idle 1) */

@@ -1,5 +1,5 @@
 # Instruction-level CPU tests (tests/cpu/): assembly programs built into
-# $readmemh images for the card's RAM, and a stand-alone testbench
+# $readmemh images of the flash's firmware region, and a stand-alone testbench
 # (tests/cpu/tb) that runs them on rv32_cpu alone with randomised bus latency.
 CPUT_SRC_DIR := tests/cpu
 CPUT_OUT     := build/cpu/tests
@@ -33,7 +33,7 @@ $(CPUT_OUT)/%.bin: $(CPUT_OUT)/%.elf
 	$(CPUT_OBJCOPY) -O binary $< $@
 
 $(CPUT_OUT)/%.hex: $(CPUT_OUT)/%.bin firmware/tools/bin2memh.py
-	python3 firmware/tools/bin2memh.py $< $@ $(shell echo $$(( $(SHBA_SOC_RAM_SIZE) / 4 )))
+	python3 firmware/tools/bin2memh.py --no-pad $< $@ $(shell echo $$(( $(SHBA_SOC_FLASH_FW_SIZE) / 4 )))
 
 $(CPUT_TB): $(CPUT_TB_SRCS) $(CPUT_SRC_DIR)/tb/cpu_tb_main.cpp regmap/softhba_regs.vh
 	@mkdir -p $(CPUT_TB_DIR)

@@ -8,7 +8,12 @@
  * gp (x3) holds the number of the check being run and t6 (x31) the expected
  * value, so tests never use those two registers for their own values.  A
  * failing check ends the program by writing its number to SIMCTRL EXIT; an
- * unexpected trap exits with 200 + mcause (250 for an interrupt). */
+ * unexpected trap exits with 200 + mcause (250 for an interrupt).  The code
+ * runs from the flash region; TEST_BEGIN copies the data (.data's image in
+ * the flash) into the RAM first, as the firmware's crt0 does, then reads one
+ * word of every cache line of the code, so that the whole program (smaller
+ * than the cache) is cached and the cycle-counting checks see the speed of
+ * a hit, as they did from block RAM. */
 #include "softhba_regs_asm.h"
 
 #define SIMCTRL_EXIT (SHBA_SIMCTRL_BASE + SHBA_SIMCTRL_EXIT)
@@ -23,6 +28,20 @@ _start:                                           \
     la t0, unexpected_trap;                       \
     csrw mtvec, t0;                               \
     la sp, _stack_top;                            \
+    la t0, _data_start;                           \
+    la t1, _data_end;                             \
+    la t2, _data_load;                            \
+3:  bgeu t0, t1, 4f;                              \
+    lw t3, 0(t2);                                 \
+    sw t3, 0(t0);                                 \
+    addi t0, t0, 4;                               \
+    addi t2, t2, 4;                               \
+    j 3b;                                         \
+4:  la t0, _start;                               \
+    la t1, _etext;                                \
+5:  lw zero, 0(t0);                               \
+    addi t0, t0, SHBA_SOC_ICACHE_LINE;            \
+    bltu t0, t1, 5b;                              \
     j test_body;                                  \
     .balign 4;                                    \
 unexpected_trap:                                  \

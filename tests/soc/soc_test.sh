@@ -23,7 +23,7 @@ uart-rx)
          --uart-in 'softhba echo\x21\n\ttab.' > $OUT/echo.out
     rc=$?
     [ $rc -eq 19 ] || fail "exit $rc, expected 19"
-    printf 'SOFTHBA ECHO!\n\tTAB\n19 bytes, overrun 0\n' | diff -u - $OUT/echo.out || fail "echo differs"
+    printf '>SOFTHBA ECHO!\n\tTAB\n19 bytes, overrun 0\n' | diff -u - $OUT/echo.out || fail "echo differs"
     ;;
 cycle-limit)
     # A firmware that never ends is stopped by the cycle limit: exit 125 + message.

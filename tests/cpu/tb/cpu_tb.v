@@ -1,6 +1,7 @@
 `default_nettype none
-// Stand-alone testbench for rv32_cpu (tests/cpu): the RAM, the machine timer
-// and simulation control (EXIT, IRQ) where regmap/20-soc.regs puts them.  Every slave answers after a pseudo-random
+// Stand-alone testbench for rv32_cpu (tests/cpu): the flash region (a ROM
+// holding the +firmware image; the CPU resets there), the RAM, the machine
+// timer and simulation control (EXIT, IRQ) where regmap/20-soc.regs puts them.  Every slave answers after a pseudo-random
 // 0-2 cycle delay (LATENCY_MODE=1) or always in the next cycle (0), so the
 // core's handshake is exercised both ways.  Verilator only.
 `include "softhba_regs.vh"
@@ -25,10 +26,12 @@ module cpu_tb #(
 
     localparam [31:0] RAM_BASE = `SHBA_SOC_RAM_BASE;
     localparam [31:0] RAM_WORDS = `SHBA_SOC_RAM_SIZE / 4;
+    localparam [31:0] ROM_BASE = `SHBA_SOC_FLASH_BASE;
+    localparam [31:0] ROM_WORDS = 4096;   // 16 KiB: the tests are small
     localparam [31:0] TIMER_BASE = `SHBA_SOC_TIMER_BASE;
     localparam [31:0] SIMCTRL_BASE = `SHBA_SOC_SIMCTRL_BASE;
 
-    rv32_cpu #(.RESET_ADDR(RAM_BASE), .ENABLE_MUL(1)) u_cpu (
+    rv32_cpu #(.RESET_ADDR(ROM_BASE), .ENABLE_MUL(1)) u_cpu (
         .clk(clk), .rst(rst),
         .bus_valid(cpu_bus_valid), .bus_instr(cpu_bus_instr), .bus_ready(cpu_bus_ready),
         .bus_addr(cpu_bus_addr), .bus_wdata(cpu_bus_wdata), .bus_wstrb(cpu_bus_wstrb),
@@ -37,10 +40,14 @@ module cpu_tb #(
     );
 
     reg [31:0] ram [0:RAM_WORDS-1];
+    reg [31:0] rom [0:ROM_WORDS-1];
     reg [8*1024-1:0] firmware_path;
+    integer i;
     initial begin
+        for (i = 0; i < ROM_WORDS; i = i + 1)
+            rom[i] = 32'h0;
         if ($value$plusargs("firmware=%s", firmware_path))
-            $readmemh(firmware_path, ram);
+            $readmemh(firmware_path, rom);
     end
 
     reg [63:0] mtime, mtimecmp;
@@ -50,7 +57,9 @@ module cpu_tb #(
 
     wire [11:0] widx = cpu_bus_addr[13:2];
     wire        sel_ram = (cpu_bus_addr - RAM_BASE) < RAM_WORDS * 4;   // wraps below RAM_BASE
-    wire [31:0] ram_word = ram[widx];
+    wire        sel_rom = (cpu_bus_addr - ROM_BASE) < ROM_WORDS * 4;
+    wire [31:0] ram_word = ram[widx[$clog2(RAM_WORDS)-1:0]];
+    wire [31:0] rom_word = rom[widx];
 
     function [31:0] merge(input [31:0] old, input [31:0] nw, input [3:0] strb);
         merge = {strb[3] ? nw[31:24] : old[31:24], strb[2] ? nw[23:16] : old[23:16],
@@ -62,8 +71,10 @@ module cpu_tb #(
         begin
             cpu_bus_rdata <= 32'h0;
             if (sel_ram) begin
-                if (cpu_bus_wstrb != 0) ram[widx] <= merge(ram_word, cpu_bus_wdata, cpu_bus_wstrb);
+                if (cpu_bus_wstrb != 0) ram[widx[$clog2(RAM_WORDS)-1:0]] <= merge(ram_word, cpu_bus_wdata, cpu_bus_wstrb);
                 cpu_bus_rdata <= ram_word;
+            end else if (sel_rom) begin
+                cpu_bus_rdata <= rom_word;   // writes ignored, as the SoC's flash window does
             end else if (cpu_bus_addr[31:4] == TIMER_BASE[31:4]) begin
                 case (cpu_bus_addr[3:2])
                     2'd0: begin cpu_bus_rdata <= mtime[31:0];     if (cpu_bus_wstrb != 0) mtime[31:0] <= cpu_bus_wdata; end
