@@ -17,23 +17,37 @@ static void put_str(const char *s)
         shba_uart_putc(*s++);
 }
 
+static void put_hex(uint32_t v)
+{
+    for (int sh = 28; sh >= 0; sh -= 4)
+        shba_uart_putc("0123456789abcdef"[(v >> sh) & 0xFu]);
+}
+
 /* Log lines also go to the console, through a queue the main loop drains
  * while idle: the UART takes 87 us a character at 115200 baud, and the
  * mount's lines sent at once would delay READY by tens of milliseconds.
- * A line that finds the queue full is cut (softhba.log still has it). */
-#define CONSOLE_QUEUE 1024u   /* a power of two: the indexes wrap with it */
+ * The queue is small (RAM): a line that does not fit whole is dropped, and
+ * counted on the console once there is room (softhba.log has every line). */
+#define CONSOLE_QUEUE 256u   /* a power of two: the indexes wrap with it */
 static char console_q[CONSOLE_QUEUE];
 static unsigned console_head, console_tail;   /* free-running; head - tail = queued */
+static unsigned console_dropped;
 
 static void console_put(char ch)
 {
-    if (console_head - console_tail < CONSOLE_QUEUE)
-        console_q[console_head++ & (CONSOLE_QUEUE - 1u)] = ch;
+    console_q[console_head++ & (CONSOLE_QUEUE - 1u)] = ch;
 }
 
 static void put_line(void *ctx, const char *line)
 {
     (void)ctx;
+    unsigned len = 0;
+    while (line[len])
+        len++;
+    if (CONSOLE_QUEUE - (console_head - console_tail) < len + 1u) {
+        console_dropped++;
+        return;
+    }
     while (*line)
         console_put(*line++);
     console_put('\n');
@@ -45,13 +59,15 @@ static void console_drain(void)
     while (console_head != console_tail &&
            !(mmio_read32(SHBA_REG(UART, STATUS)) & SHBA_UART_STATUS_TX_BUSY))
         shba_uart_putc(console_q[console_tail++ & (CONSOLE_QUEUE - 1u)]);
+    if (console_dropped && console_head == console_tail) {
+        unsigned n = console_dropped;
+        console_dropped = 0;
+        put_str("console: ");
+        put_hex(n);
+        put_str(" log lines dropped (see softhba.log)\n");
+    }
 }
 
-static void put_hex(uint32_t v)
-{
-    for (int sh = 28; sh >= 0; sh -= 4)
-        shba_uart_putc("0123456789abcdef"[(v >> sh) & 0xFu]);
-}
 
 /* No trap is expected: say so, drop READY, show ERROR, stop. */
 uintptr_t shba_trap(uint32_t mcause, uintptr_t mepc, uint32_t mtval, struct shba_trap_frame *frame)
