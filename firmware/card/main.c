@@ -23,11 +23,14 @@ static void put_hex(uint32_t v)
         shba_uart_putc("0123456789abcdef"[(v >> sh) & 0xFu]);
 }
 
-/* Log lines also go to the console, through a queue the main loop drains
- * while idle: the UART takes 87 us a character at 115200 baud, and the
- * mount's lines sent at once would delay READY by tens of milliseconds.
- * The queue is small (RAM): a line that does not fit whole is dropped, and
- * counted on the console once there is room (softhba.log has every line). */
+/* Log lines also go to the console.  The mount's lines go through a queue
+ * the main loop drains while idle: the UART takes 87 us a character at
+ * 115200 baud, and sent at once they would delay READY by tens of
+ * milliseconds.  The queue is small (RAM): a line that does not fit whole is
+ * dropped, and counted on the console once there is room (softhba.log has
+ * every line).  A line logged later, during a command (an SD fault), is sent
+ * at once, after what is queued: the command is failing anyway, and the line
+ * must not wait for an idle moment that may never come. */
 #define CONSOLE_QUEUE 256u   /* a power of two: the indexes wrap with it */
 static char console_q[CONSOLE_QUEUE];
 static unsigned console_head, console_tail;   /* free-running; head - tail = queued */
@@ -41,6 +44,13 @@ static void console_put(char ch)
 static void put_line(void *ctx, const char *line)
 {
     (void)ctx;
+    if (card.hstatus & SHBA_HOSTIF_HSTATUS_READY) {
+        while (console_head != console_tail)
+            shba_uart_putc(console_q[console_tail++ & (CONSOLE_QUEUE - 1u)]);
+        put_str(line);
+        shba_uart_putc('\n');
+        return;
+    }
     unsigned len = 0;
     while (line[len])
         len++;

@@ -29,13 +29,25 @@ static void serve_raw(struct media *m)
     memcpy(t->name, "card", 5);
 }
 
-static void log_card(struct media *m, uint32_t blocks)
+__attribute__((noinline)) static void log_card(struct media *m, uint32_t blocks)
 {
     struct fs_line l;
     fs_line_start(&l, "card: mount, SD card of ");
     fs_line_u32(&l, blocks);
     fs_line_add(&l, " blocks");
     fs_line_emit(&m->vol.log, &l);
+}
+
+/* Out of line: the parser's frame is gone before the image scan, the
+ * deepest part of the mount (the card's stack, docs/fs.md "RAM"). */
+__attribute__((noinline)) static void read_ini(struct media *m)
+{
+    struct fs_dirent ini_file;
+    struct ini_parser parser;
+    ini_begin(&parser, &m->ini, m->vol.log);
+    if (fs_find(&m->vol, "softhba.ini", &ini_file) == FS_OK && !ini_file.is_dir)
+        (void)fs_read_file(&m->vol, &ini_file, MEDIA_INI_MAX_BYTES, ini_feed, &parser);
+    (void)ini_end(&parser);
 }
 
 unsigned media_mount(struct media *m, fs_read_fn read, fs_write_fn write, void *ctx,
@@ -63,13 +75,7 @@ unsigned media_mount(struct media *m, fs_read_fn read, fs_write_fn write, void *
     }
     (void)fs_logfile_open(&m->log, &m->vol);   /* none: lines go to the console only */
 
-    struct fs_dirent ini_file;
-    struct ini_parser parser;
-    ini_begin(&parser, &m->ini, m->vol.log);
-    if (fs_find(&m->vol, "softhba.ini", &ini_file) == FS_OK && !ini_file.is_dir)
-        (void)fs_read_file(&m->vol, &ini_file, MEDIA_INI_MAX_BYTES, ini_feed, &parser);
-    (void)ini_end(&parser);
-
+    read_ini(m);
     int found = fs_scan_images(&m->vol, &m->ini, m->target);
     if (found <= 0) {
         log_line(m, found < 0 ? "mount: the root directory cannot be read: the card is one raw disk"

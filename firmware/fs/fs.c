@@ -76,7 +76,16 @@ static int read_sector(struct fs_volume *v, uint32_t lba)
     return FS_OK;
 }
 
-static void log_error(struct fs_volume *v, const char *what, int err)
+/* Log helpers are out of line: their line buffers are then on the stack
+ * only while a line is made, not in every caller's frame (the card's stack). */
+__attribute__((noinline)) static void log_text(struct fs_volume *v, const char *text)
+{
+    struct fs_line l;
+    fs_line_start(&l, text);
+    fs_line_emit(&v->log, &l);
+}
+
+__attribute__((noinline)) static void log_error(struct fs_volume *v, const char *what, int err)
 {
     struct fs_line l;
     fs_line_start(&l, "fs: ");
@@ -587,6 +596,19 @@ static int exfat_entry(struct walk *w, const uint8_t *p)
     return ENTRY_FILE;
 }
 
+/* Out of line, so that its line buffer is not in fs_dir_walk's frame while
+ * the visitor runs (the card's stack: docs/fs.md, "RAM"). */
+__attribute__((noinline)) static void log_broken_set(struct walk *w)
+{
+    struct fs_line l;
+    fs_line_start(&l, "fs: exFAT entry set with a bad checksum or layout skipped: ");
+    if (w->name_pos < w->name_len)
+        w->name_len = w->name_pos;    /* only what this set wrote */
+    name_done(w);
+    fs_line_add(&l, w->ent.name);
+    fs_line_emit(&w->v->log, &l);
+}
+
 int fs_dir_walk(struct fs_volume *v, fs_visit_fn visit, void *ctx)
 {
     if (!v || v->type == FS_TYPE_NONE || !visit)
@@ -613,24 +635,15 @@ int fs_dir_walk(struct fs_volume *v, fs_visit_fn visit, void *ctx)
                                                  : exfat_entry(&w, v->buf + e);
                 if (r == ENTRY_END)
                     return FS_OK;
-                if (r == ENTRY_BROKEN) {
-                    struct fs_line l;
-                    fs_line_start(&l, "fs: exFAT entry set with a bad checksum or layout skipped: ");
-                    if (w.name_pos < w.name_len)
-                        w.name_len = w.name_pos;    /* only what this set wrote */
-                    name_done(&w);
-                    fs_line_add(&l, w.ent.name);
-                    fs_line_emit(&v->log, &l);
-                }
+                if (r == ENTRY_BROKEN)
+                    log_broken_set(&w);
                 if (r == ENTRY_FILE) {
                     int stop = visit(ctx, &w.ent);
                     if (stop)
                         return stop;
                 }
                 if (++entries >= FS_DIR_MAX_ENTRIES) {
-                    struct fs_line l;
-                    fs_line_start(&l, "fs: root directory longer than 65536 entries: the rest is not read");
-                    fs_line_emit(&v->log, &l);
+                    log_text(v, "fs: root directory longer than 65536 entries: the rest is not read");
                     return FS_OK;
                 }
             }

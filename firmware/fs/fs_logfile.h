@@ -23,8 +23,8 @@
  * reads at most this many sectors. */
 #define FS_LOG_MAX_SECTORS 64u
 /* Text that went past the pending sector while a command ran waits here
- * for the next flush (two lines of FS_LINE_MAX). */
-#define FS_LOG_SPILL 192u
+ * for the next flush (a line of FS_LINE_MAX and its end). */
+#define FS_LOG_SPILL 96u
 /* The log may be in this many runs of clusters (more: refused). */
 #define FS_LOG_MAX_EXTENTS 4u
 

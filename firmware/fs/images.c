@@ -59,7 +59,7 @@ struct scan {
     struct pending pending[FS_MAX_TARGETS];
 };
 
-static void log_file(const struct fs_volume *v, const char *name, const char *why)
+__attribute__((noinline)) static void log_file(const struct fs_volume *v, const char *name, const char *why)
 {
     struct fs_line l;
     fs_line_start(&l, "fs: ");
@@ -122,7 +122,7 @@ static unsigned block_shift(uint16_t block_size)
 
 /* softhba.ini's type and block size, the name's block size and the kind's
  * own rules decide a target's kind and block size. */
-static void apply_settings(const struct fs_volume *v, struct fs_target *t, uint16_t name_bs,
+__attribute__((noinline)) static void apply_settings(const struct fs_volume *v, struct fs_target *t, uint16_t name_bs,
                            const struct ini_target *ini)
 {
     static const uint8_t kind_of[] = {FS_TARGET_NONE, FS_TARGET_DISK, FS_TARGET_REMOVABLE,
@@ -175,7 +175,7 @@ static int cross_linked(const struct fs_volume *v, const struct fs_target *targe
     return 0;
 }
 
-static int map_target(struct fs_volume *v, struct fs_target *t, const struct pending *p)
+__attribute__((noinline)) static int map_target(struct fs_volume *v, struct fs_target *t, const struct pending *p)
 {
     if (p->valid_short)
         return FS_ERR_VALID_LENGTH;
@@ -211,7 +211,7 @@ static int map_target(struct fs_volume *v, struct fs_target *t, const struct pen
     return FS_OK;
 }
 
-static void log_target(const struct fs_volume *v, unsigned id, const struct fs_target *t)
+__attribute__((noinline)) static void log_target(const struct fs_volume *v, unsigned id, const struct fs_target *t)
 {
     static const char *const kinds[] = {"", "disk", "removable disk", "CD-ROM"};
     struct fs_line l;
@@ -228,6 +228,21 @@ static void log_target(const struct fs_volume *v, unsigned id, const struct fs_t
     fs_line_add(&l, " bytes, ");
     fs_line_u32(&l, t->extent_count);
     fs_line_add(&l, t->extent_count == 1 ? " extent" : " extents");
+    fs_line_emit(&v->log, &l);
+}
+
+__attribute__((noinline)) static void log_refused(const struct fs_volume *v, const struct fs_target *t, int err)
+{
+    struct fs_line l;
+    fs_line_start(&l, "fs: ");
+    fs_line_add(&l, t->name);
+    fs_line_add(&l, ": refused: ");
+    fs_line_add(&l, fs_err_text(err));
+    if (err == FS_ERR_FRAGMENTED) {
+        fs_line_add(&l, " (more than ");
+        fs_line_u32(&l, FS_MAX_EXTENTS);
+        fs_line_add(&l, " extents)");
+    }
     fs_line_emit(&v->log, &l);
 }
 
@@ -258,17 +273,7 @@ int fs_scan_images(struct fs_volume *v, const struct ini_config *cfg,
         if (!err)
             err = fs_check_metadata(v, t->extent, t->extent_count);
         if (err) {
-            struct fs_line l;
-            fs_line_start(&l, "fs: ");
-            fs_line_add(&l, t->name);
-            fs_line_add(&l, ": refused: ");
-            fs_line_add(&l, fs_err_text(err));
-            if (err == FS_ERR_FRAGMENTED) {
-                fs_line_add(&l, " (more than ");
-                fs_line_u32(&l, FS_MAX_EXTENTS);
-                fs_line_add(&l, " extents)");
-            }
-            fs_line_emit(&v->log, &l);
+            log_refused(v, t, err);
             memset(t, 0, sizeof(*t));
             continue;
         }

@@ -314,6 +314,25 @@ def pulled(work):
 
 
 @scenario
+def stack_peak(work):
+    """The firmware's stack high-water mark through a mount (softhba.ini with bad lines, softhba.log, a refused image) and a write failing on a pulled card stays 128 bytes inside softhba_fw's stack reserve."""
+    card, hd0, files = fat32_card_with_images(work)
+    fs.mcopy(card, write(os.path.join(work, "hd9"), data("hd9", 4096)), "HD9.img")
+    subprocess.run(["mdel", "-i", card, "::softhba.ini"], env=fs.ENV, check=True)
+    fs.mcopy(card, write(os.path.join(work, "ini2"), INI + fs.INI), "softhba.ini")
+    new = write(os.path.join(work, "new1"), data("stack", 8192))
+    s = Sim(work, card, "--firmware", os.path.join(ROOT, "build", "fw", "softhba_fw_stack.hex"), "--target", 1,
+            "--sd-fault", "removed:3:0:100", "--sd-fault-late", "--in", new, "write", 0, status=1)
+    peaks = [int(h, 16) for h in re.findall(r"^stack peak ([0-9a-f]{8})$", s.log, re.M)]
+    check(peaks, f"no 'stack peak' line on the console:\n{s.log}")
+    size = subprocess.run(["riscv64-unknown-elf-size", "-A", os.path.join(ROOT, "build", "fw", "softhba_fw.elf")],
+                          stdout=subprocess.PIPE, text=True, check=True).stdout
+    reserve = int(re.search(r"^\.stack\s+(\d+)", size, re.M).group(1))
+    print(f"stack peak {max(peaks)} bytes, softhba_fw's reserve {reserve}")
+    check(max(peaks) + 128 <= reserve, f"stack peak {max(peaks)} + 128 > reserve {reserve}")
+
+
+@scenario
 def no_images(work):
     """A FAT32 card without image files is one raw disk at target 0, the whole card."""
     card = fs.fat32_card(work)
