@@ -42,7 +42,7 @@ __attribute__((noinline)) static void log_card(struct media *m, uint32_t blocks)
  * deepest part of the mount (the card's stack, docs/fs.md "RAM"). */
 __attribute__((noinline)) static void read_ini(struct media *m)
 {
-    struct fs_dirent ini_file;
+    struct fs_dirent ini_file = {0};
     struct ini_parser parser;
     ini_begin(&parser, &m->ini, m->vol.log);
     if (fs_find(&m->vol, "softhba.ini", &ini_file) == FS_OK && !ini_file.is_dir)

@@ -67,7 +67,7 @@ static int find_end(struct fs_logfile *l, struct fs_volume *v, uint32_t *cur, ui
 
 int fs_logfile_open(struct fs_logfile *l, struct fs_volume *v)
 {
-    struct fs_dirent f;
+    struct fs_dirent f = {0};
     unsigned n = 0;
     int err = fs_find(v, FS_LOG_FILE_NAME, &f);
     if (err == FS_OK && f.is_dir)
