@@ -8,7 +8,7 @@ Usage: fw_size.py [--json] NAME RAM_BYTES STACK_RESERVE FLASH_BYTES < size-A-out
 import json
 import sys
 
-TEXT = (".text", ".rodata")
+TEXT = (".text", ".rodata", ".text_rest")
 DATA = (".data", ".tdata")
 BSS = (".tbss_space", ".bss")
 

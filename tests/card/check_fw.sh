@@ -23,7 +23,7 @@ reserve=$(riscv64-unknown-elf-size -A "$elf" | awk '$1 == ".stack" {print $2}')
 [ -n "$reserve" ] && [ "$reserve" -ge 512 ] || fail "stack reserve '${reserve}' missing or under 512 bytes"
 
 read -r text data bss < <(riscv64-unknown-elf-size -A "$elf" | awk '
-  $1 ~ /^\.(text|rodata)$/ {t += $2} $1 ~ /^\.(data|tdata)$/ {d += $2}
+  $1 ~ /^\.(text|rodata|text_rest)$/ {t += $2} $1 ~ /^\.(data|tdata)$/ {d += $2}
   $1 ~ /^\.(bss|tbss_space)$/ {b += $2} END {print t+0, d+0, b+0}')
 used=$((data + bss + reserve))
 code=$((text + data))

@@ -120,8 +120,10 @@ static void drq_watch(void *ctx, uint64_t now_ps)
     sck_prev = p->sd_sck;
     uint8_t d = (uint8_t)(p->isa_drq & p->isa_drq_oe);
     uint8_t rise = (uint8_t)(d & ~drq_prev);
+    /* the first rise since the bench cleared it (DRQ may drop and rise
+     * again during the transfer: FIFO empty, bus-off) */
     for (int ch = 0; rise; ch++, rise >>= 1)
-        if (rise & 1u)
+        if ((rise & 1u) && drq_rise_ps[ch] == 0)
             drq_rise_ps[ch] = now_ps;
     drq_prev = d;
 }
