@@ -310,7 +310,7 @@ static enum scsi_io op_receive(void *ctx, uint8_t *buf, uint32_t len)
 
 /* media_runs() callbacks: one run of consecutive card sectors through the
  * stream engine (the FIFO is set up by the caller). */
-static int run_read(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
+__attribute__((hot)) static int run_read(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
 {
     struct card *c = ctx;
     c->run_err = sd_read_blocks(&c->sd, lba, n);
@@ -319,7 +319,7 @@ static int run_read(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
     return c->run_err;
 }
 
-static int run_write(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
+__attribute__((hot)) static int run_write(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
 {
     struct card *c = ctx;
     c->run_err = sd_write_blocks(&c->sd, lba, n);
@@ -329,7 +329,7 @@ static int run_write(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
 }
 
 /* What media_runs() ended with, as scsi_io; a medium fault is logged. */
-static enum scsi_io runs_result(struct card *c, const struct card_target *ct, int err, const char *what)
+__attribute__((hot)) static enum scsi_io runs_result(struct card *c, const struct card_target *ct, int err, const char *what)
 {
     if (err == 0)
         return SCSI_IO_OK;

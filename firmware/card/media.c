@@ -93,8 +93,10 @@ unsigned media_mount(struct media *m, fs_read_fn read, fs_write_fn write, void *
     return m->count;
 }
 
-int media_runs(const struct fs_target *t, uint32_t block, uint32_t count, media_run_fn run,
-               void *ctx, uint32_t *sectors_done)
+/* hot: on every READ/WRITE, so the linker script puts it with the command
+ * path in the flash (the instruction cache's sets, docs/soc.md) */
+__attribute__((hot)) int media_runs(const struct fs_target *t, uint32_t block, uint32_t count,
+                                    media_run_fn run, void *ctx, uint32_t *sectors_done)
 {
     uint32_t total = count << t->block_shift, skip = 0;
     *sectors_done = 0;

@@ -283,7 +283,8 @@ int fs_scan_images(struct fs_volume *v, const struct ini_config *cfg,
     return found;
 }
 
-int fs_target_map(const struct fs_target *t, uint32_t block, uint32_t count, uint32_t skip,
+/* hot: on every READ/WRITE of the card (the flash cache, docs/soc.md) */
+__attribute__((hot)) int fs_target_map(const struct fs_target *t, uint32_t block, uint32_t count, uint32_t skip,
                   uint32_t *lba, uint32_t *sectors)
 {
     if (!t || t->kind == FS_TARGET_NONE || count == 0 || !lba || !sectors)
