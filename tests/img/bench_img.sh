@@ -4,8 +4,8 @@
 #   img_read64k_ratio_dma16, img_write64k_ratio_dma16: softhba-sim bench
 #     (64 KiB READ(10)/WRITE(10), DMA channel 5) on a file-backed target
 #     divided by the same on the raw card.  The image is fragmented into
-#     runs of 128 KiB, so every other 64 KiB transfer spans two extents
-#     (two SD multi-block commands).
+#     runs of 80 KiB, so three of the six 64 KiB transfers span two extents
+#     (two SD multi-block commands each).
 #   card_ready_ms: power-on to the first GOOD TEST UNIT READY with 7 image
 #     targets of 16 MiB on a sparse 1 GiB FAT32 card (mkfs.fat's default
 #     cluster size): the mount maps every image's cluster chain.
@@ -20,12 +20,12 @@ export MTOOLS_SKIP_CHECK=1 SOURCE_DATE_EPOCH=1796299200
 truncate -s 64M "$WORK/raw.img"
 "$SIM" --sd "$WORK/raw.img" --driver=native --dma 5 --json "$WORK/raw.json" --max-time-ms 60000 bench
 
-# a FAT32 card whose HD0.img lies in 128 KiB runs between other files
+# a FAT32 card whose HD0.img lies in 80 KiB runs between other files
 truncate -s 64M "$WORK/card.img"
 mkfs.fat --invariant -F 32 -s 1 -n SOFTHBA "$WORK/card.img" >/dev/null
-head -c $((128 * 1024)) /dev/zero > "$WORK/hole"
-for i in $(seq -w 0 11); do mcopy -i "$WORK/card.img" "$WORK/hole" "::F$i.BIN"; done
-for i in $(seq -w 0 2 11); do mdel -i "$WORK/card.img" "::F$i.BIN"; done
+head -c $((80 * 1024)) /dev/zero > "$WORK/hole"
+for i in $(seq -w 0 19); do mcopy -i "$WORK/card.img" "$WORK/hole" "::F$i.BIN"; done
+for i in $(seq -w 0 2 19); do mdel -i "$WORK/card.img" "::F$i.BIN"; done
 # FSInfo's next-free hint back to the start, so mtools fills the holes
 printf '\x02\x00\x00\x00' | dd of="$WORK/card.img" bs=1 seek=$((512 + 492)) conv=notrunc status=none
 head -c $((640 * 1024)) /dev/urandom > "$WORK/hd0"
