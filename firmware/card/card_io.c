@@ -157,7 +157,7 @@ static int sector_write(void *ctx, uint32_t lba, const uint8_t *buf)
     return sd_write_block_cpu(&c->sd, lba, buf);
 }
 
-unsigned card_mount(struct card *c, fs_log_fn echo)
+__attribute__((noinline, cold)) unsigned card_mount(struct card *c, fs_log_fn echo)
 {
     c->media.echo = echo;
     unsigned n = media_mount(&c->media, sector_read, sector_write, c,
@@ -183,7 +183,7 @@ uint32_t card_serial(const struct card *c)
                                (uint32_t)p[2] << 8 | p[3] : 0u;
 }
 
-void card_begin(struct card *c, uint32_t len, unsigned flags)
+__attribute__((hot)) void card_begin(struct card *c, uint32_t len, unsigned flags)
 {
     int in = (flags & SHBA_HOST_CMD_FLAG_DATA_IN) != 0;
     /* The FIFO rests in the card-to-host direction with nothing in it, so no
@@ -196,7 +196,7 @@ void card_begin(struct card *c, uint32_t len, unsigned flags)
                  (len ? SHBA_HOSTIF_HSTATUS_XFER_WAIT : 0), 0);
 }
 
-void card_end(struct card *c)
+__attribute__((hot)) void card_end(struct card *c)
 {
     fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | SHBA_FIFO_CTRL_DIR_TO_HOST);
     card_hstatus(c, 0, SHBA_HOSTIF_HSTATUS_XFER_WAIT | SHBA_HOSTIF_HSTATUS_DATA_IN);

@@ -41,7 +41,7 @@ static void console_put(char ch)
     console_q[console_head++ & (CONSOLE_QUEUE - 1u)] = ch;
 }
 
-static void put_line(void *ctx, const char *line)
+__attribute__((cold)) static void put_line(void *ctx, const char *line)
 {
     (void)ctx;
     if (card.hstatus & SHBA_HOSTIF_HSTATUS_READY) {
@@ -95,7 +95,7 @@ uintptr_t shba_trap(uint32_t mcause, uintptr_t mepc, uint32_t mtval, struct shba
 }
 
 /* The SCSI device for target id as the image and softhba.ini describe it. */
-static void setup_target(unsigned id)
+__attribute__((cold)) static void setup_target(unsigned id)
 {
     const struct fs_target *t = media_target(&card.media, id);
     const struct ini_target *ini = &card.media.ini.target[id];
@@ -116,7 +116,7 @@ static void setup_target(unsigned id)
         media_log(&card.media, "card: a target's settings were refused by the SCSI layer");
 }
 
-static void run_command(void)
+__attribute__((hot)) static void run_command(void)
 {
     /* Words, so that the data length (bytes 4..7, little-endian like the
      * CPU) is one load. */
@@ -163,7 +163,10 @@ static void stack_watch(void)
 static void stack_watch(void) {}
 #endif
 
-int main(void)
+/* Everything before READY, out of line and cold: the mount code (the file
+ * system layer) would otherwise be inlined into main, whose command loop
+ * shares the flash cache with the command path (docs/soc.md). */
+__attribute__((noinline, cold)) static void boot(void)
 {
     uint32_t cause = mmio_read32(HIF(RESET_CAUSE));
     mmio_write32(HIF(FW_VERSION), CARD_FW_VERSION_MAJOR << 8 | CARD_FW_VERSION_MINOR);
@@ -183,7 +186,11 @@ int main(void)
     put_str(" blocks ");
     put_hex(card.sd.blocks);
     shba_uart_putc('\n');
+}
 
+int main(void)
+{
+    boot();
     stack_watch();
     card_hstatus(&card, SHBA_HOSTIF_HSTATUS_READY, 0);
     mmio_write32(HIF(POST), SHBA_HOSTIF_POST_RESET_DONE);
