@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "media.h"
 #include "scsi.h"
 #include "sd_driver.h"
 #include "xfer.h"
@@ -18,6 +19,15 @@
  * (host status HS_HW_ERROR): the host stopped arming or moving data. */
 #define CARD_STALL_MS 2000u
 
+struct card;
+
+/* The scsi_ops context of one target: the SCSI layer's per-target behaviour
+ * (firmware/scsi) reaches the card and its image through it. */
+struct card_target {
+    struct card *card;
+    uint8_t id;
+};
+
 struct card {
     struct sd_dev sd;
     struct xfer_state xfer;
@@ -28,12 +38,24 @@ struct card {
     uint32_t done;          /* ISA bytes moved, XFER_DONE extended to 32 bits */
     uint32_t stall_sig;     /* progress seen last (XFER_DONE, SD BLK_DONE) */
     uint32_t stall_since;   /* mtime (low half) when it was seen */
+    uint32_t mounted_serial;/* card_serial() of the card the images were mapped on */
+    int run_err;            /* SD result of the last run media_runs() moved */
+    uint32_t run_lba;       /* card sector where that run stopped */
+    uint8_t card_changed;   /* another SD card is in the slot than at mount (logged) */
+    struct media media;     /* the targets: image files, or the raw card at 0 */
+    struct card_target target[FS_MAX_TARGETS];
 };
 
 extern const struct scsi_ops card_scsi_ops;
 
 /* Boot: SD card init, HSTATUS.ERROR when it fails. */
 void card_init(struct card *c);
+/* Boot, after card_init: mount the card's file system and map the images
+ * (media.h); log lines also go to echo (the console).  Returns the number
+ * of targets. */
+unsigned card_mount(struct card *c, fs_log_fn echo);
+/* Between commands: softhba.log's pending text to the card. */
+void card_idle(struct card *c);
 /* SD card serial number (CID PSN), 0 without a card. */
 uint32_t card_serial(const struct card *c);
 /* HSTATUS bits the firmware owns. */

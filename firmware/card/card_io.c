@@ -3,6 +3,7 @@
  * through HOSTIF.  Protocol: docs/protocol.md. */
 #include "card.h"
 
+#include "fs_log.h"
 #include "sd_hw.h"
 #include "soc.h"
 
@@ -118,6 +119,63 @@ void card_init(struct card *c)
     card_hstatus(c, c->sd_err != SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0, 0);
 }
 
+/* The file system's sectors.  While mounting (HSTATUS.READY not set yet, so
+ * the host starts no command and arms nothing) through the stream engine
+ * and the FIFO, the CPU popping the sector: the mount reads a FAT sector per
+ * 128 clusters of every image, and this is the fast way.  Later (softhba.log
+ * between commands) through the CPU's byte mode, never the FIFO, which a
+ * command may claim at any moment (sd_driver.h). */
+static int sector_read(void *ctx, uint32_t lba, uint8_t *buf)
+{
+    struct card *c = ctx;
+    if (c->hstatus & SHBA_HOSTIF_HSTATUS_READY)
+        return sd_read_block_cpu(&c->sd, lba, buf);
+    int (*wait_cb)(void *) = c->sd.wait_cb;
+    c->sd.wait_cb = 0;      /* no command: nothing to serve while the engine runs */
+    fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | SHBA_FIFO_CTRL_DIR_TO_HOST);
+    int err = sd_read_blocks(&c->sd, lba, 1);
+    c->sd.wait_cb = wait_cb;
+    /* The engine pushes only in the to-host direction and the CPU pops only
+     * in the other: turn it, then pop (unrolled: the loop's branch costs as
+     * much as a pop). */
+    fifo_ctrl(0);
+    if (err == SD_OK) {
+        for (uint8_t *b = buf; b < buf + FS_SECTOR_BYTES; b += 4) {
+            b[0] = (uint8_t)mmio_read32(FIFO(DATA));
+            b[1] = (uint8_t)mmio_read32(FIFO(DATA));
+            b[2] = (uint8_t)mmio_read32(FIFO(DATA));
+            b[3] = (uint8_t)mmio_read32(FIFO(DATA));
+        }
+    }
+    fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | SHBA_FIFO_CTRL_DIR_TO_HOST);
+    return err;
+}
+
+static int sector_write(void *ctx, uint32_t lba, const uint8_t *buf)
+{
+    struct card *c = ctx;
+    return sd_write_block_cpu(&c->sd, lba, buf);
+}
+
+__attribute__((noinline, cold)) unsigned card_mount(struct card *c, fs_log_fn echo)
+{
+    c->media.echo = echo;
+    unsigned n = media_mount(&c->media, sector_read, sector_write, c,
+                             c->sd.initialized ? c->sd.blocks : 0u);
+    c->mounted_serial = card_serial(c);
+    for (unsigned id = 0; id < FS_MAX_TARGETS; id++) {
+        c->target[id].card = c;
+        c->target[id].id = (uint8_t)id;
+    }
+    return n;
+}
+
+void card_idle(struct card *c)
+{
+    if (c->media.log.dirty)
+        (void)media_idle(&c->media);
+}
+
 uint32_t card_serial(const struct card *c)
 {
     const uint8_t *p = &c->sd.cid[9];   /* PSN, CID bits 55:24 */
@@ -125,7 +183,7 @@ uint32_t card_serial(const struct card *c)
                                (uint32_t)p[2] << 8 | p[3] : 0u;
 }
 
-void card_begin(struct card *c, uint32_t len, unsigned flags)
+__attribute__((hot)) void card_begin(struct card *c, uint32_t len, unsigned flags)
 {
     int in = (flags & SHBA_HOST_CMD_FLAG_DATA_IN) != 0;
     /* The FIFO rests in the card-to-host direction with nothing in it, so no
@@ -138,7 +196,7 @@ void card_begin(struct card *c, uint32_t len, unsigned flags)
                  (len ? SHBA_HOSTIF_HSTATUS_XFER_WAIT : 0), 0);
 }
 
-void card_end(struct card *c)
+__attribute__((hot)) void card_end(struct card *c)
 {
     fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | SHBA_FIFO_CTRL_DIR_TO_HOST);
     card_hstatus(c, 0, SHBA_HOSTIF_HSTATUS_XFER_WAIT | SHBA_HOSTIF_HSTATUS_DATA_IN);
@@ -155,33 +213,60 @@ static void op_start(struct card *c)
     c->stall_sig = ~0u;
 }
 
+/* A log line about target id: "target N: what at card sector S: why". */
+static void log_fault(struct card *c, unsigned id, const char *what, uint32_t lba, const char *why)
+{
+    struct fs_line l;
+    fs_line_start(&l, "card: target ");
+    fs_line_u32(&l, id);
+    fs_line_add(&l, what);
+    fs_line_u32(&l, lba);
+    fs_line_add(&l, ": ");
+    fs_line_add(&l, why);
+    media_log(&c->media, l.text);
+}
+
 /* A card that failed or was pulled: try to initialise it again (a card
- * inserted or fixed since). */
-__attribute__((noinline)) static unsigned medium_retry(struct card *c, uint64_t *blocks)
+ * inserted or fixed since).  The raw card's target follows the card; image
+ * targets stay only on the card they were mapped on. */
+__attribute__((noinline)) static unsigned medium_retry(struct card *c, const struct card_target *ct,
+                                                       uint64_t *blocks)
 {
     c->sd_err = sd_init(&c->sd);
     card_hstatus(c, c->sd_err != SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0,
                  c->sd_err == SD_OK ? SHBA_HOSTIF_HSTATUS_ERROR : 0);
-    if (c->sd.initialized) {
-        *blocks = c->sd.blocks;
-        return SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY;
+    if (!c->sd.initialized)
+        return c->sd_err == SD_ERR_NO_CARD ? 0u : SCSI_MEDIUM_PRESENT;
+    struct fs_target *t = &c->media.target[ct->id];
+    if (c->media.raw) {
+        t->blocks = t->extent[0].sectors = c->sd.blocks;
+        c->mounted_serial = card_serial(c);
+    } else if (card_serial(c) != c->mounted_serial) {
+        if (!c->card_changed)
+            media_log(&c->media, "card: another SD card was put in: its images are served after a reset");
+        c->card_changed = 1;
+        c->sd.initialized = 0;   /* checked again on the next command: not ready until a reset */
+        return SCSI_MEDIUM_PRESENT;
     }
-    return c->sd_err == SD_ERR_NO_CARD ? 0u : SCSI_MEDIUM_PRESENT;
+    *blocks = t->blocks;
+    return SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY | (t->read_only ? SCSI_MEDIUM_WPROTECT : 0u);
 }
 
 /* A leaf when the card is up: every medium command passes here. */
 static unsigned op_medium(void *ctx, uint64_t *blocks)
 {
-    struct card *c = ctx;
+    const struct card_target *ct = ctx;
+    struct card *c = ct->card;
     if (!c->sd.initialized)
-        return medium_retry(c, blocks);
-    *blocks = c->sd.blocks;
-    return SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY;
+        return medium_retry(c, ct, blocks);
+    const struct fs_target *t = &c->media.target[ct->id];
+    *blocks = t->blocks;
+    return SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY | (t->read_only ? SCSI_MEDIUM_WPROTECT : 0u);
 }
 
 static enum scsi_io op_send(void *ctx, const uint8_t *buf, uint32_t len)
 {
-    struct card *c = ctx;
+    struct card *c = ((const struct card_target *)ctx)->card;
     uint32_t base = c->xfer.moved, i = 0, end = len;
     int reached = 0;
     op_start(c);
@@ -205,7 +290,7 @@ static enum scsi_io op_send(void *ctx, const uint8_t *buf, uint32_t len)
 
 static enum scsi_io op_receive(void *ctx, uint8_t *buf, uint32_t len)
 {
-    struct card *c = ctx;
+    struct card *c = ((const struct card_target *)ctx)->card;
     uint32_t base = c->xfer.moved, i = 0;
     int reached;
     op_start(c);
@@ -223,48 +308,95 @@ static enum scsi_io op_receive(void *ctx, uint8_t *buf, uint32_t len)
     return SCSI_IO_OK;
 }
 
-static enum scsi_io op_read_blocks(void *ctx, uint32_t lba, uint32_t count, uint32_t *done)
+/* media_runs() callbacks: one run of consecutive card sectors through the
+ * stream engine (the FIFO is set up by the caller). */
+__attribute__((hot)) static int run_read(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
 {
     struct card *c = ctx;
+    c->run_err = sd_read_blocks(&c->sd, lba, n);
+    *done = c->sd.blocks_done;
+    c->run_lba = lba + *done;
+    return c->run_err;
+}
+
+__attribute__((hot)) static int run_write(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
+{
+    struct card *c = ctx;
+    c->run_err = sd_write_blocks(&c->sd, lba, n);
+    *done = c->sd.blocks_done;
+    c->run_lba = lba + *done;
+    return c->run_err;
+}
+
+/* What media_runs() ended with, as scsi_io; a medium fault is logged. */
+__attribute__((hot)) static enum scsi_io runs_result(struct card *c, const struct card_target *ct, int err, const char *what)
+{
+    if (err == 0)
+        return SCSI_IO_OK;
+    if (c->run_err == SD_OK) {
+        /* the SCSI layer checked the range: the map refusing it is a bug */
+        log_fault(c, ct->id, ": blocks outside the image at card sector ", c->run_lba, fs_err_text(err));
+        return SCSI_IO_MEDIUM_HW;
+    }
+    enum scsi_io e = from_sd(c, c->run_err);
+    if (e < SCSI_IO_ABORTED)
+        log_fault(c, ct->id, what, c->run_lba, sd_err_name(c->run_err));
+    return e;
+}
+
+static enum scsi_io op_read_blocks(void *ctx, uint32_t lba, uint32_t count, uint32_t *done)
+{
+    const struct card_target *ct = ctx;
+    struct card *c = ct->card;
+    const struct fs_target *t = &c->media.target[ct->id];
+    uint32_t base = c->xfer.moved, good;
     op_start(c);
-    c->need = c->xfer.moved + count * SCSI_BLOCK_SIZE;
-    /* Only c and done live across the call: fewer registers to save before
-     * the SD command goes out. */
-    int sd = sd_read_blocks(&c->sd, lba, count);
-    uint32_t base = c->xfer.moved, good = c->sd.blocks_done;
-    enum scsi_io e = from_sd(c, sd);
+    c->need = base + (count << t->block_shift) * SCSI_BLOCK_SIZE;
+    c->run_err = SD_OK;
+    enum scsi_io e = runs_result(c, ct, media_runs(t, lba, count, run_read, c, &good),
+                                 ": read failed at card sector ");
     /* Deliver what the card read well before reporting anything. */
     enum scsi_io w = wait_moved(c, base + good * SCSI_BLOCK_SIZE);
     if (e == SCSI_IO_OK)
         e = w;
-    *done = xfer_blocks_delivered(isa_done(c), base, good);
-    c->xfer.moved = base + *done * SCSI_BLOCK_SIZE;
+    *done = xfer_blocks_delivered(isa_done(c), base, good) >> t->block_shift;
+    c->xfer.moved = base + (*done << t->block_shift) * SCSI_BLOCK_SIZE;
     return e;
 }
 
 static enum scsi_io op_write_blocks(void *ctx, uint32_t lba, uint32_t count, uint32_t *done)
 {
-    struct card *c = ctx;
+    const struct card_target *ct = ctx;
+    struct card *c = ct->card;
+    const struct fs_target *t = &c->media.target[ct->id];
+    uint32_t good;
     op_start(c);
-    c->need = c->xfer.moved + count * SCSI_BLOCK_SIZE;
-    enum scsi_io e = from_sd(c, sd_write_blocks(&c->sd, lba, count));
-    *done = c->sd.blocks_done;   /* programmed (the driver waited out busy and CMD13) */
-    c->xfer.moved += *done * SCSI_BLOCK_SIZE;
+    c->need = c->xfer.moved + (count << t->block_shift) * SCSI_BLOCK_SIZE;
+    c->run_err = SD_OK;
+    enum scsi_io e = runs_result(c, ct, media_runs(t, lba, count, run_write, c, &good),
+                                 ": write failed at card sector ");
+    *done = good >> t->block_shift;   /* programmed (the driver waited out busy and CMD13) */
+    c->xfer.moved += (*done << t->block_shift) * SCSI_BLOCK_SIZE;
     return e;
 }
 
 static enum scsi_io op_verify_blocks(void *ctx, uint32_t lba, uint32_t count, uint32_t *done)
 {
-    struct card *c = ctx;
+    const struct card_target *ct = ctx;
+    struct card *c = ct->card;
+    const struct fs_target *t = &c->media.target[ct->id];
+    uint32_t good;
     op_start(c);
     c->need = 0;    /* no data phase: the wait only watches ABORT and stalls */
+    c->run_err = SD_OK;
     /* With the FIFO turned host-to-card it ignores the engine's pushes: the
      * blocks are read and CRC-checked, and go nowhere. */
     uint32_t ctrl = mmio_read32(FIFO(CTRL));
     fifo_ctrl(0);
-    enum scsi_io e = from_sd(c, sd_read_blocks(&c->sd, lba, count));
+    enum scsi_io e = runs_result(c, ct, media_runs(t, lba, count, run_read, c, &good),
+                                 ": verify failed at card sector ");
     fifo_ctrl(ctrl & SHBA_FIFO_CTRL_DIR_TO_HOST);
-    *done = c->sd.blocks_done;
+    *done = good >> t->block_shift;
     return e;
 }
 

@@ -41,7 +41,7 @@ const char *fs_err_text(int err)
     case FS_ERR_CHAIN_LOOP: return "cluster chain loops (corrupt FAT)";
     case FS_ERR_FRAGMENTED: return "too fragmented";
     case FS_ERR_BEYOND_CARD: return "clusters past the end of the card";
-    case FS_ERR_CROSS_LINKED: return "shares clusters with another image (corrupt FAT)";
+    case FS_ERR_CROSS_LINKED: return "shares clusters with another image or softhba.log (corrupt FAT)";
     case FS_ERR_EMPTY: return "smaller than one block";
     case FS_ERR_TOO_LARGE: return "too large for 32-bit block addresses";
     case FS_ERR_VALID_LENGTH: return "valid data length below the file size";
@@ -76,7 +76,16 @@ static int read_sector(struct fs_volume *v, uint32_t lba)
     return FS_OK;
 }
 
-static void log_error(struct fs_volume *v, const char *what, int err)
+/* Log helpers are out of line: their line buffers are then on the stack
+ * only while a line is made, not in every caller's frame (the card's stack). */
+__attribute__((noinline)) static void log_text(struct fs_volume *v, const char *text)
+{
+    struct fs_line l;
+    fs_line_start(&l, text);
+    fs_line_emit(&v->log, &l);
+}
+
+__attribute__((noinline)) static void log_error(struct fs_volume *v, const char *what, int err)
 {
     struct fs_line l;
     fs_line_start(&l, "fs: ");
@@ -287,7 +296,7 @@ static int mount_at(struct fs_volume *v, uint32_t lba, uint32_t size, enum boot_
 
 int fs_mount(struct fs_volume *v)
 {
-    if (!v || !v->dev || !v->dev->read || !v->buf)
+    if (!v || !v->dev || !v->dev->read || !v->buf || ((uintptr_t)v->buf & 3u))
         return FS_ERR_PARAM;
     v->type = FS_TYPE_NONE;
     v->buf_lba = FS_NO_SECTOR;
@@ -378,6 +387,35 @@ static int fat_next(struct fs_volume *v, uint32_t c, uint32_t *next)
 }
 
 #define FS_CHAIN_END 0xFFFFFFFFu
+
+/* The usual case of a chain, a file copied onto the card: cluster c follows
+ * the one before it (merged into *e already) and its entry is in the FAT
+ * sector in buf.  Takes c and the clusters after it for as long as that
+ * holds and the file needs them (index *i < last), adding them to *e; returns
+ * the next cluster as fat_next() gives it.  No shift in the loop (4 + k
+ * cycles each on the card's CPU) and nothing but locals: about 30 cycles a
+ * cluster instead of about 500 through fat_next().  FAT and exFAT are
+ * little-endian like the card's CPU and the test hosts; fs.h asks for an
+ * aligned buffer. */
+static uint32_t fat_run(const struct fs_volume *v, uint32_t c, uint32_t last, uint32_t *i,
+                        struct fs_extent *e)
+{
+    const uint32_t *fat = (const uint32_t *)(const void *)v->buf;
+    uint32_t top = v->cluster_count + 1u, per_cluster = 1u << v->cluster_shift;
+    uint32_t mask = v->type == FS_TYPE_FAT32 ? 0x0FFFFFFFu : 0xFFFFFFFFu;
+    uint32_t n = *i, added = 0, prev = c - 1u;
+    while (n < last && c == prev + 1u && (c & 127u) != 0u && c <= top) {
+        added += per_cluster;
+        n++;
+        prev = c;
+        c = fat[c & 127u] & mask;
+    }
+    e->sectors += added;
+    *i = n;
+    if (mask != 0xFFFFFFFFu && c >= 0x0FFFFFF8u)
+        c = 0xFFFFFFFFu;   /* FAT32's end marks */
+    return c;
+}
 
 /* ---- root directory ---- */
 
@@ -558,6 +596,19 @@ static int exfat_entry(struct walk *w, const uint8_t *p)
     return ENTRY_FILE;
 }
 
+/* Out of line, so that its line buffer is not in fs_dir_walk's frame while
+ * the visitor runs (the card's stack: docs/fs.md, "RAM"). */
+__attribute__((noinline)) static void log_broken_set(struct walk *w)
+{
+    struct fs_line l;
+    fs_line_start(&l, "fs: exFAT entry set with a bad checksum or layout skipped: ");
+    if (w->name_pos < w->name_len)
+        w->name_len = w->name_pos;    /* only what this set wrote */
+    name_done(w);
+    fs_line_add(&l, w->ent.name);
+    fs_line_emit(&w->v->log, &l);
+}
+
 int fs_dir_walk(struct fs_volume *v, fs_visit_fn visit, void *ctx)
 {
     if (!v || v->type == FS_TYPE_NONE || !visit)
@@ -584,24 +635,15 @@ int fs_dir_walk(struct fs_volume *v, fs_visit_fn visit, void *ctx)
                                                  : exfat_entry(&w, v->buf + e);
                 if (r == ENTRY_END)
                     return FS_OK;
-                if (r == ENTRY_BROKEN) {
-                    struct fs_line l;
-                    fs_line_start(&l, "fs: exFAT entry set with a bad checksum or layout skipped: ");
-                    if (w.name_pos < w.name_len)
-                        w.name_len = w.name_pos;    /* only what this set wrote */
-                    name_done(&w);
-                    fs_line_add(&l, w.ent.name);
-                    fs_line_emit(&v->log, &l);
-                }
+                if (r == ENTRY_BROKEN)
+                    log_broken_set(&w);
                 if (r == ENTRY_FILE) {
                     int stop = visit(ctx, &w.ent);
                     if (stop)
                         return stop;
                 }
                 if (++entries >= FS_DIR_MAX_ENTRIES) {
-                    struct fs_line l;
-                    fs_line_start(&l, "fs: root directory longer than 65536 entries: the rest is not read");
-                    fs_line_emit(&v->log, &l);
+                    log_text(v, "fs: root directory longer than 65536 entries: the rest is not read");
                     return FS_OK;
                 }
             }
@@ -702,9 +744,16 @@ int fs_map_file(struct fs_volume *v, const struct fs_dirent *f, struct fs_extent
                 ext[n].sectors = per_cluster;
                 n++;
             }
+            uint32_t prev = c;
             err = fat_next(v, c, &c);
             if (err)
                 return err;
+            /* The usual case, a file copied onto the card: the next cluster
+             * is the one after, and its own entry is in the same FAT sector
+             * (in buf now).  Taken here with no shift (4 + k cycles each on
+             * the card's CPU): about 50 cycles a cluster instead of 500. */
+            if (c == prev + 1u && (c & 127u) != 0u)
+                c = fat_run(v, c, clusters - 1u, &i, &ext[n - 1u]);
             if (i + 1u == clusters) {
                 if (extents_overlap(ext, n))
                     return FS_ERR_CHAIN_LOOP;

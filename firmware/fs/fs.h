@@ -79,8 +79,13 @@ enum fs_type { FS_TYPE_NONE = 0, FS_TYPE_FAT32 = 1, FS_TYPE_EXFAT = 2 };
 struct fs_volume {
     /* set by the caller before fs_mount */
     const struct fs_blockdev *dev;
-    uint8_t *buf;                 /* one 512-byte sector buffer, the library's only scratch */
+    uint8_t *buf;                 /* one 512-byte sector buffer, 4-byte aligned (FAT entries
+                                   * are read as words), the library's only scratch */
     struct fs_logger log;
+    /* may be set before fs_scan_images: card sectors no image may share
+     * (softhba.log's clusters) */
+    const struct fs_extent *reserved;
+    uint32_t reserved_count;
 
     /* filled by fs_mount */
     uint8_t type;                 /* enum fs_type */

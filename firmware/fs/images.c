@@ -59,7 +59,7 @@ struct scan {
     struct pending pending[FS_MAX_TARGETS];
 };
 
-static void log_file(const struct fs_volume *v, const char *name, const char *why)
+__attribute__((noinline)) static void log_file(const struct fs_volume *v, const char *name, const char *why)
 {
     struct fs_line l;
     fs_line_start(&l, "fs: ");
@@ -122,7 +122,7 @@ static unsigned block_shift(uint16_t block_size)
 
 /* softhba.ini's type and block size, the name's block size and the kind's
  * own rules decide a target's kind and block size. */
-static void apply_settings(const struct fs_volume *v, struct fs_target *t, uint16_t name_bs,
+__attribute__((noinline)) static void apply_settings(const struct fs_volume *v, struct fs_target *t, uint16_t name_bs,
                            const struct ini_target *ini)
 {
     static const uint8_t kind_of[] = {FS_TARGET_NONE, FS_TARGET_DISK, FS_TARGET_REMOVABLE,
@@ -151,23 +151,31 @@ static void apply_settings(const struct fs_volume *v, struct fs_target *t, uint1
     t->block_shift = (uint8_t)block_shift(bs);
 }
 
-static int cross_linked(const struct fs_target *targets, unsigned id)
+static int extents_meet(const struct fs_extent *a, unsigned na, const struct fs_extent *b, unsigned nb)
+{
+    for (unsigned i = 0; i < na; i++)
+        for (unsigned j = 0; j < nb; j++)
+            if (a[i].lba < b[j].lba + b[j].sectors && b[j].lba < a[i].lba + a[i].sectors)
+                return 1;
+    return 0;
+}
+
+static int cross_linked(const struct fs_volume *v, const struct fs_target *targets, unsigned id)
 {
     const struct fs_target *t = &targets[id];
+    if (v->reserved && extents_meet(t->extent, t->extent_count, v->reserved, v->reserved_count))
+        return 1;
     for (unsigned o = 0; o < id; o++) {
         const struct fs_target *u = &targets[o];
         if (u->kind == FS_TARGET_NONE)
             continue;
-        for (unsigned i = 0; i < t->extent_count; i++)
-            for (unsigned j = 0; j < u->extent_count; j++)
-                if (t->extent[i].lba < u->extent[j].lba + u->extent[j].sectors &&
-                    u->extent[j].lba < t->extent[i].lba + t->extent[i].sectors)
-                    return 1;
+        if (extents_meet(t->extent, t->extent_count, u->extent, u->extent_count))
+            return 1;
     }
     return 0;
 }
 
-static int map_target(struct fs_volume *v, struct fs_target *t, const struct pending *p)
+__attribute__((noinline)) static int map_target(struct fs_volume *v, struct fs_target *t, const struct pending *p)
 {
     if (p->valid_short)
         return FS_ERR_VALID_LENGTH;
@@ -203,7 +211,7 @@ static int map_target(struct fs_volume *v, struct fs_target *t, const struct pen
     return FS_OK;
 }
 
-static void log_target(const struct fs_volume *v, unsigned id, const struct fs_target *t)
+__attribute__((noinline)) static void log_target(const struct fs_volume *v, unsigned id, const struct fs_target *t)
 {
     static const char *const kinds[] = {"", "disk", "removable disk", "CD-ROM"};
     struct fs_line l;
@@ -220,6 +228,21 @@ static void log_target(const struct fs_volume *v, unsigned id, const struct fs_t
     fs_line_add(&l, " bytes, ");
     fs_line_u32(&l, t->extent_count);
     fs_line_add(&l, t->extent_count == 1 ? " extent" : " extents");
+    fs_line_emit(&v->log, &l);
+}
+
+__attribute__((noinline)) static void log_refused(const struct fs_volume *v, const struct fs_target *t, int err)
+{
+    struct fs_line l;
+    fs_line_start(&l, "fs: ");
+    fs_line_add(&l, t->name);
+    fs_line_add(&l, ": refused: ");
+    fs_line_add(&l, fs_err_text(err));
+    if (err == FS_ERR_FRAGMENTED) {
+        fs_line_add(&l, " (more than ");
+        fs_line_u32(&l, FS_MAX_EXTENTS);
+        fs_line_add(&l, " extents)");
+    }
     fs_line_emit(&v->log, &l);
 }
 
@@ -245,22 +268,12 @@ int fs_scan_images(struct fs_volume *v, const struct ini_config *cfg,
             continue;
         apply_settings(v, t, s.pending[id].name_block_size, cfg ? &cfg->target[id] : 0);
         err = map_target(v, t, &s.pending[id]);
-        if (!err && cross_linked(targets, id))
+        if (!err && cross_linked(v, targets, id))
             err = FS_ERR_CROSS_LINKED;
         if (!err)
             err = fs_check_metadata(v, t->extent, t->extent_count);
         if (err) {
-            struct fs_line l;
-            fs_line_start(&l, "fs: ");
-            fs_line_add(&l, t->name);
-            fs_line_add(&l, ": refused: ");
-            fs_line_add(&l, fs_err_text(err));
-            if (err == FS_ERR_FRAGMENTED) {
-                fs_line_add(&l, " (more than ");
-                fs_line_u32(&l, FS_MAX_EXTENTS);
-                fs_line_add(&l, " extents)");
-            }
-            fs_line_emit(&v->log, &l);
+            log_refused(v, t, err);
             memset(t, 0, sizeof(*t));
             continue;
         }
@@ -270,7 +283,8 @@ int fs_scan_images(struct fs_volume *v, const struct ini_config *cfg,
     return found;
 }
 
-int fs_target_map(const struct fs_target *t, uint32_t block, uint32_t count, uint32_t skip,
+/* hot: on every READ/WRITE of the card (the flash cache, docs/soc.md) */
+__attribute__((hot)) int fs_target_map(const struct fs_target *t, uint32_t block, uint32_t count, uint32_t skip,
                   uint32_t *lba, uint32_t *sectors)
 {
     if (!t || t->kind == FS_TARGET_NONE || count == 0 || !lba || !sectors)

@@ -455,6 +455,99 @@ int sd_write_blocks(struct sd_dev *dev, uint32_t lba, uint32_t count)
     return e;
 }
 
+/* ---- one block through the CPU ------------------------------------------ */
+
+/* Byte mode for both: the data FIFO is the host's path, which a command may
+ * claim at any moment (the host arms its first segment right after START);
+ * these blocks never enter it. */
+static int cpu_block_start(struct sd_dev *dev, uint8_t idx, uint32_t lba)
+{
+    dev->blocks_done = 0;
+    int e = ensure_init(dev);
+    if (e == SD_OK)
+        e = check_range(dev, lba, 1);
+    if (e != SD_OK)
+        return e;
+    select_card(0);
+    uint8_t r1 = command(dev, idx, dev->sdhc ? lba : lba * 512u);
+    if (r1 != 0) {
+        e = r1_error(dev, r1);
+        deselect_card();
+    }
+    return e;
+}
+
+int sd_read_block_cpu(struct sd_dev *dev, uint32_t lba, uint8_t *buf)
+{
+    int e = cpu_block_start(dev, 17, lba);
+    if (e != SD_OK)
+        return e;
+    /* the start token within the engine's token timeout: at most one byte
+     * per 8 SCK periods, so this many bytes take at least that long */
+    uint32_t t = 0xFF, tries = (uint32_t)dev->token_timeout * 1024u / 16u / (dev->div_fast + 1u);
+    while (t == 0xFF && tries-- != 0)
+        t = xfer(0xFF);
+    if (t == 0xFE) {
+        for (unsigned i = 0; i < 512; i++)
+            buf[i] = xfer(0xFF);
+        uint16_t crc = (uint16_t)(xfer(0xFF) << 8);
+        crc |= xfer(0xFF);
+        e = crc == sd_drv_crc16(buf, 512) ? SD_OK : SD_ERR_READ_CRC;
+    } else {
+        dev->last_token = (uint8_t)t;
+        e = t == 0xFF ? SD_ERR_READ_TIMEOUT : SD_ERR_READ_TOKEN;
+    }
+    if (e != SD_OK)
+        e = classify(dev, e);
+    else
+        dev->blocks_done = 1;
+    deselect_card();
+    return e;
+}
+
+int sd_write_block_cpu(struct sd_dev *dev, uint32_t lba, const uint8_t *buf)
+{
+    int e = cpu_block_start(dev, 24, lba);
+    if (e != SD_OK)
+        return e;
+    (void)xfer(0xFF);
+    (void)xfer(0xFE);
+    for (unsigned i = 0; i < 512; i++)
+        (void)xfer(buf ? buf[i] : 0u);
+    uint16_t crc = buf ? sd_drv_crc16(buf, 512) : 0;   /* CRC16 of zeros is 0 */
+    (void)xfer((uint8_t)(crc >> 8));
+    (void)xfer((uint8_t)crc);
+    uint8_t resp = 0xFF;
+    for (int i = 0; i < 8 && resp == 0xFF; i++)
+        resp = xfer(0xFF);
+    dev->last_token = resp;
+    if ((resp & 0x1Fu) != 0x05u) {
+        e = classify(dev, (resp & 0x1Fu) == 0x0Bu ? SD_ERR_WRITE_CRC :
+                          (resp & 0x1Fu) == 0x0Du ? SD_ERR_WRITE : SD_ERR_NO_CARD);
+    } else {
+        /* busy (MISO low) until programmed, within the busy timeout */
+        uint32_t tries = (uint32_t)dev->busy_timeout * 1024u / 16u / (dev->div_fast + 1u);
+        uint8_t b = 0;
+        while (b == 0 && tries-- != 0)
+            b = xfer(0xFF);
+        if (b == 0) {
+            e = SD_ERR_BUSY_TIMEOUT;
+        } else {
+            uint8_t r2 = 0;
+            e = status_locked(dev, &r2);
+            if (e == SD_OK && (r2 & ~0x01u))
+                e = (r2 & R2_WP_VIOL) ? SD_ERR_WRITE_PROTECTED :
+                    (r2 & R2_OUT_OF_RANGE) ? SD_ERR_OUT_OF_RANGE : SD_ERR_WRITE;
+            else if (e == SD_ERR_NO_CARD)
+                dev->initialized = 0;
+            if (e == SD_OK)
+                dev->blocks_done = 1;
+        }
+    }
+    deselect_card();
+    return e;
+}
+
 /* ---- errors ---------------------------------------------------------------- */
 
 const char *sd_err_name(int err)

@@ -72,6 +72,12 @@ int sd_init(struct sd_dev *dev);
 int sd_read_blocks(struct sd_dev *dev, uint32_t lba, uint32_t count);
 int sd_write_blocks(struct sd_dev *dev, uint32_t lba, uint32_t count);
 
+/* One block between the card and buf through the CPU's byte mode, never
+ * through the data FIFO (the host's path): the firmware's own sectors (the
+ * file system, softhba.log).  buf 0 writes zeros. */
+int sd_read_block_cpu(struct sd_dev *dev, uint32_t lba, uint8_t *buf);
+int sd_write_block_cpu(struct sd_dev *dev, uint32_t lba, const uint8_t *buf);
+
 /* CMD13: *r2 gets the second status byte (may be NULL). */
 int sd_status(struct sd_dev *dev, uint8_t *r2);
 

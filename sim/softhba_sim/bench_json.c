@@ -58,3 +58,13 @@ void json_write_copy(void)
             kbps(cli.bytes, cosim_now_ps() - cli.cmd_start_ps), mcycles_per_s());
     fclose(j);
 }
+
+void json_write_ready(uint64_t ready_ps)
+{
+    FILE *j = json_open();
+    if (!j)
+        return;
+    fprintf(j, "{\"card_ready_ms\": %.3f, \"cosim_mcycles_per_s\": %.3f}\n", ready_ps / 1e9,
+            mcycles_per_s());
+    fclose(j);
+}

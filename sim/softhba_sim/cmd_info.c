@@ -27,6 +27,7 @@ int cmd_info(void)
         report_failure("TEST UNIT READY", 0, &r);
         return EXIT_FAILED;
     }
+    uint64_t ready_ps = cosim_now_ps();   /* the first GOOD TEST UNIT READY since power-on */
     memset(inq, 0, sizeof inq);
     if (class_inquiry(&cli.target, inq, sizeof inq, &r) != 0) {
         report_failure("INQUIRY", 0, &r);
@@ -70,7 +71,9 @@ int cmd_info(void)
     printf("blocks:     %" PRIu64 " (last LBA %u)\n", disk_blocks(), (unsigned)cli.last_lba);
     printf("block size: %u\n", (unsigned)cli.target.block_size);
     printf("size:       %.2f MiB\n", (double)bytes / (1024.0 * 1024.0));
+    printf("ready:      %.3f ms after power-on\n", ready_ps / 1e9);
     fflush(stdout);
+    json_write_ready(ready_ps);
     cmd_end("info");
     return 0;
 }

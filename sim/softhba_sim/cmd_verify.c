@@ -1,11 +1,11 @@
 /* softhba-sim verify [ROUNDS]: random data at random LBAs, read back and
- * compared with what was written and with the image file. */
-#include <fcntl.h>
+ * compared with what was written and with the image file (at the target's
+ * place in it: the raw card, or the image file's clusters). */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "images.h"
 #include "softhba_sim.h"
 
 /* xorshift64*: reproducible data and LBAs. */
@@ -30,9 +30,16 @@ int cmd_verify(const char *rounds_arg)
     uint8_t *data = xmalloc((size_t)max_blocks * bs);
     uint8_t *back = xmalloc((size_t)max_blocks * bs);
     uint8_t *file = xmalloc((size_t)max_blocks * bs);
-    int fd = open(cli.opt.disk, O_RDONLY);
+    /* the target's place in the image file: the raw card, or an image file's extents */
+    static struct fs_target layout;
     int rc = 0;
-    if (disk_blocks() < max_blocks || fd < 0) {
+    if (card_target_layout(cli.opt.disk, (unsigned)cli.opt.target, &layout) != 0 ||
+        layout.block_size != bs) {
+        fprintf(stderr, "%s: verify: target %d is not where the card image says it is\n", prog,
+                cli.opt.target);
+        rc = EXIT_FAILED;
+    }
+    if (!rc && disk_blocks() < max_blocks) {
         fprintf(stderr, "%s: verify needs a disk of at least %u blocks\n", prog, max_blocks);
         rc = EXIT_USAGE;
     }
@@ -59,7 +66,7 @@ int cmd_verify(const char *rounds_arg)
             rc = EXIT_FAILED;
             break;
         }
-        ssize_t got = pread(fd, file, (size_t)n * bs, (off_t)lba * bs);
+        int got = card_target_pread(cli.opt.disk, &layout, lba, n, file);
         for (uint32_t k = 0; k < n * bs; k++) {
             if (back[k] != data[k]) {
                 fprintf(stderr, "%s: verify round %" PRIu64 ": LBA %u + %u blocks: byte %u read "
@@ -69,7 +76,7 @@ int cmd_verify(const char *rounds_arg)
                 break;
             }
         }
-        if (!rc && (got != (ssize_t)((size_t)n * bs) || memcmp(file, data, (size_t)n * bs) != 0)) {
+        if (!rc && (got != 0 || memcmp(file, data, (size_t)n * bs) != 0)) {
             fprintf(stderr, "%s: verify round %" PRIu64 ": LBA %u + %u blocks: the image file "
                     "does not hold what was written\n", prog, i, (unsigned)lba, (unsigned)n);
             rc = EXIT_FAILED;
@@ -78,8 +85,6 @@ int cmd_verify(const char *rounds_arg)
             fprintf(stderr, "verify round %" PRIu64 ": LBA %u, %u blocks ok\n", i, (unsigned)lba,
                     (unsigned)n);
     }
-    if (fd >= 0)
-        close(fd);
     free(data);
     free(back);
     free(file);

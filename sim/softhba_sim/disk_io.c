@@ -47,11 +47,18 @@ void cmd_end(const char *what)
 
 void report_failure(const char *what, uint32_t lba, const struct class_result *r)
 {
+    if (r->srb_status == SRB_STATUS_SELECTION_TIMEOUT && cli.target.target != 0) {
+        fprintf(stderr, "%s: %s: no device at target %u (SELECTION_TIMEOUT; 'ls' lists the "
+                "targets)\n", prog, what, (unsigned)cli.target.target);
+        exit(EXIT_FAILED);
+    }
     if (r->srb_status == SRB_STATUS_SELECTION_TIMEOUT) {
-        /* Target 0 is the card's own disk: the miniport answers it so only
-         * for a card that never became READY (docs/miniport.md). */
+        /* Target 0 is the card's own disk, or an image: the miniport answers
+         * it so for a card that never became READY (docs/miniport.md), and
+         * the card for a file system without an HD0/CD0 image. */
         fprintf(stderr, "%s: no softhba card answered: %s got SELECTION_TIMEOUT, the card "
-                "never became ready (%.3f ms simulated)\n", prog, what, cosim_now_ps() / 1e9);
+                "never became ready, or its SD card has no image at ID 0 (%.3f ms simulated)\n",
+                prog, what, cosim_now_ps() / 1e9);
         print_logged_errors();
         exit(EXIT_NO_CARD);
     }
@@ -92,6 +99,8 @@ int disk_ready(void)
         report_failure("READ CAPACITY", 0, &r);
         return -1;
     }
+    if (cli.opt.sd_fault_late)
+        sd_card_set_fault(cli.sys.sd, &cli.late_fault);
     return 0;
 }
 

@@ -29,10 +29,10 @@ int main(int argc, char **argv)
 
     /* The command and its arguments, checked before anything runs. */
     if (nwords == 0)
-        die_usage("no command (info, read, write, copy-in, copy-out, bench, verify)");
+        die_usage("no command (info, ls, read, write, copy-in, copy-out, bench, verify)");
     const char *cmd = words[0];
     int want_min, want_max;
-    if (!strcmp(cmd, "info") || !strcmp(cmd, "bench")) {
+    if (!strcmp(cmd, "info") || !strcmp(cmd, "bench") || !strcmp(cmd, "ls")) {
         want_min = want_max = 0;
     } else if (!strcmp(cmd, "read")) {
         want_min = want_max = 2;
@@ -79,6 +79,8 @@ int main(int argc, char **argv)
     int rc;
     if (!strcmp(cmd, "info"))
         rc = cmd_info();
+    else if (!strcmp(cmd, "ls"))
+        rc = cmd_ls();
     else if (!strcmp(cmd, "read"))
         rc = cmd_read(lba, count);
     else if (!strcmp(cmd, "write"))

@@ -25,6 +25,8 @@ void usage(FILE *to)
         "usage: softhba-sim [OPTIONS] COMMAND\n"
         "Commands:\n"
         "  info                 INQUIRY and READ CAPACITY through the miniport\n"
+        "  ls                   the targets on the card's bus (IDs 0-6): type, INQUIRY\n"
+        "                       strings, block size, capacity\n"
         "  read LBA COUNT       read COUNT blocks: hexdump on stdout, or to --out FILE\n"
         "  write LBA            write the data of --in FILE (default stdin) from LBA\n"
         "  copy-in IMAGE        write a whole image file to the disk through the card\n"
@@ -33,8 +35,11 @@ void usage(FILE *to)
         "  verify [ROUNDS]      write random data at random LBAs (1 to 160 blocks),\n"
         "                       read it back, compare with the data and the image file\n"
         "Options:\n"
-        "  --disk IMG           disk image behind the SD card model (default: a sparse\n"
-        "                       32 MiB " DEFAULT_DISK_PATH ", created when missing)\n"
+        "  --sd IMG, --disk IMG the whole SD card behind the SD card model (default: a\n"
+        "                       sparse 32 MiB " DEFAULT_DISK_PATH ", created when\n"
+        "                       missing): a FAT32/exFAT card's image files are the\n"
+        "                       targets, any other card is one raw disk at target 0\n"
+        "  --target N           the SCSI ID the commands use (0-6, default 0)\n"
         "  --firmware HEX       card firmware image (default " DEFAULT_FIRMWARE ")\n"
         "  --dma CH             DMA channel: 1 or 3 (8-bit), 5, 6 or 7 (16-bit); default 5\n"
         "  --pio                no DMA: data through the DATA port\n"
@@ -55,6 +60,9 @@ void usage(FILE *to)
         "  --console FILE       the card firmware's UART console\n"
         "  --sd-fault SPEC      SD fault: kind[:skip[:times[:byte_offset]]], kind one of\n"
         "                       read-crc no-token write-reject busy-forever removed out-of-range\n"
+        "  --sd-fault-late      arm --sd-fault once the target answered READ CAPACITY,\n"
+        "                       not at power-on (its skip counts the command's blocks,\n"
+        "                       not the mount's)\n"
         "  --max-time-ms N      stop (exit 4) after N ms of simulated time\n"
         "  --out FILE, --in FILE, --pad (zero-fill a partial last block for write)\n"
         "  --progress           progress bar on stderr even when it is not a terminal\n"
@@ -137,8 +145,16 @@ void parse_options(int argc, char **argv, const char **words, int *nwords)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             exit(0);
-        } else if (opt_is(a, "--disk")) {
-            o->disk = take_value(argc, argv, &i);
+        } else if (opt_is(a, "--disk") || opt_is(a, "--sd")) {
+            /* one thing under two names: the card's whole contents */
+            const char *v = take_value(argc, argv, &i);
+            if (o->disk && strcmp(o->disk, v) != 0)
+                die_usage("--sd and --disk both name the SD card's image: give one ('%s', '%s')",
+                          o->disk, v);
+            o->disk = v;
+        } else if (opt_is(a, "--target")) {
+            o->target = (int)need_number("--target (a SCSI ID 0-6; 7 is the card)",
+                                         take_value(argc, argv, &i), 6);
         } else if (opt_is(a, "--firmware")) {
             o->firmware = take_value(argc, argv, &i);
         } else if (opt_is(a, "--dma")) {
@@ -196,6 +212,8 @@ void parse_options(int argc, char **argv, const char **words, int *nwords)
                 die_usage("bad --sd-fault '%s': kind[:skip[:times[:byte_offset]]], kind one of "
                           "read-crc no-token write-reject busy-forever removed out-of-range none",
                           o->sd_fault);
+        } else if (strcmp(a, "--sd-fault-late") == 0) {
+            o->sd_fault_late = 1;
         } else if (opt_is(a, "--max-time-ms")) {
             o->max_time_ms = need_number("--max-time-ms", take_value(argc, argv, &i),
                                          UINT64_MAX / PS_PER_MS);
@@ -217,6 +235,8 @@ void parse_options(int argc, char **argv, const char **words, int *nwords)
             die_usage("unknown option '%s'", a);
         }
     }
+    if (o->sd_fault_late && !o->sd_fault)
+        die_usage("--sd-fault-late needs --sd-fault");
     if (pio && dma_given)
         die_usage("--pio and --dma exclude each other");
     if (pio)

@@ -167,7 +167,10 @@ void cli_system_up(void)
     if (o->sd_fault) {
         if (sd_card_parse_fault(o->sd_fault, &fault) != 0)
             die_usage("bad --sd-fault '%s'", o->sd_fault);
-        cfg.sd_fault = &fault;
+        if (o->sd_fault_late)
+            cli.late_fault = fault;   /* armed by disk_ready() */
+        else
+            cfg.sd_fault = &fault;
     }
     if (o->max_time_ms) {
         cli.limit_ps = o->max_time_ms * PS_PER_MS;
@@ -222,7 +225,7 @@ void cli_system_up(void)
                     ci->DemandMode ? "demand" : "single");
     }
     cli.target.adapter = 0;
-    cli.target.target = 0;
+    cli.target.target = (UCHAR)cli.opt.target;
     cli.target.lun = 0;
     cli.target.block_size = 512;
 }

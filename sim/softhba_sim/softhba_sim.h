@@ -42,6 +42,8 @@ struct options {
     const char *driver_args;
     const char *driver;        /* "sys", "native" or a .sys path; NULL: sys */
     int dma;                   /* channel, -1 PIO */
+    int target;                /* SCSI ID of the commands (--target) */
+    int sd_fault_late;         /* --sd-fault-late: arm the fault once the target is ready */
     int irq;
     int base;                  /* -1: not given (the miniport scans) */
     int card_base;             /* -1: the jumper follows --base (0x340 without it) */
@@ -61,6 +63,7 @@ struct cli {
     const char *miniport_sys;  /* the .sys in the i386 emulator; NULL: the host build */
     struct system sys;
     struct class_target target;
+    struct sd_fault late_fault;  /* --sd-fault with --sd-fault-late */
     uint32_t last_lba;
     uint64_t limit_ps;
     uint64_t cmd_start_ps, cmd_start_cycles;
@@ -111,9 +114,20 @@ struct bench_figures {
 };
 void json_write_bench(const struct bench_figures *f);
 void json_write_copy(void);
+/* info: power-on to the first GOOD TEST UNIT READY */
+void json_write_ready(uint64_t ready_ps);
+
+/* card_layout.c: a target's place in the SD card image, found by the card
+ * firmware's own set-up (firmware/card/media.c) run on the image file */
+struct fs_target;
+int card_target_layout(const char *image, unsigned id, struct fs_target *out);
+/* count blocks from block of the target, straight from the image file */
+int card_target_pread(const char *image, const struct fs_target *t, uint32_t block, uint32_t count,
+                      uint8_t *buf);
 
 /* the commands: each returns the exit status */
 int cmd_info(void);
+int cmd_ls(void);
 int cmd_read(uint64_t lba, uint64_t count);
 int cmd_write(uint64_t lba);
 int cmd_copy_in(const char *image);

@@ -9,12 +9,17 @@
 
 SIM_PROGRAM := $(BUILD)/sim/softhba-sim
 SIM_CLI_SRCS := $(wildcard sim/softhba_sim/*.c)
+# The card firmware's target set-up, built for the host: verify finds a
+# target's place in the card image with it (card_layout.c).
+SIM_FS_SRCS := firmware/card/media.c firmware/fs/fs.c firmware/fs/fs_log.c firmware/fs/fs_logfile.c \
+               firmware/fs/images.c firmware/fs/ini.c
+SIM_FS_CFLAGS := -Ifirmware/card -Ifirmware/fs
 
-$(eval $(call HARNESS_PROGRAM,$(SIM_PROGRAM),$(SIM_CLI_SRCS) $(SYSTEM_SRCS) $(NTSYS_SRCS),-Isim/softhba_sim $(SYSTEM_CFLAGS) $(NTSYS_CFLAGS)))
+$(eval $(call HARNESS_PROGRAM,$(SIM_PROGRAM),$(SIM_CLI_SRCS) $(SIM_FS_SRCS) $(SYSTEM_SRCS) $(NTSYS_SRCS),-Isim/softhba_sim $(SIM_FS_CFLAGS) $(SYSTEM_CFLAGS) $(NTSYS_CFLAGS)))
 $(eval $(call NTSYS_PROGRAM,$(SIM_PROGRAM)))
 ALL += $(SIM_PROGRAM)
 C_LINT_SRCS += $(SIM_CLI_SRCS)
-C_LINT_INCLUDES += -Isim/softhba_sim $(SYSTEM_INCLUDES) -Isim/ntsys -I$(NTSYS_OUT)
+C_LINT_INCLUDES += -Isim/softhba_sim $(SIM_FS_CFLAGS) $(SYSTEM_INCLUDES) -Isim/ntsys -I$(NTSYS_OUT)
 
 BENCH += bench-e2e
 
@@ -27,5 +32,5 @@ bench-e2e: $(SIM_PROGRAM) $(BUILD)/fw/softhba_fw.hex
 	@tests/e2e/bench_e2e.sh $(BUILD)/bench/e2e.json
 
 # The same program against the synthesized board top (sim/gate/gate.mk).
-$(eval $(call HARNESS_PROGRAM,$(GATE_SIM_PROGRAM),$(SIM_CLI_SRCS) $(SYSTEM_SRCS) $(NTSYS_SRCS),-Isim/softhba_sim $(SYSTEM_CFLAGS) $(NTSYS_CFLAGS),gate_board))
+$(eval $(call HARNESS_PROGRAM,$(GATE_SIM_PROGRAM),$(SIM_CLI_SRCS) $(SIM_FS_SRCS) $(SYSTEM_SRCS) $(NTSYS_SRCS),-Isim/softhba_sim $(SIM_FS_CFLAGS) $(SYSTEM_CFLAGS) $(NTSYS_CFLAGS),gate_board))
 $(eval $(call NTSYS_PROGRAM,$(GATE_SIM_PROGRAM)))

@@ -233,7 +233,7 @@ int main(int argc, char **argv)
     unsigned long rounds = strtoul(argv[2], 0, 10);
     rng_state = strtoull(argv[3], 0, 10) * 0x9E3779B97F4A7C15ull + 1u;
 
-    static uint8_t sector[FS_SECTOR_BYTES];
+    static _Alignas(4) uint8_t sector[FS_SECTOR_BYTES];
     struct fs_volume clean;
     if (find_hot(&c, &clean, sector) != 0) {
         free(image);

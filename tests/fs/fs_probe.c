@@ -125,7 +125,7 @@ int main(int argc, char **argv)
     struct card_file card;
     if (card_file_open(&card, argv[1]) != 0)
         return 2;
-    static uint8_t sector[FS_SECTOR_BYTES];
+    static _Alignas(4) uint8_t sector[FS_SECTOR_BYTES];
     struct fs_volume vol;
     memset(&vol, 0, sizeof(vol));
     vol.dev = &card.dev;

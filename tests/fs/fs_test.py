@@ -19,6 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(ROOT, "build", "fs")
 PROBE = os.environ.get("FS_PROBE", os.path.join(BUILD, "fs_probe_san"))
 FUZZ = os.path.join(BUILD, "fs_fuzz")
+MEDIA = os.path.join(BUILD, "media_probe_san")
 EXFAT_ADD = os.path.join(ROOT, "tests", "fs", "exfat_add.py")
 MIB = 1 << 20
 # Fixed timestamps and serial numbers: the same card bytes on every run.
@@ -410,7 +411,7 @@ def fat32_corrupt_fat(work):
     p.log(r"^fs: HD2.img: refused: cluster chain points outside the data area \(corrupt FAT\)$")
     p.log(r"^fs: HD3.img: refused: cluster chain loops \(corrupt FAT\)$")
     p.log(r"^fs: HD4.img: refused: cluster chain points outside the data area \(corrupt FAT\)$")
-    p.log(r"^fs: HD6.img: refused: shares clusters with another image \(corrupt FAT\)$")
+    p.log(r"^fs: HD6.img: refused: shares clusters with another image or softhba.log \(corrupt FAT\)$")
     check(sorted(p.targets) == [5], f"only HD5 survives: {sorted(p.targets)}")
     p.expect(5, "HD5.img", "disk", 512, data(5, 8 * 512))
     set_fat_entry(card, first[5] + 4, 0x0FFFFFF0)
@@ -654,6 +655,194 @@ def fuzz_exfat(work):
     exfat_add(card, [("CD2.iso", write(os.path.join(work, "c"), data(2, 200000)))],
               "--layout", "fragmented", "--runs", "6")
     fuzz(card, 3000, 2, 3)
+
+
+# ---- the card firmware's set-up (firmware/card/media.c) over a writable card ----
+
+class Media:
+    """What media_probe said and did."""
+
+    def __init__(self, card, *args, ok=(0,)):
+        self.out = run([MEDIA, card] + [str(a) for a in args], ok=ok)
+        print(self.out)
+        self.logs = [l[5:] for l in self.out.splitlines() if l.startswith("log: ")]
+        self.raw = re.search(r"^raw: (\d)", self.out, re.M).group(1) == "1"
+        self.targets = {}
+        for m in re.finditer(r"^target (\d) (\S+) kind (\S+) bs (\d+) blocks (\d+) ro (\d) extents \d+(.*)$",
+                             self.out, re.M):
+            self.targets[int(m.group(1))] = dict(name=m.group(2), kind=m.group(3), bs=int(m.group(4)),
+                                                 blocks=int(m.group(5)), extents=runs_of(m.group(7)))
+        m = re.search(r"^logfile: sectors (\d+) cur (\d+) extents(.*)$", self.out, re.M)
+        self.logfile = m and dict(sectors=int(m.group(1)), extents=runs_of(m.group(3)))
+
+    def log(self, pattern):
+        check(any(re.search(pattern, l) for l in self.logs), f"no log line matches {pattern!r}")
+
+    def owned(self):
+        """Card sectors the images and softhba.log own."""
+        sectors = set()
+        for t in self.targets.values():
+            for lba, n in t["extents"]:
+                sectors.update(range(lba, lba + n))
+        for lba, n in (self.logfile or {}).get("extents", []):
+            sectors.update(range(lba, lba + n))
+        return sectors
+
+
+def runs_of(text):
+    return [(int(a), int(b)) for a, b in re.findall(r"(\d+)\+(\d+)", text)]
+
+
+def same_outside(before, after, owned):
+    """The card's bytes outside the owned sectors are unchanged."""
+    check(len(before) == len(after), "card size changed")
+    for s in range(len(before) // 512):
+        if s not in owned and before[s * 512:(s + 1) * 512] != after[s * 512:(s + 1) * 512]:
+            raise Failure(f"sector {s} outside every image and softhba.log changed")
+
+
+def log_text(content):
+    """softhba.log's text: the runs between NUL bytes, newest last (the run
+    before the hole is the newest; a wrapped log has older text after it)."""
+    runs = [r for r in content.split(b"\0") if r]
+    return [r.decode() for r in runs]
+
+
+def media_card(work, exfat=False):
+    card = exfat_card(work) if exfat else fat32_card(work)
+    hd0 = fat_image(work, "hd0.img", 4096)
+    files = {
+        "HD0.img": read(hd0),
+        "HD1_1024.hda": data("m1", 2 * MIB + 3072),
+        "HD2_2048.img": data("m2", MIB),
+        "CD3.iso": read(iso_image(work)),
+    }
+    srcs = [(n, write(os.path.join(work, "src-" + n), c)) for n, c in files.items()]
+    srcs.append(("softhba.log", write(os.path.join(work, "log0"), bytes(32768))))
+    if exfat:
+        exfat_add(card, srcs)
+    else:
+        for n, src in srcs:
+            mcopy(card, src, n)
+    return card, hd0, files
+
+
+def media_round_trip(work, exfat):
+    card, hd0, files = media_card(work, exfat)
+    before = read(card)
+    args = []
+    for tid, name in enumerate(files):
+        args += ["--read", tid, os.path.join(work, f"back{tid}")]
+    new1 = data("m1-new", len(files["HD1_1024.hda"]))
+    args += ["--write", 1, write(os.path.join(work, "new1"), new1), "--log", "test: after the write"]
+    m = Media(card, *args)
+    check(not m.raw and sorted(m.targets) == [0, 1, 2, 3], f"targets {sorted(m.targets)}")
+    check(m.targets[3]["kind"] == "cdrom" and m.targets[3]["bs"] == 2048, "CD3 is a CD-ROM")
+    check(m.logfile is not None, "softhba.log not opened")
+    for tid, name in enumerate(files):
+        bs = m.targets[tid]["bs"]
+        want = files[name][:len(files[name]) // bs * bs]
+        check(read(os.path.join(work, f"back{tid}")) == want, f"target {tid} ({name}) read back differs")
+    after = read(card)
+    same_outside(before, after, m.owned())
+    # the HD image holding a FAT file system: it and the card pass fsck, its
+    # file round-trips; the image written through the extents is the file
+    inner = write(os.path.join(work, "hd0.back"), read(os.path.join(work, "back0")))
+    fsck_fat(inner)
+    check(mcopy_out(inner, "INNER.BIN", work) == read(hd0 + ".inner"), "HD0's inner file")
+    if exfat:
+        run(["fsck.exfat", "-n", card])
+        check(after[m.targets[1]["extents"][0][0] * 512:][:len(new1)] == new1, "HD1 written")
+    else:
+        fsck_fat(card)
+        check(mcopy_out(card, "HD1_1024.hda", work) == new1, "HD1 on the card after the write")
+        text = "".join(log_text(mcopy_out(card, "softhba.log", work)))
+        for line in ("card: mount, SD card of", "fs: target 1: HD1_1024.hda, disk, 2051 blocks of 1024 bytes",
+                     "fs: target 3: CD3.iso, CD-ROM (read-only), ", "test: after the write"):
+            check(line in text, f"softhba.log lacks {line!r}:\n{text}")
+    # a second power-on appends after the first one's text
+    Media(card, "--log", "test: second boot")
+    after2 = read(card)
+    same_outside(after, after2, m.owned())
+    lo = sorted(m.logfile["extents"])[0][0] * 512
+    content = b"".join(after2[lba * 512:(lba + n) * 512] for lba, n in m.logfile["extents"])
+    runs = log_text(content[:32768])
+    check(len(runs) == 1 and runs[0].count("card: mount") == 2 and runs[0].endswith("test: second boot\n"),
+          f"softhba.log after two boots: {runs}")
+    check(lo > 0, "log extents")
+
+
+@scenario
+def media_fat32(work):
+    """The firmware's set-up on FAT32: targets read back, a write lands in the file, softhba.log appended, fsck clean."""
+    media_round_trip(work, exfat=False)
+
+
+@scenario
+def media_exfat(work):
+    """The same on exFAT (fsck.exfat clean after the writes)."""
+    media_round_trip(work, exfat=True)
+
+
+@scenario
+def media_log_wrap(work):
+    """softhba.log wraps inside its clusters; the newest line is found again after a reboot."""
+    card = fat32_card(work)
+    mcopy(card, write(os.path.join(work, "hd"), data("w", 64 * 1024)), "HD0.img")
+    mcopy(card, write(os.path.join(work, "log0"), bytes(2048)), "softhba.log")   # 4 sectors
+    before = read(card)
+    args = []
+    for i in range(60):
+        args += ["--log", f"test: line {i:02d} " + "x" * 40]
+    m = Media(card, *args)
+    check(m.logfile["sectors"] == 4, "log of 4 sectors")
+    same_outside(before, read(card), m.owned())
+    runs = log_text(mcopy_out(card, "softhba.log", work))
+    check(runs[0].rstrip().endswith("test: line 59 " + "x" * 40), f"newest text first after the wrap: {runs}")
+    Media(card, "--log", "test: after reboot")
+    runs = log_text(mcopy_out(card, "softhba.log", work))
+    check("test: line 59" in runs[0] and runs[0].endswith("test: after reboot\n"),
+          f"the reboot did not go on after the newest line: {runs}")
+    fsck_fat(card)
+
+
+@scenario
+def media_raw(work):
+    """No file system, or no image on it: the whole card is target 0; a FAT card's softhba.log is not written after mount."""
+    blank = os.path.join(work, "blank.img")
+    write(blank, data("blank", 4 * MIB))
+    m = Media(blank, "--read", 0, os.path.join(work, "back"), "--log", "test: raw")
+    check(m.raw and list(m.targets) == [0] and m.targets[0]["blocks"] == 8192, "blank card: one raw disk")
+    check(read(os.path.join(work, "back")) == read(blank), "raw read-back")
+    card = fat32_card(work)
+    mcopy(card, write(os.path.join(work, "log0"), bytes(4096)), "softhba.log")
+    mcopy(card, write(os.path.join(work, "notes"), b"notes\n"), "notes.txt")
+    m = Media(card, "--log", "test: while raw")
+    check(m.raw and m.targets[0]["blocks"] == 64 * MIB // 512, "FAT card without images: one raw disk")
+    text = "".join(log_text(mcopy_out(card, "softhba.log", work)))
+    check("mount: no image files: the card is one raw disk" in text, f"mount lines in softhba.log: {text!r}")
+    check("test: while raw" not in text, "softhba.log written while the host owns the raw card")
+    fsck_fat(card)
+
+
+@scenario
+def media_log_refused(work):
+    """A fragmented or cross-linked softhba.log is not used; a log that cannot be written loses lines, never the card."""
+    card = fat32_card(work)
+    hd = data("r", 64 * 1024)
+    mcopy(card, write(os.path.join(work, "hd"), hd), "HD0.img")
+    mcopy(card, write(os.path.join(work, "log0"), bytes(4096)), "softhba.log")
+    before = read(card)
+    m = Media(card, "--fail-writes-after", 0, "--log", "test: lost")
+    check("write errors 2" in m.out or "write errors 1" in m.out, "failed log writes counted")
+    check(read(card) == before, "a failed write changed the card")
+    # softhba.log's chain through HD0's clusters: the image is refused, not written over
+    runs = mshowfat_runs(card, "softhba.log")
+    hd_runs = mshowfat_runs(card, "HD0.img")
+    set_fat_entry(card, runs[0][1], hd_runs[0][0])        # log's last cluster -> HD0's first
+    m = Media(card, ok=(0,))
+    check(0 not in m.targets or m.logfile is None, "a cross-linked image and log both in use")
+    check(any("corrupt FAT" in l for l in m.logs), "no log line for the cross-link")
 
 
 def main():

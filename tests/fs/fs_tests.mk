@@ -10,8 +10,13 @@
 #                            fs_target_table_bytes
 
 FS_DIR := $(BUILD)/fs
-FS_LIB_SRCS := firmware/fs/fs.c firmware/fs/fs_log.c firmware/fs/images.c firmware/fs/ini.c
-FS_LIB_HDRS := firmware/fs/fs.h firmware/fs/fs_log.h firmware/fs/images.h firmware/fs/ini.h
+FS_LIB_SRCS := firmware/fs/fs.c firmware/fs/fs_log.c firmware/fs/images.c firmware/fs/ini.c \
+               firmware/fs/fs_logfile.c
+FS_LIB_HDRS := firmware/fs/fs.h firmware/fs/fs_log.h firmware/fs/images.h firmware/fs/ini.h \
+               firmware/fs/fs_logfile.h
+# The card firmware's target set-up over the layer (firmware/card/media.c).
+FS_MEDIA_SRCS := firmware/card/media.c
+FS_MEDIA_HDRS := firmware/card/media.h
 FS_TEST_COMMON := tests/fs/card_file.c
 FS_HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -Ifirmware/fs -Itests/fs
 FS_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -19,10 +24,12 @@ FS_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame
 FS_RV_CFLAGS := -march=rv32im_zicsr -mabi=ilp32 --specs=picolibc.specs -Os -std=c11 \
                 -Wall -Wextra -Werror -ffunction-sections -fdata-sections -Ifirmware/fs
 
-ALL += $(FS_DIR)/fs_probe $(FS_DIR)/fs_probe_san $(FS_DIR)/fs_fuzz $(FS_DIR)/fs_rv32.o
+ALL += $(FS_DIR)/fs_probe $(FS_DIR)/fs_probe_san $(FS_DIR)/fs_fuzz $(FS_DIR)/fs_rv32.o \
+       $(FS_DIR)/media_probe_san
 BENCH += bench-fs
-C_LINT_SRCS += $(FS_LIB_SRCS) $(FS_TEST_COMMON) tests/fs/fs_probe.c tests/fs/fs_fuzz.c
-C_LINT_INCLUDES += -Ifirmware/fs -Itests/fs
+C_LINT_SRCS += $(FS_LIB_SRCS) $(FS_TEST_COMMON) tests/fs/fs_probe.c tests/fs/fs_fuzz.c \
+               tests/fs/media_probe.c
+C_LINT_INCLUDES += -Ifirmware/fs -Itests/fs -Ifirmware/card
 
 $(FS_DIR)/fs_probe: tests/fs/fs_probe.c $(FS_TEST_COMMON) tests/fs/card_file.h $(FS_LIB_SRCS) $(FS_LIB_HDRS)
 	@mkdir -p $(@D)
@@ -31,6 +38,14 @@ $(FS_DIR)/fs_probe: tests/fs/fs_probe.c $(FS_TEST_COMMON) tests/fs/card_file.h $
 $(FS_DIR)/fs_probe_san: tests/fs/fs_probe.c $(FS_TEST_COMMON) tests/fs/card_file.h $(FS_LIB_SRCS) $(FS_LIB_HDRS)
 	@mkdir -p $(@D)
 	gcc $(FS_HOST_CFLAGS) -O1 $(FS_SAN) tests/fs/fs_probe.c $(FS_TEST_COMMON) $(FS_LIB_SRCS) -o $@
+
+#   build/fs/media_probe_san  firmware/card/media.c (mount, targets, softhba.log) over a
+#                             writable card file (ASan + UBSan)
+$(FS_DIR)/media_probe_san: tests/fs/media_probe.c $(FS_TEST_COMMON) tests/fs/card_file.h $(FS_LIB_SRCS) \
+                           $(FS_LIB_HDRS) $(FS_MEDIA_SRCS) $(FS_MEDIA_HDRS)
+	@mkdir -p $(@D)
+	gcc $(FS_HOST_CFLAGS) -Ifirmware/card -O1 $(FS_SAN) tests/fs/media_probe.c $(FS_TEST_COMMON) \
+	  $(FS_LIB_SRCS) $(FS_MEDIA_SRCS) -o $@
 
 $(FS_DIR)/fs_fuzz: tests/fs/fs_fuzz.c $(FS_LIB_SRCS) $(FS_LIB_HDRS)
 	@mkdir -p $(@D)

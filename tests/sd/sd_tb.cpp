@@ -728,6 +728,44 @@ static void bench(const char *out)
 }
 
 // ---------------------------------------------------------------- main
+// One block through the CPU's byte mode (the firmware's own sectors): the
+// bytes land in the image, come back, and never pass through the FIFO.
+static void t_cpu_block()
+{
+    for (int hc = 0; hc < 2; hc++) {
+        setup(1 << 20, hc ? SD_CARD_SDHC : SD_CARD_SDSC);
+        init_ok();
+        host_in_clear();
+        for (uint32_t lba : {0u, 7u, 2047u}) {
+            std::vector<uint8_t> before = read_image(), data = random_bytes(512), back(512);
+            expect_err(sd_write_block_cpu(&dev, lba, data.data()), SD_OK, "cpu write");
+            memcpy(before.data() + (size_t)lba * 512, data.data(), 512);
+            if (read_image() != before) fail("cpu write: image differs (lba %u)", lba);
+            expect_err(sd_read_block_cpu(&dev, lba, back.data()), SD_OK, "cpu read");
+            if (back != data) fail("cpu read: data differs (lba %u)", lba);
+        }
+        std::vector<uint8_t> back(512, 0xAA);
+        expect_err(sd_write_block_cpu(&dev, 7, nullptr), SD_OK, "cpu write of zeros");
+        expect_err(sd_read_block_cpu(&dev, 7, back.data()), SD_OK, "cpu read of zeros");
+        if (back != std::vector<uint8_t>(512, 0)) fail("zeros written");
+        expect_err(sd_read_block_cpu(&dev, 2048, back.data()), SD_ERR_OUT_OF_RANGE, "cpu read past the end");
+        if (tp->fifo_level != 0 || host_in_len() != 0) fail("CPU blocks went through the FIFO");
+        sd_fault f = {SD_FAULT_READ_CRC, 0, 0, 0};
+        sd_card_set_fault(card, &f);
+        expect_err(sd_read_block_cpu(&dev, 3, back.data()), SD_ERR_READ_CRC, "cpu read, bad CRC");
+        sd_card_clear_fault(card);
+        std::vector<uint8_t> before = read_image();
+        f = {SD_FAULT_REMOVED, 0, 0, 100};   // pulled 100 bytes into the block
+        sd_card_set_fault(card, &f);
+        std::vector<uint8_t> data = random_bytes(512);
+        int e = sd_write_block_cpu(&dev, 9, data.data());
+        if (e == SD_OK) fail("cpu write with the card pulled succeeded");
+        check_image_unchanged(before, "cpu write, card pulled");
+        sd_card_clear_fault(card);
+        teardown();
+    }
+}
+
 struct test { const char *name; void (*fn)(); };
 static const test tests[] = {
     {"init-sdsc", t_init_sdsc}, {"init-sdhc", t_init_sdhc}, {"init-v1", t_init_v1},
@@ -738,6 +776,7 @@ static const test tests[] = {
     {"fault-write-reject", t_fault_write_reject}, {"fault-busy-forever", t_fault_busy_forever},
     {"fault-removed", t_fault_removed}, {"fault-out-of-range", t_fault_out_of_range},
     {"write-protect", t_write_protect}, {"wire-crc", t_wire_crc}, {"irq-abort", t_irq_abort}, {"divider", t_divider},
+    {"cpu-block", t_cpu_block},
 };
 
 int main(int argc, char **argv)
