@@ -30,7 +30,7 @@ FW_CFLAGS := -march=rv32im_zicsr -mabi=ilp32 --specs=picolibc.specs -Os -g \
 # (gcc 12 does not match "_zicsr" against its multilib list).
 # -ffunction-sections again at the link: LTO's output then keeps a section
 # per function, which the linker script orders (the command path first).
-FW_LDFLAGS := -march=rv32im -mabi=ilp32 --specs=picolibc.specs -nostartfiles -ffunction-sections \
+FW_LDFLAGS := -march=rv32im -mabi=ilp32 --specs=picolibc.specs -nostartfiles -ffunction-sections -fdata-sections \
               -T $(FW_DIR)/link.ld -Wl,--gc-sections -Wl,--no-warn-rwx-segments $(FW_PRINTF)
 FW_COMMON_SRCS := firmware/common/crt0.S firmware/common/runtime.c firmware/common/console.c
 # The RAM, the flash region and the stack reserve come from the register map

@@ -1049,6 +1049,25 @@ static int plain_rw10(const struct scsi_dev *d, const uint8_t *blk, uint32_t dat
            data_len >> d->block_shift >= be16(cdb + 7);
 }
 
+/* Every command but a plain READ(10)/WRITE(10): cold and out of line, so
+ * that the fast path above stays small in the flash cache (docs/soc.md). */
+__attribute__((cold, noinline)) static int execute_general(struct scsi_dev *d, const uint8_t *blk,
+                                                           uint32_t data_len, uint32_t *moved)
+{
+    const uint8_t *cdb = blk + SHBA_HOST_CMD_CDB;
+    unsigned dir = DIR_NONE;
+    uint64_t len = 0;
+    int exact = 0, known = d ? plan(d, cdb, &dir, &len, &exact) : 0;
+    unsigned hs = validate(d, blk, data_len, known, dir, len, exact);
+    if (hs)
+        return HOST_ERR | (int)hs;
+    d->data_len = data_len;
+    d->moved = 0;
+    int rc = dispatch(d, cdb, blk[SHBA_HOST_CMD_CDB_LEN], blk[SHBA_HOST_CMD_LUN] == 0, known);
+    *moved = d->moved;
+    return rc;
+}
+
 /* One command block on target d (NULL: no device at that ID). */
 static void execute(struct scsi_dev *d, const uint8_t *blk, struct scsi_result *res)
 {
@@ -1065,18 +1084,7 @@ static void execute(struct scsi_dev *d, const uint8_t *blk, struct scsi_result *
         rc = do_read_write(d, cdb[0] & 0x02, lba, (uint32_t)cdb[7] << 8 | cdb[8]);
         moved = d->moved;
     } else {
-        unsigned dir = DIR_NONE;
-        uint64_t len = 0;
-        int exact = 0, known = d ? plan(d, cdb, &dir, &len, &exact) : 0;
-        unsigned hs = validate(d, blk, data_len, known, dir, len, exact);
-        if (hs) {
-            rc = HOST_ERR | (int)hs;
-        } else {
-            d->data_len = data_len;
-            d->moved = 0;
-            rc = dispatch(d, cdb, blk[SHBA_HOST_CMD_CDB_LEN], blk[SHBA_HOST_CMD_LUN] == 0, known);
-            moved = d->moved;
-        }
+        rc = execute_general(d, blk, data_len, &moved);
     }
     /* Every field is set (no memset): the sense bytes only count with
      * sense_len, and they are copied only for CHECK CONDITION. */
