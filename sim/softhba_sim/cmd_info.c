@@ -6,16 +6,6 @@
 #include "ntsys.h"
 #include "softhba_sim.h"
 
-static void trim_copy(char *dst, const uint8_t *src, int n)
-{
-    int i;
-    for (i = 0; i < n; i++)
-        dst[i] = (src[i] >= 0x20 && src[i] < 0x7F) ? (char)src[i] : '.';
-    while (i > 0 && dst[i - 1] == ' ')
-        i--;
-    dst[i] = 0;
-}
-
 int cmd_info(void)
 {
     uint8_t inq[36];
@@ -39,9 +29,9 @@ int cmd_info(void)
         return EXIT_FAILED;
     }
     cli.bytes += r.transferred;
-    trim_copy(vendor, inq + 8, 8);
-    trim_copy(product, inq + 16, 16);
-    trim_copy(rev, inq + 32, 4);
+    inquiry_text(vendor, inq + 8, 8);
+    inquiry_text(product, inq + 16, 16);
+    inquiry_text(rev, inq + 32, 4);
     const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(0);
     uint64_t bytes = disk_blocks() * cli.target.block_size;
     printf("adapter:    softhba at 0x%x, IRQ %u, ",

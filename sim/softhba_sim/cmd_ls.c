@@ -6,16 +6,6 @@
 
 #include "softhba_sim.h"
 
-static void trimmed(char *dst, const uint8_t *src, int n)
-{
-    int i;
-    for (i = 0; i < n; i++)
-        dst[i] = (src[i] >= 0x20 && src[i] < 0x7F) ? (char)src[i] : '.';
-    while (i > 0 && dst[i - 1] == ' ')
-        i--;
-    dst[i] = 0;
-}
-
 static const char *type_name(unsigned type)
 {
     switch (type) {
@@ -42,9 +32,9 @@ static int list_target(unsigned id)
         return -1;
     }
     char vendor[9], product[17], rev[5];
-    trimmed(vendor, inq + 8, 8);
-    trimmed(product, inq + 16, 16);
-    trimmed(rev, inq + 32, 4);
+    inquiry_text(vendor, inq + 8, 8);
+    inquiry_text(product, inq + 16, 16);
+    inquiry_text(rev, inq + 32, 4);
     unsigned type = inq[0] & 0x1Fu;
     printf("%u  %-5s %-9s %-8s %-16s %-4s ", id, type_name(type), (inq[1] & 0x80) ? "removable" : "fixed",
            vendor, product, rev);

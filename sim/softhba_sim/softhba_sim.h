@@ -98,6 +98,7 @@ void cmd_begin(void);
 void cmd_end(const char *what);
 void progress(uint64_t done);
 void report_failure(const char *what, uint32_t lba, const struct class_result *r);
+void inquiry_text(char *dst, const uint8_t *src, int n);
 int disk_ready(void);
 uint64_t disk_blocks(void);
 int read_blocks(uint32_t lba, uint32_t count, uint8_t *buf);
