@@ -48,4 +48,16 @@ uint32_t info(void);
 uint32_t be32(const uint8_t *p);
 uint32_t be16(const uint8_t *p);
 
+/* Shorthand for the case tables: data direction, the expected outcome
+ * (status, host status, sense key, ASC, ASCQ, INFORMATION) and CDBs. */
+#define IN SHBA_HOST_CMD_FLAG_DATA_IN
+#define OUT SHBA_HOST_CMD_FLAG_DATA_OUT
+#define CC SCSI_STATUS_CHECK_CONDITION
+#define HS(x) 0, SHBA_HOST_HS_##x, 0, 0, 0, NO_INFO
+#define OK 0, 0, 0, 0, 0, NO_INFO
+#define SENSE(k, a, q) CC, 0, k, a, q, NO_INFO
+#define SENSE_I(k, a, q, i) CC, 0, k, a, q, i
+#define R10(op, b1, lba, n) { op, b1, (lba) >> 24, ((lba) >> 16) & 255, ((lba) >> 8) & 255, (lba) & 255, 0, (n) >> 8, (n) & 255, 0 }
+#define R6(op, lba, n) { op, ((lba) >> 16) & 31, ((lba) >> 8) & 255, (lba) & 255, n, 0 }
+
 #endif

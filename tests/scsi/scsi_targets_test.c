@@ -112,17 +112,8 @@ struct tcase {
     int32_t ptr;      /* CDB byte a 5/24/00 must point at, -1: not checked */
 };
 
-#define IN SHBA_HOST_CMD_FLAG_DATA_IN
-#define OUT SHBA_HOST_CMD_FLAG_DATA_OUT
-#define CC SCSI_STATUS_CHECK_CONDITION
-#define HS(x) 0, SHBA_HOST_HS_##x, 0, 0, 0, NO_INFO
-#define OK 0, 0, 0, 0, 0, NO_INFO
-#define SENSE(k, a, q) CC, 0, k, a, q, NO_INFO
-#define SENSE_I(k, a, q, i) CC, 0, k, a, q, i
-#define R10(op, b1, lba, n) { op, b1, (lba) >> 24, ((lba) >> 16) & 255, ((lba) >> 8) & 255, (lba) & 255, 0, (n) >> 8, (n) & 255, 0 }
 #define R12(op, b1, lba, n) { op, b1, (lba) >> 24, ((lba) >> 16) & 255, ((lba) >> 8) & 255, (lba) & 255, \
                               (n) >> 24, ((n) >> 16) & 255, ((n) >> 8) & 255, (n) & 255, 0, 0 }
-#define R6(op, lba, n) { op, ((lba) >> 16) & 31, ((lba) >> 8) & 255, (lba) & 255, n, 0 }
 /* READ TOC / SUB-CHANNEL / HEADER / GET CONFIGURATION: allocation length 255. */
 #define ALLOC255(op, b1, b2, b3, b6) { op, b1, b2, b3, 0, 0, b6, 0, 255, 0 }
 

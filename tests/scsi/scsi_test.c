@@ -66,15 +66,6 @@ struct tcase {
     long long residual; /* ANY: not checked */
 };
 
-#define IN SHBA_HOST_CMD_FLAG_DATA_IN
-#define OUT SHBA_HOST_CMD_FLAG_DATA_OUT
-#define CC SCSI_STATUS_CHECK_CONDITION
-#define HS(x) 0, SHBA_HOST_HS_##x, 0, 0, 0, NO_INFO
-#define OK 0, 0, 0, 0, 0, NO_INFO
-#define SENSE(k, a, q) CC, 0, k, a, q, NO_INFO
-#define SENSE_I(k, a, q, i) CC, 0, k, a, q, i
-#define R10(op, b1, lba, n) { op, b1, (lba) >> 24, ((lba) >> 16) & 255, ((lba) >> 8) & 255, (lba) & 255, 0, (n) >> 8, (n) & 255, 0 }
-#define R6(op, lba, n) { op, ((lba) >> 16) & 31, ((lba) >> 8) & 255, (lba) & 255, n, 0 }
 
 static const struct tcase table[] = {
     /* command block validation */
