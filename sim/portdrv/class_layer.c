@@ -1,11 +1,194 @@
-/* The disk class layer on the port driver emulation (class_layer.h). */
+/* NT's class layer on the port driver emulation (class_layer.h). */
+#include <stdio.h>
 #include <string.h>
 
+#include "class_cdrom.h"
 #include "class_layer.h"
 #include "ddk/scsi.h"
 
 #define TIMEOUT_INQUIRY_S 4
-#define TIMEOUT_DEFAULT_S 10
+#define TIMEOUT_DEFAULT_S 10   /* SCSI_DISK_TIMEOUT: a class driver's TimeOutValue */
+#define NT_PAGE 4096u
+
+const char *class_status_name(enum class_nt_status s)
+{
+    static const char *const names[] = {
+        [CLASS_STATUS_SUCCESS] = "STATUS_SUCCESS",
+        [CLASS_STATUS_DEVICE_NOT_READY] = "STATUS_DEVICE_NOT_READY",
+        [CLASS_STATUS_NO_MEDIA_IN_DEVICE] = "STATUS_NO_MEDIA_IN_DEVICE",
+        [CLASS_STATUS_MEDIA_WRITE_PROTECTED] = "STATUS_MEDIA_WRITE_PROTECTED",
+        [CLASS_STATUS_DEVICE_DATA_ERROR] = "STATUS_DEVICE_DATA_ERROR",
+        [CLASS_STATUS_IO_DEVICE_ERROR] = "STATUS_IO_DEVICE_ERROR",
+        [CLASS_STATUS_INVALID_DEVICE_REQUEST] = "STATUS_INVALID_DEVICE_REQUEST",
+        [CLASS_STATUS_NONEXISTENT_SECTOR] = "STATUS_NONEXISTENT_SECTOR",
+        [CLASS_STATUS_NO_SUCH_DEVICE] = "STATUS_NO_SUCH_DEVICE",
+        [CLASS_STATUS_VERIFY_REQUIRED] = "STATUS_VERIFY_REQUIRED",
+        [CLASS_STATUS_IO_TIMEOUT] = "STATUS_IO_TIMEOUT",
+        [CLASS_STATUS_DEVICE_NOT_CONNECTED] = "STATUS_DEVICE_NOT_CONNECTED",
+        [CLASS_STATUS_DATA_OVERRUN] = "STATUS_DATA_OVERRUN",
+        [CLASS_STATUS_DEVICE_BUSY] = "STATUS_DEVICE_BUSY",
+        [CLASS_STATUS_INVALID_BLOCK_LENGTH] = "STATUS_INVALID_BLOCK_LENGTH",
+    };
+    return (unsigned)s < sizeof names / sizeof names[0] && names[s] ? names[s] : "STATUS_?";
+}
+
+/* The sense-data half of ScsiClassInterpretSenseInfo. */
+static void interpret_sense(const struct class_outcome *o, unsigned flags, struct class_decision *d)
+{
+    switch (o->sense_key & 0x0F) {
+    case SCSI_SENSE_NOT_READY:
+        d->status = CLASS_STATUS_DEVICE_NOT_READY;
+        if (o->asc == SCSI_ADSENSE_LUN_NOT_READY) {
+            if (o->ascq == SCSI_SENSEQ_MANUAL_INTERVENTION_REQUIRED) {
+                d->status = CLASS_STATUS_NO_MEDIA_IN_DEVICE;
+                d->retry = 0;
+            } else if (o->ascq == SCSI_SENSEQ_FORMAT_IN_PROGRESS) {
+                d->retry = 0;
+            }
+            /* BECOMING READY, INIT COMMAND REQUIRED and the rest: retried (a
+             * disk with DEV_SAFE_START_UNIT also gets a START UNIT: not sent here) */
+        } else if (o->asc == SCSI_ADSENSE_NO_MEDIA_IN_DEVICE) {
+            d->status = CLASS_STATUS_NO_MEDIA_IN_DEVICE;
+            d->retry = 0;
+        }
+        break;
+    case SCSI_SENSE_DATA_PROTECT:
+        d->status = CLASS_STATUS_MEDIA_WRITE_PROTECTED;
+        d->retry = 0;
+        break;
+    case SCSI_SENSE_MEDIUM_ERROR:
+        d->status = CLASS_STATUS_DEVICE_DATA_ERROR;
+        d->retry = 0;
+        break;
+    case SCSI_SENSE_HARDWARE_ERROR:
+        d->status = CLASS_STATUS_IO_DEVICE_ERROR;
+        break;
+    case SCSI_SENSE_ILLEGAL_REQUEST:
+        d->status = CLASS_STATUS_INVALID_DEVICE_REQUEST;
+        switch (o->asc) {
+        case SCSI_ADSENSE_ILLEGAL_BLOCK:
+            d->status = CLASS_STATUS_NONEXISTENT_SECTOR;
+            d->retry = 0;
+            break;
+        case SCSI_ADSENSE_INVALID_LUN:
+            d->status = CLASS_STATUS_NO_SUCH_DEVICE;
+            d->retry = 0;
+            break;
+        case SCSI_ADSENSE_ILLEGAL_COMMAND:
+        case SCSI_ADSENSE_MUSIC_AREA:
+        case SCSI_ADSENSE_DATA_AREA:
+        case SCSI_ADSENSE_VOLUME_OVERFLOW:
+        case SCSI_ADSENSE_INVALID_CDB:   /* retried only to drop FUA with a write cache on */
+            d->retry = 0;
+            break;
+        default:                         /* any other ASC: retried */
+            break;
+        }
+        break;
+    case SCSI_SENSE_UNIT_ATTENTION:
+        d->media_change = 1;
+        if (flags & CLASS_REMOVABLE_MOUNTED) {
+            d->status = CLASS_STATUS_VERIFY_REQUIRED;   /* DO_VERIFY_VOLUME set */
+            d->retry = 0;
+        } else {
+            d->status = CLASS_STATUS_IO_DEVICE_ERROR;
+        }
+        break;
+    case SCSI_SENSE_ABORTED_COMMAND:
+        d->status = CLASS_STATUS_IO_DEVICE_ERROR;
+        break;
+    case SCSI_SENSE_RECOVERED_ERROR:
+        d->status = o->incorrect_length ? CLASS_STATUS_INVALID_BLOCK_LENGTH : CLASS_STATUS_SUCCESS;
+        d->retry = 0;
+        break;
+    case SCSI_SENSE_NO_SENSE:
+        if (o->incorrect_length) {
+            d->status = CLASS_STATUS_INVALID_BLOCK_LENGTH;
+            d->retry = 0;
+        } else {
+            d->status = CLASS_STATUS_IO_DEVICE_ERROR;
+        }
+        break;
+    default:
+        d->status = CLASS_STATUS_IO_DEVICE_ERROR;
+        break;
+    }
+}
+
+/* The SRB-status half: no valid sense data. */
+static void interpret_srb(const struct class_outcome *o, unsigned retries_done,
+                          struct class_decision *d)
+{
+    switch (o->srb_status) {
+    case SRB_STATUS_INVALID_LUN:
+    case SRB_STATUS_INVALID_TARGET_ID:
+    case SRB_STATUS_NO_DEVICE:
+    case SRB_STATUS_NO_HBA:
+    case SRB_STATUS_INVALID_PATH_ID:
+        d->status = CLASS_STATUS_NO_SUCH_DEVICE;
+        d->retry = 0;
+        break;
+    case SRB_STATUS_COMMAND_TIMEOUT:
+    case SRB_STATUS_ABORTED:
+    case SRB_STATUS_TIMEOUT:
+        d->status = CLASS_STATUS_IO_TIMEOUT;
+        break;
+    case SRB_STATUS_SELECTION_TIMEOUT:
+        d->status = CLASS_STATUS_DEVICE_NOT_CONNECTED;
+        d->retry = 0;
+        break;
+    case SRB_STATUS_DATA_OVERRUN:
+        d->status = CLASS_STATUS_DATA_OVERRUN;
+        d->retry = 0;
+        break;
+    case SRB_STATUS_PHASE_SEQUENCE_FAILURE:
+        d->status = CLASS_STATUS_IO_DEVICE_ERROR;
+        if (retries_done > 1)
+            d->retry = 0;             /* "limit the number of retries" */
+        break;
+    case SRB_STATUS_REQUEST_FLUSHED:
+        d->status = CLASS_STATUS_IO_DEVICE_ERROR;   /* VERIFY_REQUIRED with DO_VERIFY_VOLUME */
+        break;
+    case SRB_STATUS_INVALID_REQUEST:
+        d->status = CLASS_STATUS_INVALID_DEVICE_REQUEST;
+        d->retry = 0;
+        break;
+    case SRB_STATUS_UNEXPECTED_BUS_FREE:
+    case SRB_STATUS_PARITY_ERROR:
+    case SRB_STATUS_BUS_RESET:
+        d->status = CLASS_STATUS_IO_DEVICE_ERROR;
+        break;
+    case SRB_STATUS_ERROR:
+        d->status = CLASS_STATUS_IO_DEVICE_ERROR;
+        if (o->scsi_status == SCSISTAT_BUSY) {
+            d->status = CLASS_STATUS_DEVICE_NOT_READY;
+        } else if (o->scsi_status == SCSISTAT_RESERVATION_CONFLICT) {
+            d->status = CLASS_STATUS_DEVICE_BUSY;
+            d->retry = 0;
+        }
+        break;
+    default:                          /* SRB_STATUS_BUSY among them: logged, retried */
+        d->status = CLASS_STATUS_IO_DEVICE_ERROR;
+        break;
+    }
+}
+
+void class_interpret(const struct class_outcome *o, unsigned flags, unsigned retries_done,
+                     struct class_decision *d)
+{
+    memset(d, 0, sizeof *d);
+    d->retry = 1;
+    if (o->sense_valid)
+        interpret_sense(o, flags, d);
+    else
+        interpret_srb(o, retries_done, d);
+    /* ScsiClassSendSrbSynchronous: spin-up time before the next try */
+    if ((flags & CLASS_SYNC) && d->retry &&
+        ((d->status == CLASS_STATUS_DEVICE_NOT_READY && o->sense_valid &&
+          o->asc == SCSI_ADSENSE_LUN_NOT_READY) ||
+         o->srb_status == SRB_STATUS_SELECTION_TIMEOUT))
+        d->delay_ps = CLASS_NOT_READY_DELAY_PS;
+}
 
 void class_build_srb(PSCSI_REQUEST_BLOCK srb, const struct class_target *t, const uint8_t *cdb,
                      UCHAR cdb_len, void *data, uint32_t len, ULONG direction_flags,
@@ -33,156 +216,204 @@ int class_release_queue(const struct class_target *t)
     SCSI_REQUEST_BLOCK srb;
     memset(&srb, 0, sizeof srb);
     srb.Length = sizeof srb;
-    srb.Function = SRB_FUNCTION_RELEASE_QUEUE;
+    /* a removable device's queue is flushed, which releases it too */
+    srb.Function = t->removable ? SRB_FUNCTION_FLUSH_QUEUE : SRB_FUNCTION_RELEASE_QUEUE;
     srb.TargetId = t->target;
     srb.Lun = t->lun;
     return portdrv_execute(t->adapter, &srb) == SRB_STATUS_SUCCESS ? 0 : -1;
 }
 
-/* One command with the class driver's retry policy. */
-static int run(const struct class_target *t, const uint8_t *cdb, UCHAR cdb_len, void *data,
-               uint32_t len, ULONG dir, ULONG timeout_s, struct class_result *r)
+static void stall(uint64_t ps)
+{
+    for (uint64_t done = 0; done < ps; done += 10000000000ull)
+        ScsiPortStallExecution(10000);   /* 10 ms steps of simulated time */
+}
+
+int class_send(struct class_target *t, const uint8_t *cdb, UCHAR cdb_len, void *data,
+               uint32_t len, ULONG direction, ULONG timeout_s, unsigned flags,
+               struct class_result *r)
 {
     SCSI_REQUEST_BLOCK srb;
     uint8_t sense[SENSE_BUFFER_SIZE];
     struct class_result local;
+    unsigned retries_done = 0;
     if (!r)
         r = &local;
     memset(r, 0, sizeof *r);
+    if (t->removable && t->mounted)
+        flags |= CLASS_REMOVABLE_MOUNTED;
     for (;;) {
+        struct class_outcome o;
+        struct class_decision d;
         UCHAR st;
         memset(sense, 0, sizeof sense);
-        class_build_srb(&srb, t, cdb, cdb_len, data, len, dir, sense, sizeof sense, timeout_s);
+        class_build_srb(&srb, t, cdb, cdb_len, data, len, direction, sense, sizeof sense,
+                        timeout_s);
         r->attempts++;
         st = portdrv_execute(t->adapter, &srb);
         if (srb.SrbStatus & SRB_STATUS_QUEUE_FROZEN)
-            (void)class_release_queue(t);     /* as NT's class driver, on every error */
+            (void)class_release_queue(t);     /* before anything else, on every error */
         r->srb_status = st;
         r->scsi_status = srb.ScsiStatus;
         r->transferred = srb.DataTransferLength;
         r->sense_valid = (srb.SrbStatus & SRB_STATUS_AUTOSENSE_VALID) != 0;
+        r->sense_key = r->asc = r->ascq = 0;
         if (r->sense_valid) {
             r->sense_key = sense[2] & 0x0F;
             r->asc = sense[12];
             r->ascq = sense[13];
         }
-        if (st == SRB_STATUS_SUCCESS || st == SRB_STATUS_DATA_OVERRUN)
+        if (st == SRB_STATUS_SUCCESS) {
+            r->status = CLASS_STATUS_SUCCESS;
             return 0;
-        if (r->attempts > CLASS_RETRIES)
-            return -1;
-        if (st == SRB_STATUS_BUS_RESET || st == SRB_STATUS_TIMEOUT)
-            continue;
-        /* BUSY: the port driver already retried it once a second, 20 times */
-        if (st == SRB_STATUS_ERROR && r->sense_valid) {
-            if (r->sense_key == SCSI_SENSE_UNIT_ATTENTION)
-                continue;
-            if (r->sense_key == SCSI_SENSE_NOT_READY && r->asc == 0x3A)
-                return -1;            /* medium not present: retrying cannot help */
-            if (r->sense_key == SCSI_SENSE_NOT_READY) {
-                for (int i = 0; i < 200; i++)   /* 2 s of simulated time */
-                    ScsiPortStallExecution(10000);
-                continue;
-            }
-            if (r->sense_key == SCSI_SENSE_HARDWARE_ERROR)
-                continue;
         }
-        return -1;                    /* MEDIUM ERROR, ILLEGAL REQUEST, no device... */
+        o.srb_status = st;
+        o.scsi_status = r->scsi_status;
+        o.sense_valid = r->sense_valid;
+        o.sense_key = r->sense_key;
+        o.asc = r->asc;
+        o.ascq = r->ascq;
+        o.incorrect_length = r->sense_valid && (sense[2] & 0x20);
+        class_interpret(&o, flags, retries_done, &d);
+        r->status = d.status;
+        if (d.media_change)
+            t->media_change_count++;
+        if (d.status == CLASS_STATUS_VERIFY_REQUIRED)
+            t->verify_volume = 1;
+        if (st == SRB_STATUS_DATA_OVERRUN)
+            return 0;                 /* a short data phase: the caller decides */
+        if (d.status == CLASS_STATUS_SUCCESS)
+            return 0;                 /* RECOVERED ERROR */
+        if (!d.retry)
+            return -1;
+        if (d.delay_ps) {             /* waited even when no retry is left */
+            stall(d.delay_ps);
+            r->delayed_ps += d.delay_ps;
+        }
+        if (retries_done == CLASS_MAX_RETRIES)
+            return -1;
+        retries_done++;
     }
 }
 
-int class_inquiry(const struct class_target *t, uint8_t *buf, uint32_t len, struct class_result *r)
+int class_inquiry(struct class_target *t, uint8_t *buf, uint32_t len, struct class_result *r)
 {
     uint8_t cdb[6] = { SCSIOP_INQUIRY, 0, 0, 0, (uint8_t)(len > 255 ? 255 : len), 0 };
-    return run(t, cdb, 6, buf, cdb[4], SRB_FLAGS_DATA_IN, TIMEOUT_INQUIRY_S, r);
+    return class_send(t, cdb, 6, buf, cdb[4], SRB_FLAGS_DATA_IN, TIMEOUT_INQUIRY_S, CLASS_SYNC, r);
 }
 
-int class_test_unit_ready(const struct class_target *t, struct class_result *r)
+int class_test_unit_ready(struct class_target *t, struct class_result *r)
 {
     uint8_t cdb[6] = { SCSIOP_TEST_UNIT_READY, 0, 0, 0, 0, 0 };
-    return run(t, cdb, 6, NULL, 0, 0, TIMEOUT_DEFAULT_S, r);
+    return class_send(t, cdb, 6, NULL, 0, 0, TIMEOUT_DEFAULT_S, CLASS_SYNC, r);
 }
 
 int class_read_capacity(struct class_target *t, uint32_t *last_lba, struct class_result *r)
 {
     uint8_t cdb[10] = { SCSIOP_READ_CAPACITY, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-    uint8_t data[8] = { 0 };
-    if (run(t, cdb, 10, data, sizeof data, SRB_FLAGS_DATA_IN, TIMEOUT_DEFAULT_S, r) != 0)
+    struct class_result local;
+    int retries = 1;                  /* once more on STATUS_VERIFY_REQUIRED */
+    if (!r)
+        r = &local;
+    for (;;) {
+        uint8_t data[8] = { 0 };
+        int rc = class_send(t, cdb, 10, data, sizeof data, SRB_FLAGS_DATA_IN, TIMEOUT_DEFAULT_S,
+                            CLASS_SYNC, r);
+        if (rc == 0 && r->srb_status == SRB_STATUS_SUCCESS) {
+            *last_lba = ((uint32_t)data[0] << 24) | ((uint32_t)data[1] << 16) |
+                        ((uint32_t)data[2] << 8) | data[3];
+            t->block_size = ((uint32_t)data[4] << 24) | ((uint32_t)data[5] << 16) |
+                            ((uint32_t)data[6] << 8) | data[7];
+            return 0;
+        }
+        if (r->status == CLASS_STATUS_VERIFY_REQUIRED && retries--)
+            continue;
+        /* the class driver's defaults when READ CAPACITY failed (a short
+         * answer, DATA_OVERRUN, too) */
+        t->block_size = 512;
+        *last_lba = 0;
         return -1;
-    *last_lba = ((uint32_t)data[0] << 24) | ((uint32_t)data[1] << 16) |
-                ((uint32_t)data[2] << 8) | data[3];
-    t->block_size = ((uint32_t)data[4] << 24) | ((uint32_t)data[5] << 16) |
-                    ((uint32_t)data[6] << 8) | data[7];
-    return 0;
+    }
 }
 
-int class_request_sense(const struct class_target *t, uint8_t *buf, uint32_t len,
-                        struct class_result *r)
+int class_request_sense(struct class_target *t, uint8_t *buf, uint32_t len, struct class_result *r)
 {
     uint8_t cdb[6] = { SCSIOP_REQUEST_SENSE, 0, 0, 0, (uint8_t)(len > 255 ? 255 : len), 0 };
-    return run(t, cdb, 6, buf, cdb[4], SRB_FLAGS_DATA_IN, TIMEOUT_DEFAULT_S, r);
+    return class_send(t, cdb, 6, buf, cdb[4], SRB_FLAGS_DATA_IN, TIMEOUT_DEFAULT_S, CLASS_SYNC, r);
 }
 
-int class_mode_sense6(const struct class_target *t, uint8_t page, uint8_t *buf, uint32_t len,
+int class_mode_sense6(struct class_target *t, uint8_t page, uint8_t *buf, uint32_t len,
                       struct class_result *r)
 {
     uint8_t cdb[6] = { SCSIOP_MODE_SENSE, 0, page, 0, (uint8_t)(len > 255 ? 255 : len), 0 };
-    return run(t, cdb, 6, buf, cdb[4], SRB_FLAGS_DATA_IN, TIMEOUT_DEFAULT_S, r);
+    return class_send(t, cdb, 6, buf, cdb[4], SRB_FLAGS_DATA_IN, TIMEOUT_DEFAULT_S, CLASS_SYNC, r);
 }
 
-#define NT_PAGE 4096u
+int class_start_stop(struct class_target *t, int load, struct class_result *r)
+{
+    uint8_t cdb[6] = { SCSIOP_START_STOP_UNIT, 0, 0, 0, (uint8_t)(0x02 | (load ? 0x01 : 0)), 0 };
+    return class_send(t, cdb, 6, NULL, 0, 0, TIMEOUT_DEFAULT_S, CLASS_SYNC, r);
+}
 
-/* Pages a buffer touches. */
+/* Pages a buffer touches (ADDRESS_AND_SIZE_TO_SPAN_PAGES). */
 static uint32_t pages_spanned(const uint8_t *buf, uint32_t len)
 {
     return (uint32_t)((((uintptr_t)buf & (NT_PAGE - 1)) + len + NT_PAGE - 1) / NT_PAGE);
 }
 
-/* As NT's disk class driver: a transfer longer than MaximumTransferLength,
- * or touching more pages than the port driver's MaximumPhysicalPages
- * (NumberOfPhysicalBreaks + 1; for an adapter without scatter/gather the
- * map registers of its channel), is split into pieces of at most
- * min(MaximumTransferLength, (pages - 1) * 4 KiB), which fit however the
- * piece is aligned. */
-static uint32_t blocks_per_transfer(const PORT_CONFIGURATION_INFORMATION *ci,
-                                    uint32_t map_registers, const uint8_t *buf, uint32_t count,
-                                    uint32_t bs)
+uint32_t class_blocks_per_transfer(int adapter, const uint8_t *buf, uint32_t count, uint32_t bs)
 {
-    uint32_t pages = ci->NumberOfPhysicalBreaks && ci->NumberOfPhysicalBreaks != SP_UNINITIALIZED_VALUE
-                         ? ci->NumberOfPhysicalBreaks + 1 : map_registers;
-    uint32_t piece = ci->MaximumTransferLength;
+    const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(adapter);
+    uint32_t pages, piece;
+    if (!ci || bs == 0)
+        return 0;
+    /* MaximumPhysicalPages: NumberOfPhysicalBreaks + 1, or for an adapter
+     * without scatter/gather the map registers of its channel (PIO: the
+     * same bound) */
+    if (ci->NumberOfPhysicalBreaks && ci->NumberOfPhysicalBreaks != SP_UNINITIALIZED_VALUE) {
+        pages = ci->NumberOfPhysicalBreaks + 1;
+    } else {
+        pages = portdrv_map_registers(adapter);
+        if (!pages)
+            pages = PORTDRV_ISA_MAP_REGISTERS;
+    }
+    piece = ci->MaximumTransferLength;
     if ((uint64_t)count * bs <= piece && pages_spanned(buf, count * bs) <= pages)
         return count;
-    if (pages > 1 && (pages - 1) * NT_PAGE < piece)
+    if (piece > (pages - 1) * NT_PAGE)
         piece = (pages - 1) * NT_PAGE;
+    if (piece == 0)
+        piece = NT_PAGE;
     return count < piece / bs ? count : piece / bs;
 }
 
-static int rw10(const struct class_target *t, uint8_t op, uint32_t lba, uint32_t count,
-                uint8_t *buf, ULONG dir, struct class_result *r)
+static int rw10(struct class_target *t, uint8_t op, uint32_t lba, uint32_t count, uint8_t *buf,
+                ULONG dir, struct class_result *r)
 {
-    const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(t->adapter);
     uint32_t bs = t->block_size ? t->block_size : 512;
-    ULONG map_registers = portdrv_map_registers(t->adapter);
     struct class_result local;
     if (!r)
         r = &local;
-    if (!ci)
+    memset(r, 0, sizeof *r);
+    /* ScsiClassSplitRequest: one piece size for the whole request */
+    uint32_t per = class_blocks_per_transfer(t->adapter, buf, count, bs);
+    if (per == 0) {
+        r->status = CLASS_STATUS_INVALID_DEVICE_REQUEST;
         return -1;
-    if (ci->MaximumTransferLength / bs == 0)
-        return -1;
-    if (!map_registers)
-        map_registers = PORTDRV_ISA_MAP_REGISTERS;   /* PIO: no channel, same bound */
+    }
     while (count) {
-        uint32_t n = blocks_per_transfer(ci, map_registers, buf, count, bs);
-        if (n == 0)
-            return -1;
+        uint32_t n = count < per ? count : per;
         uint8_t cdb[10] = { op, 0, (uint8_t)(lba >> 24), (uint8_t)(lba >> 16),
                             (uint8_t)(lba >> 8), (uint8_t)lba, 0,
                             (uint8_t)(n >> 8), (uint8_t)n, 0 };
-        if (run(t, cdb, 10, buf, n * bs, dir, TIMEOUT_DEFAULT_S, r) != 0)
+        /* ScsiClassBuildRequest: TimeOutValue per started 64 KiB */
+        ULONG timeout = ((n * bs + 0xFFFFu) >> 16) * TIMEOUT_DEFAULT_S;
+        if (class_send(t, cdb, 10, buf, n * bs, dir, timeout, 0, r) != 0)
             return -1;
-        if (r->transferred != n * bs)
+        if (r->transferred != n * bs) {
+            r->status = CLASS_STATUS_DATA_OVERRUN;
             return -1;                /* a short read or write is an error here */
+        }
         lba += n;
         count -= n;
         buf += (size_t)n * bs;
@@ -190,13 +421,13 @@ static int rw10(const struct class_target *t, uint8_t op, uint32_t lba, uint32_t
     return 0;
 }
 
-int class_read10(const struct class_target *t, uint32_t lba, uint32_t count, uint8_t *buf,
+int class_read10(struct class_target *t, uint32_t lba, uint32_t count, uint8_t *buf,
                  struct class_result *r)
 {
     return rw10(t, SCSIOP_READ, lba, count, buf, SRB_FLAGS_DATA_IN, r);
 }
 
-int class_write10(const struct class_target *t, uint32_t lba, uint32_t count, const uint8_t *buf,
+int class_write10(struct class_target *t, uint32_t lba, uint32_t count, const uint8_t *buf,
                   struct class_result *r)
 {
     /* The SRB's buffer is not const, but a write only reads it. */
@@ -235,6 +466,29 @@ static int scan_inquiry(const struct class_target *t, uint8_t *inq)
     return srb.DataTransferLength >= 5 && (inq[0] >> 5) == 0;
 }
 
+/* What the disk class driver sends when it claims a disk. */
+static void claim_disk(struct class_target *t, struct class_scan_entry *e)
+{
+    uint32_t last_lba = 0;
+    if (class_read_capacity(t, &last_lba, &e->capacity) == 0) {
+        e->ready = 1;
+        e->block_size = t->block_size;
+        e->blocks = (uint64_t)last_lba + 1;
+    }
+}
+
+static void claim_cdrom(int adapter, struct class_scan_entry *e, int index)
+{
+    static struct class_cdrom cd;     /* large enough to keep off the stack */
+    class_cdrom_claim(adapter, e->target, e->lun, index, &cd);
+    e->capacity = cd.capacity;
+    if (cd.capacity_valid) {
+        e->ready = 1;
+        e->block_size = cd.t.block_size;
+        e->blocks = cd.blocks;
+    }
+}
+
 int class_scan(int adapter, struct class_scan_result *out)
 {
     const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(adapter);
@@ -248,11 +502,9 @@ int class_scan(int adapter, struct class_scan_result *out)
         if (target == ci->InitiatorBusId[0])
             continue;                 /* the adapter itself */
         for (unsigned lun = 0; lun < 8; lun++) {
-            struct class_target t = { adapter, (UCHAR)target, (UCHAR)lun, 512 };
+            struct class_target t = { adapter, (UCHAR)target, (UCHAR)lun, 512, 0, 0, 0, 0 };
             uint8_t inq[INQUIRYDATABUFFERSIZE];
             struct class_scan_entry *e;
-            struct class_result r;
-            uint32_t last_lba;
             if (lun == 0)
                 out->targets_probed++;
             if (!scan_inquiry(&t, inq)) {
@@ -267,24 +519,20 @@ int class_scan(int adapter, struct class_scan_result *out)
             e->lun = (UCHAR)lun;
             e->peripheral_type = inq[0] & 0x1F;
             e->removable = (inq[1] & 0x80) != 0;
+            t.removable = e->removable;
             inquiry_text(e->vendor, inq + 8, 8);
             inquiry_text(e->product, inq + 16, 16);
             inquiry_text(e->revision, inq + 32, 4);
             if (e->peripheral_type == 0) {
                 e->claim = CLASS_DISK;
                 e->index = out->disks++;
+                snprintf(e->nt_name, sizeof e->nt_name, "Harddisk%d", e->index);
+                claim_disk(&t, e);
             } else if (e->peripheral_type == 5) {
                 e->claim = CLASS_CDROM;
                 e->index = out->cdroms++;
-            } else {
-                continue;
-            }
-            /* the class driver's first commands: the power-on unit
-             * attention goes with TEST UNIT READY, then the capacity */
-            (void)class_test_unit_ready(&t, &r);
-            if (class_read_capacity(&t, &last_lba, &r) == 0) {
-                e->block_size = t.block_size;
-                e->blocks = (uint64_t)last_lba + 1;
+                snprintf(e->nt_name, sizeof e->nt_name, "CdRom%d", e->index);
+                claim_cdrom(adapter, e, e->index);
             }
         }
     }

@@ -1316,8 +1316,10 @@ int portdrv_start(int adapter, PSCSI_REQUEST_BLOCK srb)
     a = &pd.adapters[adapter];
     srb->Length = sizeof *srb;
     limit = timeout_ps(srb);
-    if (srb->Function == SRB_FUNCTION_RELEASE_QUEUE) {
-        /* the port driver's own: the LU's queue goes on */
+    if (srb->Function == SRB_FUNCTION_RELEASE_QUEUE || srb->Function == SRB_FUNCTION_FLUSH_QUEUE) {
+        /* the port driver's own: the LU's queue goes on (a flush would first
+         * complete the requests queued behind the freeze: a frozen LU here
+         * refuses new ones, so there are none) */
         if (srb->TargetId < 8 && srb->Lun < 8)
             a->frozen[srb->TargetId][srb->Lun] = 0;
         pd.counts.queue_releases++;

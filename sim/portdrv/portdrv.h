@@ -153,7 +153,7 @@ struct portdrv_counts {
     uint64_t busy_retries;        /* SRBs restarted after BUSY */
     uint64_t request_senses;      /* REQUEST SENSE the port driver issued itself */
     uint64_t queue_freezes;       /* SRBs completed with SRB_STATUS_QUEUE_FROZEN */
-    uint64_t queue_releases;      /* SRB_FUNCTION_RELEASE_QUEUE handled */
+    uint64_t queue_releases;      /* SRB_FUNCTION_RELEASE_QUEUE and FLUSH_QUEUE handled */
     uint64_t reset_holds;         /* bus resets that held the request queue */
     uint64_t held_ps;             /* simulated time requests waited for a hold */
 };

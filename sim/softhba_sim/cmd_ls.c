@@ -1,6 +1,8 @@
-/* softhba-sim ls: the targets on the card's bus, as a bus scan finds them:
- * INQUIRY at each ID 0-6 (SELECTION_TIMEOUT: nothing there), then TEST UNIT
- * READY and READ CAPACITY for the ones that answer. */
+/* softhba-sim ls: the targets on the card's bus as NT finds them: the
+ * class layer's bus scan (class_scan: the port driver's INQUIRY at each ID
+ * 0-6, then what the disk and CD-ROM class drivers send when they claim a
+ * device).  One line a device: its NT name (HarddiskN, CdRomN), type,
+ * INQUIRY strings, and the capacity, or why READ CAPACITY failed. */
 #include <inttypes.h>
 #include <string.h>
 
@@ -15,56 +17,43 @@ static const char *type_name(unsigned type)
     }
 }
 
-/* One ID: 1 when a target answered (and was printed), 0 when none is there,
- * -1 when a command failed in another way. */
-static int list_target(unsigned id)
+static void print_entry(const struct class_scan_entry *e)
 {
-    struct class_target t = cli.target;
-    struct class_result r;
-    uint8_t inq[36];
-    t.target = (UCHAR)id;
-    t.block_size = 512;
-    memset(inq, 0, sizeof inq);
-    if (class_inquiry(&t, inq, sizeof inq, &r) != 0) {
-        if (r.srb_status == SRB_STATUS_SELECTION_TIMEOUT)
-            return 0;
-        report_failure("INQUIRY", 0, &r);
-        return -1;
+    printf("%u  %-9s %-5s %-9s %-8s %-16s %-4s ", (unsigned)e->target,
+           e->nt_name[0] ? e->nt_name : "-", type_name(e->peripheral_type),
+           e->removable ? "removable" : "fixed", e->vendor, e->product, e->revision);
+    if (e->claim == CLASS_UNCLAIMED) {
+        printf("not claimed (no class driver for type %u)\n", (unsigned)e->peripheral_type);
+        return;
     }
-    char vendor[9], product[17], rev[5];
-    inquiry_text(vendor, inq + 8, 8);
-    inquiry_text(product, inq + 16, 16);
-    inquiry_text(rev, inq + 32, 4);
-    unsigned type = inq[0] & 0x1Fu;
-    printf("%u  %-5s %-9s %-8s %-16s %-4s ", id, type_name(type), (inq[1] & 0x80) ? "removable" : "fixed",
-           vendor, product, rev);
-    uint32_t last = 0;
-    if (class_test_unit_ready(&t, &r) != 0 || class_read_capacity(&t, &last, &r) != 0) {
-        if (r.sense_valid)
-            printf("not ready (sense %x/%02x/%02x)\n", r.sense_key, r.asc, r.ascq);
+    if (!e->ready) {
+        const struct class_result *r = &e->capacity;
+        if (r->sense_valid)
+            printf("not ready (sense %x/%02x/%02x, %s, %d attempt%s)\n", r->sense_key, r->asc,
+                   r->ascq, class_status_name(r->status), r->attempts, r->attempts == 1 ? "" : "s");
         else
-            printf("not ready (SRB status 0x%02x)\n", r.srb_status);
-        return 1;
+            printf("not ready (SRB status 0x%02x, %s)\n", r->srb_status,
+                   class_status_name(r->status));
+        return;
     }
-    uint64_t blocks = (uint64_t)last + 1;
-    printf("%5u %10" PRIu64 " %9.2f MiB\n", (unsigned)t.block_size, blocks,
-           (double)(blocks * t.block_size) / (1024.0 * 1024.0));
-    return 1;
+    printf("%5u %10" PRIu64 " %9.2f MiB\n", (unsigned)e->block_size, e->blocks,
+           (double)(e->blocks * e->block_size) / (1024.0 * 1024.0));
 }
 
 int cmd_ls(void)
 {
+    static struct class_scan_result scan;
     cmd_begin();
-    printf("ID type  media     vendor   product          rev  block     blocks      size\n");
-    unsigned found = 0;
-    for (unsigned id = 0; id < 7; id++) {
-        int rc = list_target(id);
-        if (rc < 0)
-            return EXIT_FAILED;
-        found += (unsigned)rc;
+    if (class_scan(cli.target.adapter, &scan) != 0) {
+        fprintf(stderr, "%s: ls: no adapter to scan\n", prog);
+        return EXIT_FAILED;
     }
-    printf("%u target%s\n", found, found == 1 ? "" : "s");
+    printf("ID device    type  media     vendor   product          rev  block     blocks      size\n");
+    for (int i = 0; i < scan.count; i++)
+        print_entry(&scan.dev[i]);     /* the card answers LUN 0 only */
+    printf("%d target%s (%d disk%s, %d CD-ROM%s)\n", scan.count, scan.count == 1 ? "" : "s",
+           scan.disks, scan.disks == 1 ? "" : "s", scan.cdroms, scan.cdroms == 1 ? "" : "s");
     fflush(stdout);
     cmd_end("ls");
-    return found ? 0 : EXIT_FAILED;
+    return scan.count ? 0 : EXIT_FAILED;
 }

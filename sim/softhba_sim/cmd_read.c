@@ -1,5 +1,6 @@
 /* softhba-sim read LBA COUNT: blocks as a hexdump on stdout, or raw to
- * --out. */
+ * --out.  A CD-ROM target is read through the cdrom model; --reload-at N
+ * ejects and loads its disc before block N (a media change mid-read). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -46,8 +47,25 @@ int cmd_read(uint64_t lba, uint64_t count)
     int rc = 0;
     cli.bytes = 0;
     cli.progress_total = count * bs;
+    int reload = cli.opt.reload_at >= 0;
+    if (reload && !cli.is_cd) {
+        fprintf(stderr, "%s: --reload-at: target %u is not a CD-ROM\n", prog,
+                (unsigned)cli.target.target);
+        free(buf);
+        return EXIT_FAILED;
+    }
     for (uint64_t done = 0; done < count && !rc;) {
         uint32_t n = (uint32_t)(count - done < per ? count - done : per);
+        uint64_t at = (uint64_t)cli.opt.reload_at;
+        if (reload && lba + done >= at) {
+            if (reload_disc() != 0) {
+                rc = EXIT_FAILED;
+                break;
+            }
+            reload = 0;
+        } else if (reload && lba + done + n > at) {
+            n = (uint32_t)(at - (lba + done));   /* the disc changes after this piece */
+        }
         if (read_blocks((uint32_t)(lba + done), n, buf) != 0) {
             rc = EXIT_FAILED;
             break;
@@ -64,6 +82,12 @@ int cmd_read(uint64_t lba, uint64_t count)
         progress(done * bs);
     }
     free(buf);
+    if (cli.is_cd)
+        fprintf(stderr, "%s: CdRom: %u media change%s seen, %u volume verif%s, %u capacity "
+                "re-read%s: %llu blocks\n", prog, cli.cd.t.media_change_count,
+                cli.cd.t.media_change_count == 1 ? "" : "s", cli.cd.verifies,
+                cli.cd.verifies == 1 ? "y" : "ies", cli.cd.capacity_reads,
+                cli.cd.capacity_reads == 1 ? "" : "s", (unsigned long long)cli.cd.blocks);
     if (out != stdout && fclose(out) != 0 && !rc) {
         fprintf(stderr, "%s: %s: %s\n", prog, cli.opt.out, strerror(errno));
         rc = EXIT_HARNESS;

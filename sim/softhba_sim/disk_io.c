@@ -1,8 +1,9 @@
 /* softhba-sim's disk: blocks through the class layer (NT's disk class
- * driver's SRBs), failures reported, and the running command's figures:
+ * driver's SRBs, or the CD-ROM class's for a CD-ROM), failures reported, and the running command's figures:
  * simulated time, bytes, the progress bar. */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "softhba_sim.h"
@@ -80,7 +81,8 @@ void report_failure(const char *what, uint32_t lba, const struct class_result *r
         fprintf(stderr, ", sense key 0x%x ASC 0x%02x ASCQ 0x%02x", r->sense_key, r->asc, r->ascq);
     if (r->srb_status == SRB_STATUS_SUCCESS || r->srb_status == SRB_STATUS_DATA_OVERRUN)
         fprintf(stderr, ", short data phase: %u bytes moved", (unsigned)r->transferred);
-    fprintf(stderr, " (after %d attempts, %.3f ms simulated)\n", r->attempts, cosim_now_ps() / 1e9);
+    fprintf(stderr, ", %s (after %d attempt%s, %.3f ms simulated)\n", class_status_name(r->status),
+            r->attempts, r->attempts == 1 ? "" : "s", cosim_now_ps() / 1e9);
     print_logged_errors();
 }
 
@@ -99,20 +101,88 @@ void progress(uint64_t done)
         fputc('\n', stderr);
 }
 
-/* Unit attention after the card's reset, then the capacity. */
+/* A CD-ROM: cdrom.sys's claim, then what a file system's mount reads
+ * first, the TOC (and the last session). */
+static int cd_ready(void)
+{
+    struct class_result r;
+    uint8_t toc[CDROM_TOC_SIZE];
+    class_cdrom_claim(cli.target.adapter, cli.target.target, cli.target.lun, 0, &cli.cd);
+    if (!cli.cd.capacity_valid) {
+        report_failure("READ CAPACITY", 0, &cli.cd.capacity);
+        return -1;
+    }
+    memset(toc, 0, sizeof toc);
+    if (class_cdrom_read_toc(&cli.cd, toc, sizeof toc, &r) != 0) {
+        report_failure("READ TOC", 0, &r);
+        return -1;
+    }
+    unsigned toc_len = r.transferred;
+    /* the lead-out's MSF address (track 0xAA, the last descriptor): LBA + 150 frames */
+    uint32_t lead_out = 0;
+    for (unsigned off = 4; off + 8 <= toc_len; off += 8)
+        if (toc[off + 2] == 0xAA)
+            lead_out = ((uint32_t)toc[off + 5] * 60u + toc[off + 6]) * 75u + toc[off + 7] - 150u;
+    uint8_t ses[12];
+    memset(ses, 0, sizeof ses);
+    if (class_cdrom_last_session(&cli.cd, ses, sizeof ses, &r) != 0) {
+        report_failure("READ TOC (last session)", 0, &r);
+        return -1;
+    }
+    fprintf(stderr, "%s: CdRom at target %u: %u-byte blocks, %llu blocks; TOC %u bytes, tracks "
+            "%u-%u, lead-out at LBA %u; last session %u starts at LBA %u; MODE SENSE(%s) of "
+            "page 1: %u bytes\n", prog, (unsigned)cli.target.target, (unsigned)cli.cd.t.block_size,
+            (unsigned long long)cli.cd.blocks, toc_len, toc[2], toc[3], (unsigned)lead_out, ses[3],
+            ((uint32_t)ses[8] << 24) | ((uint32_t)ses[9] << 16) | ((uint32_t)ses[10] << 8) | ses[11],
+            (cli.cd.xa_flags & CDROM_XA_USE_6_BYTE) ? "6" : "10", (unsigned)cli.cd.recovery_len);
+    cli.is_cd = 1;
+    cli.target.block_size = cli.cd.t.block_size;
+    cli.last_lba = (uint32_t)(cli.cd.blocks - 1);
+    return 0;
+}
+
+/* What the target is (INQUIRY), then, for a disk, the unit attention after
+ * the card's reset and the capacity; for a CD-ROM, the cdrom model. */
 int disk_ready(void)
 {
     struct class_result r;
-    if (class_test_unit_ready(&cli.target, &r) != 0) {
-        report_failure("TEST UNIT READY", 0, &r);
+    uint8_t inq[36];
+    memset(inq, 0, sizeof inq);
+    if (class_inquiry(&cli.target, inq, sizeof inq, &r) != 0) {
+        report_failure("INQUIRY", 0, &r);
         return -1;
     }
-    if (class_read_capacity(&cli.target, &cli.last_lba, &r) != 0) {
-        report_failure("READ CAPACITY", 0, &r);
-        return -1;
+    cli.target.removable = (inq[1] & 0x80) != 0;
+    if ((inq[0] & 0x1F) == 0x05) {
+        if (cd_ready() != 0)
+            return -1;
+    } else {
+        if (class_test_unit_ready(&cli.target, &r) != 0) {
+            report_failure("TEST UNIT READY", 0, &r);
+            return -1;
+        }
+        if (class_read_capacity(&cli.target, &cli.last_lba, &r) != 0) {
+            report_failure("READ CAPACITY", 0, &r);
+            return -1;
+        }
     }
     if (cli.opt.sd_fault_late)
         sd_card_set_fault(cli.sys.sd, &cli.late_fault);
+    return 0;
+}
+
+int reload_disc(void)
+{
+    struct class_result r;
+    pc_trace_note(cli.sys.pc, "softhba-sim: the disc ejected and loaded (START STOP UNIT)");
+    if (class_start_stop(&cli.cd.t, 0, &r) != 0) {
+        report_failure("START STOP UNIT (eject)", 0, &r);
+        return -1;
+    }
+    if (class_start_stop(&cli.cd.t, 1, &r) != 0) {
+        report_failure("START STOP UNIT (load)", 0, &r);
+        return -1;
+    }
     return 0;
 }
 
@@ -123,11 +193,12 @@ int read_blocks(uint32_t lba, uint32_t count, uint8_t *buf)
     struct class_result r;
     pc_trace_note(cli.sys.pc, "softhba-sim: READ(10) LBA %u, %u blocks", (unsigned)lba,
                   (unsigned)count);
-    if (class_read10(&cli.target, lba, count, buf, &r) != 0) {
+    if (cli.is_cd ? class_cdrom_read(&cli.cd, lba, count, buf, &r) != 0
+                  : class_read10(&cli.target, lba, count, buf, &r) != 0) {
         report_failure("READ(10)", lba, &r);
         return -1;
     }
-    /* class_read10/class_write10 fail on a short data phase of any piece */
+    /* the reads fail on a short data phase of any piece */
     cli.bytes += (uint64_t)count * cli.target.block_size;
     return 0;
 }
@@ -135,6 +206,11 @@ int read_blocks(uint32_t lba, uint32_t count, uint8_t *buf)
 int write_blocks(uint32_t lba, uint32_t count, const uint8_t *buf)
 {
     struct class_result r;
+    if (cli.is_cd) {
+        fprintf(stderr, "%s: target %u is a CD-ROM: NT's cdrom class driver has no writes\n",
+                prog, (unsigned)cli.target.target);
+        return -1;
+    }
     pc_trace_note(cli.sys.pc, "softhba-sim: WRITE(10) LBA %u, %u blocks", (unsigned)lba,
                   (unsigned)count);
     if (class_write10(&cli.target, lba, count, buf, &r) != 0) {

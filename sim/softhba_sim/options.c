@@ -25,8 +25,9 @@ void usage(FILE *to)
         "usage: softhba-sim [OPTIONS] COMMAND\n"
         "Commands:\n"
         "  info                 INQUIRY and READ CAPACITY through the miniport\n"
-        "  ls                   the targets on the card's bus (IDs 0-6): type, INQUIRY\n"
-        "                       strings, block size, capacity\n"
+        "  ls                   the bus scan (IDs 0-6) and the class drivers' claims: NT\n"
+        "                       name, type, INQUIRY strings, block size, capacity, or\n"
+        "                       the sense of a target that is not ready\n"
         "  read LBA COUNT       read COUNT blocks: hexdump on stdout, or to --out FILE\n"
         "  write LBA            write the data of --in FILE (default stdin) from LBA\n"
         "  copy-in IMAGE        write a whole image file to the disk through the card\n"
@@ -63,6 +64,8 @@ void usage(FILE *to)
         "  --sd-fault-late      arm --sd-fault once the target answered READ CAPACITY,\n"
         "                       not at power-on (its skip counts the command's blocks,\n"
         "                       not the mount's)\n"
+        "  --reload-at N        read of a CD-ROM: eject and load the disc before block N\n"
+        "                       (START STOP UNIT; the next READ gets the media change)\n"
         "  --max-time-ms N      stop (exit 4) after N ms of simulated time\n"
         "  --out FILE, --in FILE, --pad (zero-fill a partial last block for write)\n"
         "  --progress           progress bar on stderr even when it is not a terminal\n"
@@ -122,6 +125,7 @@ void parse_options(int argc, char **argv, const char **words, int *nwords)
     o->base = -1;
     o->card_base = -1;
     o->seed = 1;
+    o->reload_at = -1;
     int pio = 0, dma_given = 0;
     *nwords = 0;
 
@@ -225,6 +229,8 @@ void parse_options(int argc, char **argv, const char **words, int *nwords)
             o->json = take_value(argc, argv, &i);
         } else if (opt_is(a, "--seed")) {
             o->seed = need_number("--seed", take_value(argc, argv, &i), UINT64_MAX);
+        } else if (opt_is(a, "--reload-at")) {
+            o->reload_at = (int64_t)need_number("--reload-at", take_value(argc, argv, &i), UINT32_MAX);
         } else if (opt_is(a, "--pad")) {
             o->pad = 1;
         } else if (opt_is(a, "--progress")) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "class_cdrom.h"
 #include "class_layer.h"
 #include "system.h"
 
@@ -55,6 +56,7 @@ struct options {
     int verbose;
     uint64_t max_time_ms;
     uint64_t seed;
+    int64_t reload_at;         /* --reload-at: the CD's block where it is ejected and loaded; -1 none */
 };
 
 /* The run: options, the system, the disk, the running command's figures. */
@@ -63,6 +65,8 @@ struct cli {
     const char *miniport_sys;  /* the .sys in the i386 emulator; NULL: the host build */
     struct system sys;
     struct class_target target;
+    int is_cd;                 /* the target is a CD-ROM: reads go through the cdrom model */
+    struct class_cdrom cd;     /* its cdrom.sys state (claim, capacity, media changes) */
     struct sd_fault late_fault;  /* --sd-fault with --sd-fault-late */
     uint32_t last_lba;
     uint64_t limit_ps;
@@ -100,6 +104,7 @@ void progress(uint64_t done);
 void report_failure(const char *what, uint32_t lba, const struct class_result *r);
 void inquiry_text(char *dst, const uint8_t *src, int n);
 int disk_ready(void);
+int reload_disc(void);         /* --reload-at: eject and load the CD (START STOP UNIT) */
 uint64_t disk_blocks(void);
 int read_blocks(uint32_t lba, uint32_t count, uint8_t *buf);
 int write_blocks(uint32_t lba, uint32_t count, const uint8_t *buf);

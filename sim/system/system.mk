@@ -9,7 +9,8 @@
 # (included before the other fragments: they use SYSTEM_SRCS when they are read)
 SYSTEM_SRCS := sim/system/system.c sim/pc/pc.c sim/pc/isa_timing_check.c sim/pc/dma8237_program.c \
                sim/sdcard/sd_card_model.c sim/sdcard/sd_card_cosim.c \
-               sim/portdrv/portdrv.c sim/portdrv/class_layer.c host_driver/softhba.c
+               sim/portdrv/portdrv.c sim/portdrv/class_layer.c sim/portdrv/class_cdrom.c \
+               host_driver/softhba.c
 SYSTEM_INCLUDES := -Isim/system -Isim/portdrv/include -Isim/portdrv -Isim/pc -Isim/sdcard \
                    -Isim/harness -Isim/include -Iregmap -Ihost_driver
 SYSTEM_CFLAGS := $(SYSTEM_INCLUDES)

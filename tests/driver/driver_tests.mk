@@ -5,7 +5,8 @@
 # checker must catch.
 DRVT_OUT := $(BUILD)/driver-tests
 DRVT_CFLAGS := -Isim/portdrv/include -Isim/portdrv -Isim/pc -Isim/sdcard -Ihost_driver
-DRVT_PARTS := sim/pc/pc.c sim/pc/isa_timing_check.c sim/pc/dma8237_program.c sim/portdrv/portdrv.c sim/portdrv/class_layer.c
+DRVT_PARTS := sim/pc/pc.c sim/pc/isa_timing_check.c sim/pc/dma8237_program.c sim/portdrv/portdrv.c sim/portdrv/class_layer.c \
+              sim/portdrv/class_cdrom.c
 DRVT_BINS := $(DRVT_OUT)/test_miniport $(DRVT_OUT)/test_contract
 
 $(eval $(call HARNESS_PROGRAM,$(DRVT_OUT)/test_miniport,tests/driver/test_miniport.c $(SYSTEM_SRCS),$(SYSTEM_CFLAGS)))

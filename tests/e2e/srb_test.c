@@ -232,7 +232,8 @@ static void check_write_read(uint32_t lba, uint32_t count, const char *what)
  * released before anything else goes to its logical unit. */
 static void thaw(const SCSI_REQUEST_BLOCK *srb)
 {
-    struct class_target t = { 0, srb->TargetId, srb->Lun, 512 };
+    struct class_target t = { .adapter = 0, .target = srb->TargetId, .lun = srb->Lun,
+                              .block_size = 512 };
     if (srb->Function != SRB_FUNCTION_EXECUTE_SCSI)
         return;
     CHECK(SRB_STATUS(srb->SrbStatus) == SRB_STATUS_SUCCESS ||

@@ -5,7 +5,8 @@
 # on purpose, built like softhba.sys.
 NTSYS_TEST := $(BUILD)/sim/ntsys-test
 NTSYS_TEST_SRCS := tests/ntsys/ntsys_test.c sim/pc/pc.c sim/pc/isa_timing_check.c sim/pc/dma8237_program.c sim/sdcard/sd_card_model.c \
-  sim/sdcard/sd_card_cosim.c sim/portdrv/portdrv.c sim/portdrv/class_layer.c $(NTSYS_SRCS)
+  sim/sdcard/sd_card_cosim.c sim/portdrv/portdrv.c sim/portdrv/class_layer.c sim/portdrv/class_cdrom.c \
+  $(NTSYS_SRCS)
 NTSYS_FAULT_SYS := $(BUILD)/ntsys/fault.sys
 NTSYS_COMMA := ,
 
