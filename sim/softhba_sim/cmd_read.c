@@ -83,10 +83,9 @@ int cmd_read(uint64_t lba, uint64_t count)
     }
     free(buf);
     if (cli.is_cd)
-        fprintf(stderr, "%s: CdRom: %u media change%s seen, %u volume verif%s, %u capacity "
-                "re-read%s: %llu blocks\n", prog, cli.cd.t.media_change_count,
-                cli.cd.t.media_change_count == 1 ? "" : "s", cli.cd.verifies,
-                cli.cd.verifies == 1 ? "y" : "ies", cli.cd.capacity_reads,
+        fprintf(stderr, "%s: CdRom: media change count %u (every unit attention), %u volume "
+                "verif%s, %u capacity re-read%s: %llu blocks\n", prog, cli.cd.t.media_change_count,
+                cli.cd.verifies, cli.cd.verifies == 1 ? "y" : "ies", cli.cd.capacity_reads,
                 cli.cd.capacity_reads == 1 ? "" : "s", (unsigned long long)cli.cd.blocks);
     if (out != stdout && fclose(out) != 0 && !rc) {
         fprintf(stderr, "%s: %s: %s\n", prog, cli.opt.out, strerror(errno));

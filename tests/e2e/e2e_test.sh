@@ -174,6 +174,19 @@ case_not_ready() {
     expect_in "$WORK/err" 'miniport logged error'
 }
 
+case_ls() {
+    disk "$WORK/d.img" 2
+    # the bus scan: target 0 claimed as Harddisk0 with its capacity, 1-6 empty
+    run 0 "$SIM" --disk "$WORK/d.img" "${LIMIT[@]}" ls
+    expect_in "$WORK/out" '^0  Harddisk0 disk  fixed     SOFTHBA  SD DISK +[^ ]+ +512 +4096 +2\.00 MiB$'
+    expect_in "$WORK/out" '^1 target \(1 disk, 0 CD-ROMs\)$'
+    # a card without its SD card: the target answers INQUIRY, the disk class
+    # driver's READ CAPACITY gets the power-on unit attention (retried), then
+    # MEDIUM NOT PRESENT (not retried), and ls prints that sense
+    run 0 "$SIM" --disk "$WORK/d.img" --sd-fault removed "${LIMIT[@]}" ls
+    expect_in "$WORK/out" '^0  Harddisk0 disk  fixed .* not ready \(sense 2/3a/00, STATUS_NO_MEDIA_IN_DEVICE, 2 attempts\)$'
+}
+
 case_time_limit() {
     disk "$WORK/d.img" 1
     run 4 "$SIM" --disk "$WORK/d.img" --max-time-ms 3 info
@@ -252,6 +265,7 @@ case "$c" in
     bad-cmdline) case_bad_cmdline ;;
     no-card) case_no_card ;;
     not-ready) case_not_ready ;;
+    ls) case_ls ;;
     time-limit) case_time_limit ;;
     trace) case_trace ;;
     sd-fault) case_sd_fault ;;

@@ -47,12 +47,13 @@ class Sim:
                           f"--- stderr\n{self.err}--- console\n{self.log}")
 
     def targets(self):
-        """ls: {id: (type, media, vendor, product, rev, block, blocks)}"""
+        """ls: {id: (NT name, type, media, vendor, product, rev, block, blocks)} of the ready ones"""
         t = {}
-        for m in re.finditer(r"^(\d)  (\S+) +(\S+) +(\S+) +(.+?) +(\S+) +(\d+) +(\d+) +[\d.]+ MiB$", self.out, re.M):
-            t[int(m.group(1))] = dict(type=m.group(2), media=m.group(3), vendor=m.group(4),
-                                      product=m.group(5), rev=m.group(6), bs=int(m.group(7)),
-                                      blocks=int(m.group(8)))
+        for m in re.finditer(r"^(\d)  (\S+) +(\S+) +(\S+) +(\S+) +(.+?) +(\S+) +(\d+) +(\d+) +[\d.]+ MiB$",
+                             self.out, re.M):
+            t[int(m.group(1))] = dict(name=m.group(2), type=m.group(3), media=m.group(4), vendor=m.group(5),
+                                      product=m.group(6), rev=m.group(7), bs=int(m.group(8)),
+                                      blocks=int(m.group(9)))
         return t
 
     def console_has(self, pattern):
@@ -95,12 +96,14 @@ def log_text(card, work):
     return b"".join(r for r in fs.mcopy_out(card, "softhba.log", work).split(b"\0")).decode(errors="replace")
 
 
-def small_iso(work):
-    """An ISO 9660 image of a few sectors (xorriso, no padding)."""
+def small_iso(work, extra=0):
+    """An ISO 9660 image of a few sectors (xorriso, no padding); extra: bytes of one more file."""
     tree = os.path.join(work, "iso-tree")
     os.makedirs(tree, exist_ok=True)
     write(os.path.join(tree, "readme.txt"), b"softhba CD-ROM test\n")
     write(os.path.join(tree, "data.bin"), data("iso", 20000))
+    if extra:
+        write(os.path.join(tree, "more.bin"), data("iso-more", extra))
     iso = os.path.join(work, "cd.iso")
     subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-no-pad", "-V", "SOFTHBA", "-o", iso, tree],
                    env=fs.ENV, check=True)
@@ -330,6 +333,55 @@ def stack_peak(work):
     reserve = int(re.search(r"^\.stack\s+(\d+)", size, re.M).group(1))
     print(f"stack peak {max(peaks)} bytes, softhba_fw's reserve {reserve}")
     check(max(peaks) + 128 <= reserve, f"stack peak {max(peaks)} + 128 > reserve {reserve}")
+
+
+INI_RO5 = b"""[target5]
+readonly = yes
+"""
+
+
+@scenario
+def multi_target(work):
+    """HD0, HD1 with 4096-byte blocks, CD3.iso and a read-only HD5: the bus scan claims Harddisk0-2 and CdRom0 with their capacities; the CD read through the cdrom model (TOC, a media change mid-read) comes back byte-identical; a write to HD5 gets 7/27/00, not retried."""
+    card = fs.fat32_card(work)
+    iso = read(small_iso(work, extra=200 * 1024))          # > 64 KiB: READ(10)s split
+    files = {"HD0.img": data("m0", 96 * 1024), "HD1_4096.img": data("m1", 40 * 4096),
+             "CD3.iso": iso, "HD5.img": data("m5", 48 * 1024)}
+    for n, c in files.items():
+        fs.mcopy(card, write(os.path.join(work, "src-" + n), c), n)
+    fs.mcopy(card, write(os.path.join(work, "ini"), INI_RO5), "softhba.ini")
+    fs.mcopy(card, write(os.path.join(work, "log0"), bytes(8192)), "softhba.log")
+    s = Sim(work, card, "ls")
+    t = s.targets()
+    check(sorted(t) == [0, 1, 3, 5], f"targets {sorted(t)}:\n{s.out}")
+    want = {0: ("Harddisk0", "disk", 512, 192), 1: ("Harddisk1", "disk", 4096, 40),
+            3: ("CdRom0", "cdrom", 2048, len(iso) // 2048), 5: ("Harddisk2", "disk", 512, 96)}
+    for tid, (name, typ, bs, blocks) in want.items():
+        got = t[tid]
+        check((got["name"], got["type"], got["bs"], got["blocks"]) == (name, typ, bs, blocks),
+              f"target {tid}: {got}, want {name} {typ} {blocks} x {bs}")
+    check(t[3]["media"] == "removable", f"CD3: {t[3]}")
+    check("4 targets (3 disks, 1 CD-ROM)" in s.out, f"count:\n{s.out}")
+    blocks = len(iso) // 2048
+    check(blocks > 64, f"the ISO is {blocks} blocks: too small to split")
+    out = os.path.join(work, "cd.back")
+    s = Sim(work, card, "--target", 3, "--out", out, "--reload-at", 40, "read", 0, blocks)
+    check(read(out) == iso, "CD3 read through the cdrom model differs from CD3.iso")
+    m = re.search(r"CdRom at target 3: 2048-byte blocks, (\d+) blocks; TOC (\d+) bytes, tracks 1-1, "
+                  r"lead-out at LBA (\d+); last session 1 starts at LBA 0; MODE SENSE\(6\) of page 1: 24 bytes",
+                  s.err)
+    check(m and int(m.group(1)) == blocks and int(m.group(3)) == blocks and int(m.group(2)) == 20,
+          f"claim/TOC line:\n{s.err}")
+    # the power-on 6/29/00 at the claim (retried) and the 6/28/00 of the reload (a verify)
+    check(re.search(r"CdRom: media change count 2 \(every unit attention\), 1 volume verify, 1 capacity re-read: "
+                    r"%d blocks" % blocks, s.err), f"media change:\n{s.err}")
+    before = read(card)
+    s = Sim(work, card, "--target", 5, "--in", write(os.path.join(work, "w5"), data("w5", 4096)), "write", 0,
+            status=1)
+    check(re.search(r"WRITE\(10\) at LBA 0 failed: SRB status 0x04, SCSI status 0x02, sense key 0x7 ASC 0x27 "
+                    r"ASCQ 0x00, STATUS_MEDIA_WRITE_PROTECTED \(after 1 attempt,", s.err), f"HD5 write:\n{s.err}")
+    check(fs.mcopy_out(card, "HD5.img", work) == files["HD5.img"], "HD5 changed")
+    same_outside(before, read(card), fat32_sectors(card, ["softhba.log"]))
 
 
 @scenario
