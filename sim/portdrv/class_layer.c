@@ -502,7 +502,8 @@ int class_scan(int adapter, struct class_scan_result *out)
         if (target == ci->InitiatorBusId[0])
             continue;                 /* the adapter itself */
         for (unsigned lun = 0; lun < 8; lun++) {
-            struct class_target t = { adapter, (UCHAR)target, (UCHAR)lun, 512, 0, 0, 0, 0 };
+            struct class_target t = { .adapter = adapter, .target = (UCHAR)target,
+                                      .lun = (UCHAR)lun, .block_size = 512 };
             uint8_t inq[INQUIRYDATABUFFERSIZE];
             struct class_scan_entry *e;
             if (lun == 0)

@@ -281,7 +281,7 @@ static void page_split(struct pc *pc)
 {
     static uint8_t area[0x10000 + 2 * 4096];
     uint8_t *aligned = area + (4096 - ((uintptr_t)area & 4095));
-    struct class_target t = { 0, 0, 0, 512 };
+    struct class_target t = { .adapter = 0, .target = 0, .lun = 0, .block_size = 512 };
     struct class_result r;
     static const struct { uint32_t offset; int srbs; ULONG first; } cases[] = {
         { 0, 1, 0x10000 }, { 512, 2, 0xF000 } };
