@@ -906,6 +906,11 @@ static void case_scan(void)
     CHECK(res.dev[0].vendor[0] && res.dev[0].product[0], "no vendor/product");
     CHECK(res.dev[0].blocks == DISK_BLOCKS && res.dev[0].block_size == BLOCK,
           "capacity %llu x %u", (unsigned long long)res.dev[0].blocks, res.dev[0].block_size);
+    /* the disk class driver's claim: Harddisk0, READ CAPACITY at once (the
+     * boot's commands took the power-on unit attention) */
+    CHECK(res.dev[0].ready && !strcmp(res.dev[0].nt_name, "Harddisk0") &&
+          res.dev[0].capacity.attempts == 1, "claim: ready %d, '%s', %d attempts", res.dev[0].ready,
+          res.dev[0].nt_name, res.dev[0].capacity.attempts);
     CHECK(cosim_now_ps() - t0 < 100 * PS_PER_MS, "the scan took %.3f ms",
           (cosim_now_ps() - t0) / 1e9);
     for (UCHAR t = 0; t < 8; t++)
