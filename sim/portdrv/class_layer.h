@@ -19,7 +19,6 @@ extern "C" {
 
 /* class2's MAXIMUM_RETRIES: a failed request is sent again at most 4 times. */
 #define CLASS_MAX_RETRIES 4
-#define CLASS_RETRIES CLASS_MAX_RETRIES
 /* ScsiClassSendSrbSynchronous waits 2 s before it sends again a request
  * that failed NOT READY / LOGICAL UNIT NOT READY (ASC 04). */
 #define CLASS_NOT_READY_DELAY_PS 2000000000000ull
