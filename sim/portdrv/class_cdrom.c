@@ -94,7 +94,7 @@ int class_cdrom_update_capacity(struct class_cdrom *cd)
 int class_cdrom_check_verify(struct class_cdrom *cd, struct class_result *r)
 {
     uint8_t cdb[6] = { SCSIOP_TEST_UNIT_READY, 0, 0, 0, 0, 0 };
-    return class_send(&cd->t, cdb, 6, NULL, 0, 0, CDROM_TIMEOUT_S, 0, r);
+    return class_send(&cd->t, cdb, 6, NULL, 0, 0, CDROM_TIMEOUT_S, CLASS_OVERRIDE_VERIFY, r);
 }
 
 /* READ TOC as cdrom.sys builds it: 10-byte CDB, starting track 0, the
@@ -143,20 +143,28 @@ int class_cdrom_read(struct class_cdrom *cd, uint32_t lba, uint32_t count, uint8
         r = &local;
     cd->t.mounted = 1;                /* a read of a CD goes through a mounted volume */
     for (;;) {
+        if (cd->t.verify_volume) {
+            /* The medium may have changed (DO_VERIFY_VOLUME): the file
+             * system verifies the volume (CHECK_VERIFY goes past the flag),
+             * cdrom.sys reads the capacity again, then the read is sent
+             * (again).  Once a read. */
+            if (verified) {
+                r->status = CLASS_STATUS_VERIFY_REQUIRED;
+                return -1;
+            }
+            verified = 1;
+            cd->verifies++;
+            if (class_cdrom_check_verify(cd, r) != 0)
+                return -1;
+            if (class_cdrom_update_capacity(cd) != 0) {
+                *r = cd->capacity;
+                return -1;
+            }
+            cd->t.verify_volume = 0;
+        }
         if (class_read10(&cd->t, lba, count, buf, r) == 0)
             return 0;
-        if (r->status != CLASS_STATUS_VERIFY_REQUIRED || verified)
+        if (r->status != CLASS_STATUS_VERIFY_REQUIRED)
             return -1;
-        /* The medium may have changed: the file system verifies the volume
-         * (CHECK_VERIFY goes past DO_VERIFY_VOLUME), cdrom.sys reads the
-         * capacity again, and the read is sent again. */
-        verified = 1;
-        cd->verifies++;
-        struct class_result v;
-        if (class_cdrom_check_verify(cd, &v) != 0 || class_cdrom_update_capacity(cd) != 0) {
-            *r = v.status != CLASS_STATUS_SUCCESS ? v : cd->capacity;
-            return -1;
-        }
-        cd->t.verify_volume = 0;
     }
 }

@@ -275,11 +275,16 @@ int class_send(struct class_target *t, const uint8_t *cdb, UCHAR cdb_len, void *
         o.ascq = r->ascq;
         o.incorrect_length = r->sense_valid && (sense[2] & 0x20);
         class_interpret(&o, flags, retries_done, &d);
-        r->status = d.status;
         if (d.media_change)
             t->media_change_count++;
-        if (d.status == CLASS_STATUS_VERIFY_REQUIRED)
-            t->verify_volume = 1;
+        if (d.status == CLASS_STATUS_VERIFY_REQUIRED) {
+            t->verify_volume = 1;     /* DO_VERIFY_VOLUME */
+            if (flags & CLASS_OVERRIDE_VERIFY) {
+                d.status = CLASS_STATUS_IO_DEVICE_ERROR;   /* ScsiClassIoComplete retries it */
+                d.retry = 1;
+            }
+        }
+        r->status = d.status;
         if (st == SRB_STATUS_DATA_OVERRUN)
             return 0;                 /* a short data phase: the caller decides */
         if (d.status == CLASS_STATUS_SUCCESS)

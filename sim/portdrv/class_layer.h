@@ -58,6 +58,8 @@ struct class_outcome {
                                         a CD-ROM IOCTL completion, retried at once */
 #define CLASS_REMOVABLE_MOUNTED 0x2u /* removable medium with a mounted volume: a unit
                                         attention asks for a verify instead of a retry */
+#define CLASS_OVERRIDE_VERIFY 0x4u   /* SL_OVERRIDE_VERIFY_VOLUME (the file system's verify):
+                                        STATUS_VERIFY_REQUIRED is retried (class_send) */
 
 struct class_decision {
     int retry;                    /* send it again (when retries are left) */

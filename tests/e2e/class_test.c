@@ -448,6 +448,30 @@ static void test_cdrom(void)
            cd.t.media_change_count == changes + 1 && !cd.t.verify_volume,
            "media change: %u verifies, %u capacity reads, %llu blocks", cd.verifies,
            cd.capacity_reads, (unsigned long long)cd.blocks);
+    /* the verify's CHECK_VERIFY goes past DO_VERIFY_VOLUME: a unit
+     * attention there is retried (SL_OVERRIDE_VERIFY_VOLUME) */
+    script_reset();
+    script(sense_reply(6, 0x28, 0x00));
+    EXPECT(class_cdrom_check_verify(&cd, &r) == 0 && pd.sent == 2 && r.attempts == 2 &&
+           cd.t.verify_volume, "CHECK_VERIFY across a UA: %d sent, verify flag %d", pd.sent,
+           cd.t.verify_volume);
+    /* a read while DO_VERIFY_VOLUME is set (the unit attention went to
+     * another request, here a READ TOC): verify first, then the read */
+    cd.t.verify_volume = 0;
+    script_reset();
+    script(sense_reply(6, 0x28, 0x00));
+    EXPECT(class_cdrom_read_toc(&cd, buf, 804, &r) != 0 && r.status == CLASS_STATUS_VERIFY_REQUIRED &&
+           r.attempts == 1 && cd.t.verify_volume, "READ TOC on a changed disc: %s after %d",
+           class_status_name(r.status), r.attempts);
+    unsigned verifies = cd.verifies;
+    script_reset();
+    script(good());
+    script(capacity_reply(199, 2048));
+    EXPECT(class_cdrom_read(&cd, 0, 2, buf, &r) == 0 && pd.sent == 3 && cdb_is(0, tur, 6) &&
+           cdb_is(1, read_capacity, 10) && pd.cdb[2][0] == SCSIOP_READ &&
+           cd.verifies == verifies + 1 && !cd.t.verify_volume,
+           "read with DO_VERIFY_VOLUME set: %d CDBs (%02x %02x %02x)", pd.sent, pd.cdb[0][0],
+           pd.cdb[1][0], pd.cdb[2][0]);
     /* a second change in the same read is not verified again */
     script_reset();
     script(sense_reply(6, 0x28, 0x00));
