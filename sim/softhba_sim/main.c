@@ -3,7 +3,7 @@
  * master, 8237 pair, PIC, 16 MiB of memory) with an SD card model backed by
  * a disk image; the NT miniport -- the shipped softhba.sys in an i386
  * emulator (sim/ntsys), or host_driver/softhba.c built for the host with
- * --driver=native -- runs under the port driver emulation, and a small disk class layer sends it the SRBs NT's disk
+ * --driver=native -- runs under the port driver emulation, and the class layer sends it the SRBs NT's disk and CD-ROM
  * class driver would.  Every command runs in simulated time and reports it.
  *
  * main: the command line (options.c), the command and its arguments checked
