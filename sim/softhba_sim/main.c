@@ -4,7 +4,7 @@
  * a disk image; the NT miniport -- the shipped softhba.sys in an i386
  * emulator (sim/ntsys), or host_driver/softhba.c built for the host with
  * --driver=native -- runs under the port driver emulation, and the class layer sends it the SRBs NT's disk and CD-ROM
- * class driver would.  Every command runs in simulated time and reports it.
+ * class drivers would.  Every command runs in simulated time and reports it.
  *
  * main: the command line (options.c), the command and its arguments checked
  * before anything runs, the system built (setup.c, sim/system), one command
