@@ -47,7 +47,7 @@ struct card {
     uint32_t run_lba;       /* card sector where that run stopped */
     uint8_t card_changed;   /* another SD card is in the slot than at mount (logged) */
     uint32_t pad_end;       /* a failed send pushed a 16-bit pad byte after this
-                             * command offset (0: none); card_residual() takes it */
+                             * command offset (0: none); scsi_glue_moved() takes it */
     struct media media;     /* the targets: image files, or the raw card at 0 */
     struct card_target target[FS_MAX_TARGETS];
 };
@@ -70,8 +70,5 @@ void card_hstatus(struct card *c, uint32_t set, uint32_t clear);
  * (its data length and flags). */
 void card_begin(struct card *c, uint32_t len, unsigned flags);
 void card_end(struct card *c);
-/* After card_end(), for a command that did not end GOOD: the residual to
- * report, given the SCSI layer's (docs/protocol.md, "Residual"). */
-uint32_t card_residual(struct card *c, uint32_t residual);
 
 #endif

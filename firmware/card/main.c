@@ -139,8 +139,6 @@ __attribute__((hot)) static void run_command(void)
     card_begin(&card, words[SHBA_HOST_CMD_DATA_LEN / 4], block[SHBA_HOST_CMD_FLAGS]);
     scsi_execute_bus(bus, block, &res);   /* no target at the ID: HS_NO_DEVICE */
     card_end(&card);
-    if (res.scsi_status | res.host_status)
-        res.residual = card_residual(&card, res.residual);
     unsigned n = scsi_result_encode(&res, out);
     for (unsigned i = 0; i < n; i++)
         mmio_write32(HIF(RESULT) + 4u * i, out[i]);
