@@ -367,6 +367,23 @@ UCHAR ShbaTranslateResult(const UCHAR *result, ULONG requested, ULONG *transferr
     }
 }
 
+ULONG ShbaResultErrorCode(const UCHAR *result)
+{
+    switch (result[SHBA_HOST_RES_HOST_STATUS]) {
+    case SHBA_HOST_HS_OK:
+    case SHBA_HOST_HS_BAD_BLOCK:
+    case SHBA_HOST_HS_NO_DEVICE:
+    case SHBA_HOST_HS_ABORTED:
+    case SHBA_HOST_HS_RESET:
+        return 0;
+    case SHBA_HOST_HS_DATA_OVERRUN:
+    case SHBA_HOST_HS_PHASE_ERROR:
+        return SP_PROTOCOL_ERROR;
+    default:                           /* HS_HW_ERROR and anything unknown */
+        return SP_INTERNAL_ADAPTER_ERROR;
+    }
+}
+
 /* ---- DriverEntry ------------------------------------------------------------
  * Called once when NT loads the driver.  Describes the miniport to the port
  * driver (HW_INITIALIZATION_DATA) and hands over to ScsiPortInitialize, which
@@ -972,13 +989,15 @@ static VOID ShbaFinishCommand(PSHBA_EXTENSION ext)
             status |= SRB_STATUS_AUTOSENSE_VALID;
         }
     } else {
+        ULONG code = ShbaResultErrorCode(result);
         srb->ScsiStatus = SCSI_STATUS_GOOD;
-        if (result[SHBA_HOST_RES_HOST_STATUS] == SHBA_HOST_HS_HW_ERROR ||
-            result[SHBA_HOST_RES_HOST_STATUS] > SHBA_HOST_HS_HW_ERROR)
-            ScsiPortLogError(ext, srb, srb->PathId, srb->TargetId, srb->Lun,
-                             SP_INTERNAL_ADAPTER_ERROR,
+        if (code != 0)
+            ScsiPortLogError(ext, srb, srb->PathId, srb->TargetId, srb->Lun, code,
                              SHBA_ERR_HOST_STATUS | result[SHBA_HOST_RES_HOST_STATUS]);
     }
+    /* The card's residual is exact, also for a failed command (docs/protocol.md,
+     * "Residual"): what the SRB reports moved is what reached the host
+     * (data-in) or the medium (data-out). */
     if (transferred < srb->DataTransferLength)
         srb->DataTransferLength = transferred;
 

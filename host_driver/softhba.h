@@ -67,4 +67,10 @@ ULONG ShbaDma16FromSelect(UCHAR sel);
  * DataTransferLength the SRB asked for. */
 UCHAR ShbaTranslateResult(const UCHAR *result, ULONG requested, ULONG *transferred);
 
+/* The ScsiPortLogError code a result block's host status calls for, 0 for
+ * none: HS_DATA_OVERRUN and HS_PHASE_ERROR (the host and the card disagree
+ * about the data phase) SP_PROTOCOL_ERROR, HS_HW_ERROR and an unknown host
+ * status SP_INTERNAL_ADAPTER_ERROR. */
+ULONG ShbaResultErrorCode(const UCHAR *result);
+
 #endif

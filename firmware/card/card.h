@@ -18,6 +18,10 @@
 /* A data phase that makes no progress for this long is given up
  * (host status HS_HW_ERROR): the host stopped arming or moving data. */
 #define CARD_STALL_MS 2000u
+/* Longest a DMA or PIO cycle already on the ISA bus can take to end (a
+ * DMA cycle is under 1 us at the slowest 3 MHz DMA clock, a PIO read of
+ * the DATA port about 1 us; docs/isa.md): after that, XFER_DONE is final. */
+#define CARD_CYCLE_END_US 5u
 
 struct card;
 
@@ -42,6 +46,8 @@ struct card {
     int run_err;            /* SD result of the last run media_runs() moved */
     uint32_t run_lba;       /* card sector where that run stopped */
     uint8_t card_changed;   /* another SD card is in the slot than at mount (logged) */
+    uint32_t pad_end;       /* a failed send pushed a 16-bit pad byte after this
+                             * command offset (0: none); scsi_glue_moved() takes it */
     struct media media;     /* the targets: image files, or the raw card at 0 */
     struct card_target target[FS_MAX_TARGETS];
 };

@@ -203,6 +203,34 @@ __attribute__((hot)) void card_end(struct card *c)
     mmio_write32(HIF(EVENTS), STALE_EVENTS);
 }
 
+/* The SCSI layer's failure path (scsi.h): the bytes of the data phase that
+ * reached their destination (docs/protocol.md, "Residual").  Data-out: the
+ * layer's count, what reached the medium (or the CPU).  Data-in: what
+ * reached the host, counted on the bus, not the layer's whole blocks: the
+ * bytes of a partly delivered block (an ABORT or a stall in mid-block) and
+ * those of a block that failed its CRC after the DMA had taken it are in the
+ * host's buffer.  The failed operation has stopped what fed the FIFO (the SD
+ * engine, the CPU's pushes); emptying the FIFO and the DMA prefetch ends
+ * the data phase, and once a cycle already on the bus has ended XFER_DONE
+ * is final.  Only a failure comes here: cold, and placed after all other
+ * code (link.ld.S) so that the command path's cache sets stay as they are
+ * (docs/soc.md). */
+__attribute__((noinline, section(".text_fail.scsi_glue_moved")))
+uint32_t scsi_glue_moved(void *ctx, uint32_t moved)
+{
+    struct card *c = ((const struct card_target *)ctx)->card;
+    uint32_t pad_end = c->pad_end;
+    c->pad_end = 0;
+    if (!c->xfer.dir_in)
+        return moved;
+    fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | SHBA_FIFO_CTRL_DIR_TO_HOST);
+    uint32_t t0 = mmio_read32(SHBA_REG(TIMER, MTIME_LO));
+    while (mmio_read32(SHBA_REG(TIMER, MTIME_LO)) - t0 < SHBA_SOC_CLK_HZ / 1000000u * CARD_CYCLE_END_US)
+        ;
+    moved = isa_done(c);
+    return pad_end && moved > pad_end ? pad_end : moved;
+}
+
 /* ---- struct scsi_ops ---- */
 
 /* Each operation starts its own stall watch: time spent between operations
@@ -281,8 +309,11 @@ static enum scsi_io op_send(void *ctx, const uint8_t *buf, uint32_t len)
         for (; room != 0 && i < end; room--, i++)
             mmio_write32(FIFO(DATA), i < len ? buf[i] : 0u);
         enum scsi_io e = service(c, base + len, &reached);
-        if (e != SCSI_IO_OK)
+        if (e != SCSI_IO_OK) {
+            if (end > len)
+                c->pad_end = base + len;   /* the pad is no data: scsi_glue_moved() */
             return e;
+        }
     }
     c->xfer.moved = base + len;
     return SCSI_IO_OK;

@@ -65,6 +65,10 @@ SECTIONS
         *(.text.startup .text.startup.*)
         *(.text.unlikely .text.unlikely.*)
         *(.text .text.*)
+        /* Failure-only code (section .text_fail, e.g. card_io.c's
+         * scsi_glue_moved) last, so that it moves
+         * none of the code above, which the command path uses, in the cache. */
+        *(.text_fail .text_fail.*)
     } > flash
 
     /* .data and .tdata: one block in the RAM, its image in the flash. */

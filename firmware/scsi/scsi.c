@@ -108,6 +108,10 @@ static int io_fail(struct scsi_dev *d, enum scsi_io io, uint32_t lba)
         SHBA_HOST_HS_ABORTED, SHBA_HOST_HS_RESET, SHBA_HOST_HS_DATA_OVERRUN,
         SHBA_HOST_HS_PHASE_ERROR, SHBA_HOST_HS_HW_ERROR,
     };
+    /* The glue knows what really moved: the bytes of a block it delivered in
+     * part (docs/scsi.md, residual). */
+    uint32_t moved = scsi_glue_moved(d->ctx, d->moved);
+    d->moved = moved < d->data_len ? moved : d->data_len;
     if (io == SCSI_IO_OK || io >= SCSI_IO_COUNT_)
         return HOST_ERR | SHBA_HOST_HS_HW_ERROR; /* a glue bug: never report GOOD */
     if (io >= SCSI_IO_ABORTED)

@@ -95,6 +95,15 @@ struct scsi_ops {
     enum scsi_io (*read_bytes)(void *ctx, uint32_t lba, uint32_t offset, uint8_t *buf, uint32_t len);
 };
 
+/* Supplied by the glue, for every target (a function rather than a member
+ * of struct scsi_ops: the failure path only).  Called once when a data-phase
+ * or medium operation failed, before the result: the bytes of the command's
+ * data phase that reached their destination, given the layer's own count
+ * `moved` (what the completed operations and the failed one's *done
+ * account for, in whole blocks).  The residual is the data length minus
+ * the answer (at most the data length).  Return `moved` to keep it. */
+uint32_t scsi_glue_moved(void *ctx, uint32_t moved);
+
 /* What a target is. Fill it with scsi_config_default(), change what
  * softhba.ini says (scsi_config_ident() for the strings), then give it to
  * scsi_init_target(). */

@@ -481,13 +481,18 @@ static void dma_commands_end(struct pc *pc, int ch, int type, int wide)
     struct dma_chan *d = chan_of(pc, ch);
     uint32_t a = dma_phys(pc, ch);
     uint16_t v = 0;
+    int fdc = ch == FDC_CHANNEL && pc->bus_users;
     if (type == 1) {
         v = bus_read_data(pc, ch);
+        if (!fdc)
+            pc->stats.dma_card_bytes[ch] += (p->isa_sd_oe & 1u) + (wide ? (p->isa_sd_oe >> 1) & 1u : 0u);
         pc->mem[a & (PC_MEM_SIZE - 1)] = (uint8_t)v;
         if (wide)
             pc->mem[(a + 1) & (PC_MEM_SIZE - 1)] = (uint8_t)(v >> 8);
     } else if (type == 2) {
         v = p->isa_sd_in;
+        if (!fdc)
+            pc->stats.dma_card_bytes[ch] += wide ? 2u : 1u;
     }
     p->isa_ior_n = 1;
     p->isa_iow_n = 1;

@@ -86,6 +86,11 @@ struct pc_stats {
     uint64_t io_cycles;
     uint64_t dma_cycles[8];        /* per channel */
     uint64_t dma_bytes[8];
+    /* the bytes of those that the card's data moved: to memory, the bytes
+     * the card drove onto SD (a cycle the card did not want, the 8237 runs
+     * anyway and writes the floating bus, 0xFF); from memory, every byte
+     * written to the card (whether it took it is inside the card) */
+    uint64_t dma_card_bytes[8];
     uint64_t dma_first_ps[8];      /* time of the first DMA cycle on a channel */
     uint64_t dma_last_ps[8];       /* time the last DMA cycle on a channel ended */
     /* bus monitor */

@@ -266,6 +266,9 @@ struct cmd {
     uint32_t seg_max;         /* largest segment to arm (0: the data length) */
     uint32_t abort_after;     /* CONTROL.ABORT once this many bytes moved (0: never) */
     uint32_t reset_after;     /* CONTROL.RESET once this many bytes moved (0: never) */
+    uint32_t stall_after;     /* stop moving data (8237 channel masked, no more PIO)
+                               * once this many bytes moved (0: never) */
+    uint64_t timeout_ps;      /* no CMD_DONE within this: timed out (0: CMD_TIMEOUT_PS) */
     int no_arm;               /* do not arm anything */
     int arm_flip;             /* arm the segment in the other direction than the flags */
     uint32_t arm_extra;       /* arm this many bytes more than the data length */
@@ -282,6 +285,10 @@ struct result {
     uint64_t done_ps;         /* CMD_DONE seen */
     int timed_out;
     int reset;                /* ended by the reset (no result) */
+    uint32_t host_bytes;      /* bytes that reached the host (data-in) or the card
+                               * (data-out), as the PC saw them: DMA, the bytes the
+                               * card's data moved (pc_stats.dma_card_bytes); PIO,
+                               * the DATA port accesses made while PIO_READY */
 };
 
 static void dma_program(int ch, int mode, int to_memory, uint32_t phys, uint32_t n)
@@ -345,6 +352,13 @@ static uint32_t dma_moved(int ch)
     return (uint32_t)s.dma_bytes[ch];
 }
 
+static uint32_t dma_card_moved(int ch)
+{
+    struct pc_stats s;
+    pc_get_stats(pc, &s);
+    return (uint32_t)s.dma_card_bytes[ch];
+}
+
 /* Run one command; the data phase moves host memory at c->phys. */
 static void run(const struct cmd *c, struct result *r)
 {
@@ -370,7 +384,7 @@ static void run(const struct cmd *c, struct result *r)
     int pio = c->ch == CH_PIO8 || c->ch == CH_PIO16;
     int in = (c->flags & SHBA_HOST_CMD_FLAG_DATA_IN) != 0;
     uint8_t *mem = pc_memory(pc);
-    uint32_t pio_pos = 0;
+    uint32_t pio_pos = 0, card_before = c->ch >= 0 ? dma_card_moved(c->ch) : 0;
     if (c->data_len && c->ch != CH_NONE && !c->no_arm) {
         armed = arm_segment(c, off);
         r->segments++;
@@ -379,7 +393,7 @@ static void run(const struct cmd *c, struct result *r)
     }
     int stopped = 0;
     uint8_t last_status = 0;
-    uint64_t end = cosim_now_ps() + CMD_TIMEOUT_PS;
+    uint64_t end = cosim_now_ps() + (c->timeout_ps ? c->timeout_ps : CMD_TIMEOUT_PS);
     for (;;) {
         if (int_bits & SHBA_HOST_INT_STATUS_CMD_DONE)
             break;
@@ -394,9 +408,16 @@ static void run(const struct cmd *c, struct result *r)
             r->reset = 1;
             return;
         }
-        if (c->abort_after && !stopped && c->ch >= 0 && dma_moved(c->ch) >= c->abort_after) {
-            note("CONTROL.ABORT after %u bytes", dma_moved(c->ch));
+        uint32_t so_far = c->ch >= 0 ? dma_moved(c->ch) : pio_pos;
+        if (c->abort_after && !stopped && so_far >= c->abort_after) {
+            note("CONTROL.ABORT after %u bytes", so_far);
             control(SHBA_HOST_CONTROL_ABORT);
+            stopped = 1;
+        }
+        if (c->stall_after && !stopped && so_far >= c->stall_after) {
+            note("the host stops moving data after %u bytes", so_far);
+            if (c->ch >= 0)
+                dma8237_mask(pc, c->ch);
             stopped = 1;
         }
         if (int_bits & SHBA_HOST_INT_STATUS_SEG_DONE) {
@@ -449,6 +470,7 @@ static void run(const struct cmd *c, struct result *r)
     }
     r->done_ps = cosim_now_ps();
     dma8237_mask(pc, c->ch);
+    r->host_bytes = c->ch >= 0 ? dma_card_moved(c->ch) - card_before : pio_pos;
     if (r->timed_out) {
         fprintf(stderr, "  command 0x%02x: no CMD_DONE (STATUS 0x%02x)\n", c->cdb[0], rd(SHBA_HOST_STATUS));
         return;
@@ -783,11 +805,21 @@ static void set_fault(const char *spec)
     sd_card_set_fault(sd, &f);
 }
 
-static void t_read_error(const char *fault, uint32_t lba, uint16_t blocks, uint32_t bad_lba)
+/* The residual of a failed data-in command is exact (docs/protocol.md,
+ * "Residual"): the data length minus the bytes that reached the host, which
+ * need not be whole blocks; those bytes are where the host expects them. */
+static void check_residual_in(const struct cmd *c, const struct result *r, const char *what)
+{
+    CHECK(r->host_bytes <= c->data_len && r->resid == c->data_len - r->host_bytes,
+          "%s: residual %u, but %u of %u bytes reached the host", what, r->resid, r->host_bytes, c->data_len);
+    note("%s: residual %u, %u bytes reached the host", what, r->resid, r->host_bytes);
+}
+
+static void t_read_error(const char *fault, uint32_t lba, uint16_t blocks, uint32_t bad_lba, int ch)
 {
     clear_unit_attention();
     struct result r;
-    struct cmd c = cmd_rw10(0, lba, blocks, 1);
+    struct cmd c = cmd_rw10(0, lba, blocks, ch);
     uint8_t *mem = pc_memory(pc);
     memset(mem + c.phys, 0xA5, c.data_len);
     set_fault(fault);
@@ -797,7 +829,10 @@ static void t_read_error(const char *fault, uint32_t lba, uint16_t blocks, uint3
     CHECK(r.sense[0] & 0x80, "INFORMATION not valid");
     CHECK(sense_info(&r) == bad_lba, "INFORMATION %u, expected %u", sense_info(&r), bad_lba);
     uint32_t good = (bad_lba - lba) * 512u;
-    CHECK(r.resid == c.data_len - good, "residual %u, expected %u", r.resid, c.data_len - good);
+    /* the blocks before the bad one reached the host, and maybe some of the
+     * bad one's bytes (the DMA takes them before the CRC at its end fails) */
+    CHECK(r.host_bytes >= good, "%u bytes reached the host, %u good", r.host_bytes, good);
+    check_residual_in(&c, &r, "READ with a medium error");
     CHECK(memcmp(mem + c.phys, shadow + (size_t)lba * 512u, good) == 0, "the good blocks before the error");
     /* the card goes on */
     read_check(lba, blocks, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
@@ -819,7 +854,12 @@ static void t_write_error(void)
     CHECK(sense_info(&r) == 702, "INFORMATION %u, expected 702", sense_info(&r));
     memcpy(shadow + 700u * 512u, mem + c.phys, 2 * 512u);
     CHECK(compare_image() == 0, "image after the write fault: blocks 700-701 new, 702-705 old");
-    CHECK(r.resid >= 4 * 512u, "residual %u", r.resid);
+    /* Data-out counts what reached the medium (docs/protocol.md, "Residual"):
+     * the bytes the DMA had brought into the FIFO past block 701 are not
+     * written, and not moved. */
+    CHECK(r.resid == 4 * 512u, "residual %u, expected %u", r.resid, 4 * 512u);
+    CHECK(r.host_bytes > 2 * 512u, "%u bytes crossed the bus", r.host_bytes);
+    note("write fault: residual %u, %u bytes crossed the bus", r.resid, r.host_bytes);
     write_check(702, 4, 5, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
 }
 
@@ -1015,8 +1055,82 @@ static void t_late_arm(void)
 }
 static void t_rw8_single(void) { t_rw(1, DMA_MODE_SINGLE); }
 static void t_rw16(void) { t_rw(5, DMA_MODE_DEMAND); }
-static void t_read_crc(void) { t_read_error("read-crc:3:0", 100, 8, 103); }
-static void t_read_notoken(void) { t_read_error("no-token:0:0", 40, 4, 40); }
+static void t_read_crc(void) { t_read_error("read-crc:3:0", 100, 8, 103, 1); }
+static void t_read_notoken(void) { t_read_error("no-token:0:0", 40, 4, 40, 1); }
+static void t_residual_crc16(void) { t_read_error("read-crc:2:0", 300, 6, 302, 5); }
+static void t_residual_crc_pio(void) { t_read_error("read-crc:1:0", 320, 4, 321, CH_PIO16); }
+
+/* The SD card pulled 100 bytes into the 4th block of a READ(10) on the
+ * 16-bit channel: NOT READY 2/3A/00, the residual exact; put back, the card
+ * serves again. */
+static void t_residual_removed(void)
+{
+    clear_unit_attention();
+    struct result r;
+    struct cmd c = cmd_rw10(0, 400, 8, 5);
+    uint8_t *mem = pc_memory(pc);
+    memset(mem + c.phys, 0xA5, c.data_len);
+    set_fault("removed:3:1:100");
+    run(&c, &r);
+    sd_card_clear_fault(sd);
+    expect_sense(&r, 0x2, 0x3A, 0x00, "READ with the card pulled");
+    CHECK(r.host_bytes >= 3 * 512u, "%u bytes reached the host", r.host_bytes);
+    check_residual_in(&c, &r, "READ with the card pulled");
+    CHECK(memcmp(mem + c.phys, shadow + 400u * 512u, 3 * 512u) == 0, "the blocks before the removal");
+    /* the card is initialised again by the next medium command */
+    read_check(400, 8, 5, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
+}
+
+/* CONTROL.ABORT in mid-block: the residual counts the bytes of the block the
+ * DMA (or the host's PIO reads) had moved, not whole blocks. */
+static void t_residual_abort(void)
+{
+    static const struct { int ch; uint32_t after; } runs[] = {
+        { 1, 8192u + 77u },      /* single mode: the host gets the bus between two cycles */
+        { 5, 4096u + 300u },
+        { CH_PIO8, 1500u },
+    };
+    clear_unit_attention();
+    for (unsigned i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        struct result r;
+        struct cmd c = cmd_rw10(0, 1000 + 200 * i, runs[i].ch >= 0 ? 64 : 8, runs[i].ch);
+        uint8_t *mem = pc_memory(pc);
+        memset(mem + c.phys, 0xA5, c.data_len);
+        c.dma_mode = DMA_MODE_SINGLE;
+        c.abort_after = runs[i].after;
+        run(&c, &r);
+        CHECK(!r.timed_out && r.hs == SHBA_HOST_HS_ABORTED, "ch %d: aborted read: status 0x%02x hs %u",
+              runs[i].ch, r.scsi, r.hs);
+        CHECK(r.host_bytes >= runs[i].after && r.host_bytes < c.data_len, "ch %d: %u bytes reached the host",
+              runs[i].ch, r.host_bytes);
+        check_residual_in(&c, &r, "aborted READ");
+        CHECK(memcmp(mem + c.phys, shadow + (size_t)(1000 + 200 * i) * 512u, r.host_bytes) == 0,
+              "ch %d: the bytes that reached the host are not the medium's", runs[i].ch);
+    }
+    read_check(7, 2, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &(struct result){ 0 });
+}
+
+/* The host stops the 8237 in mid-block: after CARD_STALL_MS (2 s) without
+ * progress the card gives up, HS_HW_ERROR, and the residual counts the
+ * bytes that did move. */
+static void t_residual_stall(void)
+{
+    clear_unit_attention();
+    struct result r;
+    struct cmd c = cmd_rw10(0, 1500, 16, 1);
+    uint8_t *mem = pc_memory(pc);
+    memset(mem + c.phys, 0xA5, c.data_len);
+    c.dma_mode = DMA_MODE_SINGLE;
+    c.stall_after = 2500;
+    c.timeout_ps = 3000 * MS;
+    run(&c, &r);
+    CHECK(!r.timed_out && r.hs == SHBA_HOST_HS_HW_ERROR, "stalled read: status 0x%02x hs %u", r.scsi, r.hs);
+    CHECK(r.host_bytes >= 2500 && r.host_bytes < c.data_len, "%u bytes reached the host", r.host_bytes);
+    check_residual_in(&c, &r, "stalled READ");
+    CHECK(memcmp(mem + c.phys, shadow + 1500u * 512u, r.host_bytes) == 0,
+          "the bytes that reached the host are not the medium's");
+    read_check(1500, 16, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
+}
 
 static const struct {
     const char *name;
@@ -1038,6 +1152,11 @@ static const struct {
     { "malformed", t_malformed },
     { "unknown-opcode", t_unknown_opcode },
     { "late-arm", t_late_arm },
+    { "residual-crc-dma16", t_residual_crc16 },
+    { "residual-crc-pio", t_residual_crc_pio },
+    { "residual-removed", t_residual_removed },
+    { "residual-abort", t_residual_abort },
+    { "residual-stall", t_residual_stall },
 };
 
 int main(int argc, char **argv)

@@ -241,6 +241,41 @@ static void test_translate(void)
     CHECK(ShbaTranslateResult(r, 0, &t) == SRB_STATUS_ERROR);
     r[SHBA_HOST_RES_HOST_STATUS] = 0x42;
     CHECK(ShbaTranslateResult(r, 0, &t) == SRB_STATUS_ERROR);
+
+    /* A failed command's residual gives the bytes moved as they are, not
+     * rounded to blocks: a READ(10) of 4 blocks whose CRC failed in block 3
+     * after 1 byte of it had reached the host, an ABORT after 1 byte, a stall,
+     * a failed WRITE that programmed 2 of 6 blocks. */
+    static const struct { uint8_t scsi, hs; uint32_t resid, requested; UCHAR srb; } fail[] = {
+        { SCSISTAT_CHECK_CONDITION, SHBA_HOST_HS_OK, 2048 - 1025, 2048, SRB_STATUS_ERROR },
+        { 0, SHBA_HOST_HS_ABORTED, 2047, 2048, SRB_STATUS_ABORTED },
+        { 0, SHBA_HOST_HS_HW_ERROR, 2047, 2048, SRB_STATUS_ERROR },
+        { 0, SHBA_HOST_HS_PHASE_ERROR, 4096, 4096, SRB_STATUS_PHASE_SEQUENCE_FAILURE },
+        { SCSISTAT_CHECK_CONDITION, SHBA_HOST_HS_OK, 4 * 512, 6 * 512, SRB_STATUS_ERROR },
+    };
+    for (unsigned i = 0; i < sizeof fail / sizeof fail[0]; i++) {
+        memset(r, 0, sizeof r);
+        r[SHBA_HOST_RES_SCSI_STATUS] = fail[i].scsi;
+        r[SHBA_HOST_RES_HOST_STATUS] = fail[i].hs;
+        for (int b = 0; b < 4; b++)
+            r[SHBA_HOST_RES_RESIDUAL + b] = (uint8_t)(fail[i].resid >> (8 * b));
+        CHECK(ShbaTranslateResult(r, fail[i].requested, &t) == fail[i].srb &&
+              t == fail[i].requested - fail[i].resid);
+    }
+
+    /* What is logged: the host and the card disagreeing about the data phase
+     * is a protocol error, a card fault an adapter error, the rest nothing. */
+    static const struct { uint8_t hs; ULONG code; } log[] = {
+        { SHBA_HOST_HS_OK, 0 }, { SHBA_HOST_HS_BAD_BLOCK, 0 }, { SHBA_HOST_HS_NO_DEVICE, 0 },
+        { SHBA_HOST_HS_ABORTED, 0 }, { SHBA_HOST_HS_RESET, 0 },
+        { SHBA_HOST_HS_DATA_OVERRUN, SP_PROTOCOL_ERROR }, { SHBA_HOST_HS_PHASE_ERROR, SP_PROTOCOL_ERROR },
+        { SHBA_HOST_HS_HW_ERROR, SP_INTERNAL_ADAPTER_ERROR }, { 0x42, SP_INTERNAL_ADAPTER_ERROR },
+    };
+    for (unsigned i = 0; i < sizeof log / sizeof log[0]; i++) {
+        memset(r, 0, sizeof r);
+        r[SHBA_HOST_RES_HOST_STATUS] = log[i].hs;
+        CHECK(ShbaResultErrorCode(r) == log[i].code);
+    }
 }
 
 /* CONFIG's reset value: WIDE16, 16-bit DMA channel 5, 8-bit channel 1, IRQ 11 */

@@ -30,6 +30,10 @@
  *                       by the port driver on its timer until the card is free
  *   reset-hold          the request hold after RESET_BUS, in simulated time
  *   scan                the bus scan (class_scan): target 0 a disk, 1-6 absent
+ *   residual-dma8       READ(10) with an SD CRC error in its 4th block and
+ *   residual-dma16      WRITE(10) with its 3rd block rejected, on channel 1,
+ *   residual-pio        channel 5 and by PIO: DataTransferLength is exactly
+ *                       what reached the host (read), the medium (write)
  *   soak                200 seeds of the port driver's hostile interleaving
  *                       over short mixed workloads (odd sizes and buffer
  *                       offsets, the DMA page cut, aborts, bus resets, SD
@@ -69,6 +73,7 @@ static const char *case_name = "?";
 static const char *driver = "sys";
 
 static struct system machine;     /* PC, card, SD card, port driver */
+static uint64_t pio_data_bytes[2];  /* HOST DATA port bytes read [0], written [1] */
 static struct {
     struct class_target t;
     char image[512];
@@ -104,6 +109,12 @@ static void fill_random(uint8_t *p, size_t n)
         p[i] = rng8();
 }
 
+/* The cases whose miniport moves data by PIO only. */
+static int pio_case(void)
+{
+    return !strcmp(case_name, "routine-time-pio") || !strcmp(case_name, "residual-pio");
+}
+
 /* A disk image of random blocks: nothing matches by accident. */
 static void make_image(const char *dir)
 {
@@ -126,6 +137,14 @@ static void file_blocks(uint32_t lba, uint32_t count, uint8_t *out)
         fail("pread of the image failed");
 }
 
+/* Counts the bytes the host moved through the card's DATA port (PIO). */
+static void io_watch(void *ctx, const struct pc_io_cycle *c)
+{
+    (void)ctx;
+    if (c->port == SHBA_HOST_IO_BASE_DEFAULT + SHBA_HOST_DATA)
+        pio_data_bytes[c->write ? 1 : 0] += (uint64_t)c->width / 8u;
+}
+
 /* Power on (the card at the default base, IRQ 11, the channel of the case,
  * a 16-bit slot), load the miniport, clear the power-on unit attention. */
 static void boot(const char *firmware, int dma, int single)
@@ -142,19 +161,20 @@ static void boot(const char *firmware, int dma, int single)
     cfg.jumpers.wide16 = 1;
     cfg.disk_image = sys.image;
     cfg.port_driver = 1;
+    cfg.io_observer = io_watch;
     if (strcmp(driver, "native") != 0) {   /* the binary in the i386 emulator */
         if (ntsys_load(strcmp(driver, "sys") ? driver : ntsys_default_path()) != 0)
             exit(126);
         cfg.driver_entry = ntsys_driver_entry;
     }
-    cfg.driver_args = !strcmp(case_name, "routine-time-pio") ? "pio" : single ? "single" : NULL;
+    cfg.driver_args = pio_case() ? "pio" : single ? "single" : NULL;
     cfg.driver_log = getenv("SRB_TEST_VERBOSE") ? stderr : NULL;
     enum system_status st = system_up(&cfg, &machine);
     if (st == SYSTEM_SETUP_FAILED)
         exit(126);
     CHECK(st == SYSTEM_UP && portdrv_adapter_count() == 1, "no adapter");
     CHECK(portdrv_config_info(0)->DmaChannel ==
-          (!strcmp(case_name, "routine-time-pio") ? SP_UNINITIALIZED_VALUE : (ULONG)dma),
+          (pio_case() ? SP_UNINITIALIZED_VALUE : (ULONG)dma),
           "DMA channel %u", (unsigned)portdrv_config_info(0)->DmaChannel);
     CHECK(portdrv_config_info(0)->DemandMode == !single, "8237 mode");
     CHECK(portdrv_reset_hold() == PORTDRV_RESET_HOLD_DEFAULT_PS &&
@@ -305,8 +325,17 @@ static void case_abort_read(int demand)
     uint32_t moved;
 
     /* 64 KiB at 8 bits is ~80 ms in demand mode, ~140 ms in single mode. */
+    struct pc_stats st0, st1;
+    ULONG ch = portdrv_config_info(0)->DmaChannel;
+    pc_get_stats(machine.pc, &st0);
     moved = abort_mid_transfer(0, lba, buf, 20, &status);
+    pc_get_stats(machine.pc, &st1);
     file_blocks(lba, 128, file);
+    /* Exact (docs/protocol.md, "Residual"): the bytes the card's DMA moved,
+     * also when the abort landed in mid-block. */
+    CHECK(moved == st1.dma_card_bytes[ch] - st0.dma_card_bytes[ch],
+          "the aborted READ(10) reports %u bytes moved, the card's DMA moved %llu", moved,
+          (unsigned long long)(st1.dma_card_bytes[ch] - st0.dma_card_bytes[ch]));
     if (!demand) {
         /* Single mode: the host's CONTROL write gets the bus between two DMA
          * cycles, the card stops the command. */
@@ -712,6 +741,118 @@ static void case_routine_time(int pio)
 
 /* ---- underrun ------------------------------------------------------------ */
 
+/* ---- exact residual of a failed command ------------------------------------ */
+
+/* Bytes the card moved to (dir 0) or from (dir 1) the host so far: its DMA
+ * channel's card bytes, or the DATA port accesses by PIO. */
+static uint64_t card_bytes(int dir)
+{
+    struct pc_stats st;
+    ULONG ch = portdrv_config_info(0)->DmaChannel;
+    if (ch == SP_UNINITIALIZED_VALUE)
+        return pio_data_bytes[dir];
+    pc_get_stats(machine.pc, &st);
+    return st.dma_card_bytes[ch];
+}
+
+static void case_residual(void)
+{
+    static _Alignas(4096) uint8_t buf[8 * BLOCK];
+    static uint8_t file[8 * BLOCK], before[6 * BLOCK];
+    SCSI_REQUEST_BLOCK io;
+    uint8_t sense[SENSE_BUFFER_SIZE];
+    struct sd_fault f = { 0 };
+    const uint32_t lba = 1000;
+    uint64_t b0;
+    UCHAR st;
+
+    /* READ(10) of 8 blocks, the 4th fails its CRC: the blocks before it and
+     * what the card had sent of the bad one (its bytes are the medium's:
+     * only the CRC is wrong) reached the host, and DataTransferLength says
+     * exactly that much. */
+    memset(buf, 0xA5, sizeof buf);
+    memset(sense, 0, sizeof sense);
+    f.kind = SD_FAULT_READ_CRC;
+    f.skip = 3;
+    f.times = 1;
+    sd_card_set_fault(machine.sd, &f);
+    rw_srb(&io, 0, lba, 8, buf, sense, 10);
+    b0 = card_bytes(0);
+    st = portdrv_execute(0, &io);
+    sd_card_clear_fault(machine.sd);
+    CHECK(SRB_STATUS(st) == SRB_STATUS_ERROR && (io.SrbStatus & SRB_STATUS_AUTOSENSE_VALID) &&
+          io.ScsiStatus == SCSISTAT_CHECK_CONDITION && (sense[2] & 0xF) == SCSI_SENSE_MEDIUM_ERROR &&
+          sense[12] == 0x11, "READ(10) with a CRC error: SRB status 0x%02x, sense %x/%02x",
+          io.SrbStatus, sense[2] & 0xF, sense[12]);
+    thaw(&io);
+    fprintf(stderr, "srb-test %s: READ(10) CRC error: DataTransferLength %u, the card moved %llu\n",
+            case_name, (unsigned)io.DataTransferLength, (unsigned long long)(card_bytes(0) - b0));
+    CHECK(io.DataTransferLength == card_bytes(0) - b0,
+          "READ(10) with a CRC error: DataTransferLength %u, the card moved %llu bytes",
+          (unsigned)io.DataTransferLength, (unsigned long long)(card_bytes(0) - b0));
+    CHECK(io.DataTransferLength >= 3 * BLOCK, "DataTransferLength %u: the 3 good blocks",
+          (unsigned)io.DataTransferLength);
+    file_blocks(lba, 8, file);
+    CHECK(memcmp(buf, file, io.DataTransferLength) == 0, "the bytes reported moved are not the medium's");
+
+    /* WRITE(10) of 6 blocks, the 3rd rejected: 2 blocks reached the medium,
+     * DataTransferLength is 2 blocks although more crossed the bus. */
+    fill_random(buf, 6 * BLOCK);
+    file_blocks(lba, 6, before);
+    f.kind = SD_FAULT_WRITE_REJECT;
+    f.skip = 2;
+    sd_card_set_fault(machine.sd, &f);
+    rw_srb(&io, 1, lba, 6, buf, sense, 10);
+    b0 = card_bytes(1);
+    st = portdrv_execute(0, &io);
+    sd_card_clear_fault(machine.sd);
+    CHECK(SRB_STATUS(st) == SRB_STATUS_ERROR && io.ScsiStatus == SCSISTAT_CHECK_CONDITION &&
+          (sense[2] & 0xF) == SCSI_SENSE_MEDIUM_ERROR, "WRITE(10) with a rejected block: SRB status 0x%02x",
+          io.SrbStatus);
+    thaw(&io);
+    fprintf(stderr, "srb-test %s: WRITE(10) rejected: DataTransferLength %u, the card took %llu\n",
+            case_name, (unsigned)io.DataTransferLength, (unsigned long long)(card_bytes(1) - b0));
+    CHECK(io.DataTransferLength == 2 * BLOCK, "WRITE(10) with its 3rd block rejected: DataTransferLength %u",
+          (unsigned)io.DataTransferLength);
+    CHECK(card_bytes(1) - b0 > 2 * BLOCK, "only %llu bytes crossed the bus",
+          (unsigned long long)(card_bytes(1) - b0));
+    file_blocks(lba, 6, file);
+    CHECK(memcmp(file, buf, 2 * BLOCK) == 0 && memcmp(file + 2 * BLOCK, before + 2 * BLOCK, 4 * BLOCK) == 0,
+          "the medium after the rejected write: not exactly the 2 blocks reported");
+    check_write_read(lba, 6, "WRITE(10) after the rejected one");
+
+    /* ABORT_COMMAND in mid READ(10): it lands wherever the data is, in
+     * mid-block as likely as not; what the SRB reports moved is exactly
+     * what the card moved (demand mode: the command may be over by then). */
+    static _Alignas(4096) uint8_t big[64 * BLOCK];
+    static uint8_t big_file[64 * BLOCK];
+    SCSI_REQUEST_BLOCK ab;
+    memset(big, 0xA5, sizeof big);
+    rw_srb(&io, 0, lba, 64, big, sense, 10);
+    b0 = card_bytes(0);
+    CHECK(portdrv_start(0, &io) == 0, "could not start READ(10)");
+    /* PIO moves about 0.5 KiB per HwTimer tick, from the first NT tick on */
+    unsigned run_ms = portdrv_config_info(0)->DmaChannel == SP_UNINITIALIZED_VALUE ? 25 : 3;
+    CHECK(!portdrv_wait(0, &io, run_ms * PS_PER_MS), "READ(10) of 32 KiB ended within %u ms", run_ms);
+    control_srb(&ab, SRB_FUNCTION_ABORT_COMMAND, &io);
+    CHECK(portdrv_start(0, &ab) == 0, "the port driver could not send ABORT_COMMAND");
+    wait_done(&ab, 10 * PS_PER_MS, "ABORT_COMMAND");
+    wait_done(&io, 1000 * PS_PER_MS, "the aborted READ(10)");
+    thaw(&io);
+    fprintf(stderr, "srb-test %s: aborted READ(10): SRB status 0x%02x, DataTransferLength %u, the card moved %llu\n",
+            case_name, io.SrbStatus, (unsigned)io.DataTransferLength, (unsigned long long)(card_bytes(0) - b0));
+    CHECK(SRB_STATUS(io.SrbStatus) == SRB_STATUS_ABORTED || SRB_STATUS(io.SrbStatus) == SRB_STATUS_SUCCESS,
+          "aborted READ(10): SRB status 0x%02x", io.SrbStatus);
+    CHECK(card_bytes(0) - b0 != 0, "nothing moved before the abort");
+    CHECK(io.DataTransferLength == card_bytes(0) - b0,
+          "aborted READ(10): DataTransferLength %u, the card moved %llu bytes", (unsigned)io.DataTransferLength,
+          (unsigned long long)(card_bytes(0) - b0));
+    file_blocks(lba, 64, big_file);
+    CHECK(memcmp(big, big_file, io.DataTransferLength) == 0, "the bytes reported moved are not the medium's");
+    check_disk_matches_file(lba, 8, "READ(10) after the abort");
+    no_violations();
+}
+
 static void case_underrun(void)
 {
     uint8_t ref[36], buf[256];
@@ -1077,11 +1218,16 @@ int main(int argc, char **argv)
         strcmp(case_name, "routine-time-dma") && strcmp(case_name, "routine-time-pio") &&
         strcmp(case_name, "soak") && strcmp(case_name, "dma-one-op") &&
         strcmp(case_name, "dma-one-op-dma16") && strcmp(case_name, "busy-retry") &&
-        strcmp(case_name, "reset-hold") && strcmp(case_name, "scan")) {
+        strcmp(case_name, "reset-hold") && strcmp(case_name, "scan") &&
+        strcmp(case_name, "residual-dma8") && strcmp(case_name, "residual-dma16") &&
+        strcmp(case_name, "residual-pio")) {
         fprintf(stderr, "srb-test: unknown case '%s'\n", case_name);
         return 2;
     }
-    if (!strcmp(case_name, "underrun-dma16") || !strcmp(case_name, "dma-one-op-dma16")) {
+    if (!strncmp(case_name, "residual-dma", 12))
+        single = 0;
+    if (!strcmp(case_name, "underrun-dma16") || !strcmp(case_name, "dma-one-op-dma16") ||
+        !strcmp(case_name, "residual-dma16")) {
         dma = 5;
         single = 0;
     }
@@ -1124,6 +1270,8 @@ int main(int argc, char **argv)
         case_reset_hold();
     else if (!strcmp(case_name, "scan"))
         case_scan();
+    else if (!strncmp(case_name, "residual-", 9))
+        case_residual();
     else if (!strncmp(case_name, "routine-time-", 13))
         case_routine_time(!strcmp(case_name, "routine-time-pio"));
     else
