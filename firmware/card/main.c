@@ -209,9 +209,10 @@ int main(void)
             run_command();
             stack_watch();
         } else if (ev != 0) {
-            /* ABORT, ARM or SEG_END with no command: a late ABORT of a
-             * command already done, or a host error.  Drop them so that
-             * they do not hit the next command. */
+            /* ABORT, ARM or SEG_END with no command: the register file
+             * takes none while idle and CMD_DONE clears them
+             * (docs/protocol.md), so this only guards: drop them so that
+             * they never hit the next command. */
             mmio_write32(HIF(EVENTS), ev);
         } else {
             console_drain();
