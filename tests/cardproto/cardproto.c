@@ -776,9 +776,9 @@ static void t_abort(void)
  * at EVENTS to well after BUSY fell, each followed at once by a fresh
  * READ(10).  The aborted command may end GOOD or HS_ABORTED; the next one
  * must be GOOD with the right data.  Run on build/fw/softhba_fw_late.hex too,
- * whose command loop looks at EVENTS only every 200 us (CARD_LATE_LOOK_US):
- * that is what once made e2e-srb-soak's READ after an abort come back
- * ABORTED. */
+ * whose command loop looks at EVENTS only every 200 us (CARD_LATE_LOOK_US),
+ * which widens the window of the race that once made e2e-srb-soak's READ
+ * after an abort come back ABORTED. */
 static void t_abort_race(void)
 {
     clear_unit_attention();
