@@ -37,6 +37,13 @@ FW_CFLAGS_softhba_fw_stack := $(FW_CFLAGS_softhba_fw) -DCARD_STACK_WATCH
 # (its watch code is bigger: it links with less; the depth it reports is
 # true as long as it stays within the RAM past .bss, which the test checks)
 FW_STACK_RESERVE_softhba_fw_stack := 640
+# The same firmware with CARD_LATE_LOOK_US: its command loop looks at EVENTS
+# only every 200 us, which widens the race of a late CONTROL.ABORT with
+# command completion (tests/cardproto abort-race: the fix is in host_regs.v).
+CARDFW_LATE_RULES = $(call FW_PROGRAM,softhba_fw_late,$(CARDFW_SRCS))
+ALL += $(BUILD)/fw/softhba_fw_late.hex
+FW_CFLAGS_softhba_fw_late := $(FW_CFLAGS_softhba_fw) -DCARD_LATE_LOOK_US=200
+FW_STACK_RESERVE_softhba_fw_late := $(FW_STACK_RESERVE_softhba_fw)
 BENCH += bench-card-fw
 C_LINT_SRCS += firmware/card/main.c firmware/card/card_io.c firmware/card/xfer.c firmware/card/media.c
 C_LINT_INCLUDES += -Iregmap -Ifirmware/common -Ifirmware/card -Ifirmware/scsi -Ifirmware/sd -Ifirmware/fs

@@ -196,15 +196,23 @@ int main(void)
     mmio_write32(HIF(POST), SHBA_HOSTIF_POST_RESET_DONE);
 
     for (;;) {
+#ifdef CARD_LATE_LOOK_US
+        /* Test image softhba_fw_late only: every look at EVENTS comes this
+         * late, as after a slow pass (cache misses, softhba.log), to widen
+         * the ABORT/completion race for tests/cardproto abort-race. */
+        for (uint64_t t = shba_mtime() + CARD_LATE_LOOK_US * (SHBA_SOC_CLK_HZ / 1000000u); shba_mtime() < t;)
+            ;
+#endif
         uint32_t ev = mmio_read32(HIF(EVENTS));
         if (ev & SHBA_HOSTIF_EVENTS_START) {
             mmio_write32(HIF(EVENTS), SHBA_HOSTIF_EVENTS_START);
             run_command();
             stack_watch();
         } else if (ev != 0) {
-            /* ABORT, ARM or SEG_END with no command: a late ABORT of a
-             * command already done, or a host error.  Drop them so that
-             * they do not hit the next command. */
+            /* ABORT, ARM or SEG_END with no command: the register file
+             * takes none while idle and CMD_DONE clears them
+             * (docs/protocol.md), so this only guards: drop them so that
+             * they never hit the next command. */
             mmio_write32(HIF(EVENTS), ev);
         } else {
             console_drain();

@@ -149,7 +149,11 @@ module host_regs (
     wire host_ctrl_wr = wr_stb && reg_off == `SHBA_HOST_CONTROL;
     wire ctl_start = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_START];
     wire ctl_ack = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_INT_ACK];
-    wire ctl_abort = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_ABORT];
+    // ABORT, like ARM, is taken only inside a command (BUSY): one written
+    // after CMD_DONE (the host's abort racing the completion) would stay in
+    // EVENTS and abort the next command (docs/protocol.md, "ABORT and
+    // completion").
+    wire ctl_abort = host_ctrl_wr && busy_q && wr_data[`SHBA_HOST_CONTROL_ABORT];
     wire ctl_reset = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_RESET];
     wire ctl_ptr_reset = host_ctrl_wr && wr_data[`SHBA_HOST_CONTROL_CMD_PTR_RESET];
     wire post_wr = hif_wr && hif_regs && bus_addr[5:2] == REG_POST;
@@ -170,6 +174,11 @@ module host_regs (
     wire [3:0] ev_set = {seg_end_moved || (arm_wr && xfer_remaining == 24'd0) || cancel_wr,
                          ctl_abort, arm_wr, start_ok};
     wire [3:0] ev_clr = (hif_wr && hif_regs && bus_addr[5:2] == REG_EVENTS) ? bus_wdata[3:0] : 4'h0;
+    // POST.CMD_DONE ends the command and its events with it (pending, or
+    // raised in that same cycle): none of them may reach the next command.
+    localparam [3:0] EV_PER_CMD = (4'd1 << `SHBA_HOSTIF_EVENTS_ARM) | (4'd1 << `SHBA_HOSTIF_EVENTS_SEG_END) |
+                                  (4'd1 << `SHBA_HOSTIF_EVENTS_ABORT);
+    wire [3:0] ev_done_clr = post_bits[`SHBA_HOSTIF_POST_CMD_DONE] ? EV_PER_CMD : 4'h0;
     wire [2:0] int_clr = ctl_ack ? 3'b111 :
                          ((wr_stb && reg_off == `SHBA_HOST_INT_STATUS) ? wr_data[2:0] : 3'b000);
     wire irq_level = int_enable && (int_status != 3'b000) && (irq_gap == 4'd0);
@@ -239,7 +248,7 @@ module host_regs (
         end else begin
             if (irq_gap != 4'd0)
                 irq_gap <= irq_gap - 4'd1;
-            events <= (events & ~ev_clr) | ev_set;
+            events <= ((events & ~ev_clr) | ev_set) & ~ev_done_clr;
             int_status <= (int_status & ~int_clr) | post_bits;
 
             // -- data moved on the ISA side --

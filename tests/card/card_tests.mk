@@ -5,6 +5,7 @@
 # firmware/card/card_fw.mk is read before firmware/firmware.mk; by now both are.
 $(eval $(CARDFW_RULES))
 $(eval $(CARDFW_STACK_RULES))
+$(eval $(CARDFW_LATE_RULES))
 
 CARDT_DIR := $(BUILD)/card
 ALL += $(CARDT_DIR)/xfer_test

@@ -265,6 +265,8 @@ struct cmd {
     uint32_t phys;            /* host buffer */
     uint32_t seg_max;         /* largest segment to arm (0: the data length) */
     uint32_t abort_after;     /* CONTROL.ABORT once this many bytes moved (0: never) */
+    int abort_at_end;         /* CONTROL.ABORT abort_end_us after the data phase ended ... */
+    uint32_t abort_end_us;    /* ... (STATUS.DATA_IN fell), even after CMD_DONE */
     uint32_t reset_after;     /* CONTROL.RESET once this many bytes moved (0: never) */
     uint32_t stall_after;     /* stop moving data (8237 channel masked, no more PIO)
                                * once this many bytes moved (0: never) */
@@ -289,6 +291,7 @@ struct result {
                                * (data-out), as the PC saw them: DMA, the bytes the
                                * card's data moved (pc_stats.dma_card_bytes); PIO,
                                * the DATA port accesses made while PIO_READY */
+    int abort_busy;           /* abort_at_end: STATUS.BUSY just before the ABORT write */
 };
 
 static void dma_program(int ch, int mode, int to_memory, uint32_t phys, uint32_t n)
@@ -394,7 +397,24 @@ static void run(const struct cmd *c, struct result *r)
     int stopped = 0;
     uint8_t last_status = 0;
     uint64_t end = cosim_now_ps() + (c->timeout_ps ? c->timeout_ps : CMD_TIMEOUT_PS);
+    /* abort_at_end: card_end() clears HSTATUS.DATA_IN just before the
+     * firmware's last clear of EVENTS, the result and POST.CMD_DONE, so its
+     * fall is a marker the host can time an ABORT from, to the microsecond. */
+    int seen_in = 0;
+    uint64_t abort_ps = 0;
     for (;;) {
+        if (c->abort_at_end && !stopped) {
+            uint8_t st = rd(SHBA_HOST_STATUS);
+            if (st & SHBA_HOST_STATUS_DATA_IN)
+                seen_in = 1;
+            else if (seen_in && !abort_ps)
+                abort_ps = cosim_now_ps() + c->abort_end_us * US;
+            if (abort_ps && cosim_now_ps() >= abort_ps) {
+                r->abort_busy = (st & SHBA_HOST_STATUS_BUSY) != 0;
+                control(SHBA_HOST_CONTROL_ABORT);
+                stopped = 1;
+            }
+        }
         if (int_bits & SHBA_HOST_INT_STATUS_CMD_DONE)
             break;
         if (cosim_now_ps() >= end || cosim_timed_out()) {
@@ -476,6 +496,18 @@ static void run(const struct cmd *c, struct result *r)
         return;
     }
     CHECK(!(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_BUSY), "BUSY after CMD_DONE");
+    if (c->abort_at_end && !stopped) {
+        /* The ABORT comes after the card posted the result, before the host
+         * reads it: a miniport whose ABORT_COMMAND ran while the CMD_DONE
+         * interrupt was pending. */
+        CHECK(seen_in, "STATUS.DATA_IN never seen during the command");
+        if (!abort_ps)
+            abort_ps = cosim_now_ps() + c->abort_end_us * US;
+        if (abort_ps > cosim_now_ps())
+            pc_idle_ps(pc, abort_ps - cosim_now_ps());
+        r->abort_busy = (rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_BUSY) != 0;
+        control(SHBA_HOST_CONTROL_ABORT);
+    }
     read_result(r);
     note("cmd 0x%02x: status 0x%02x hs %u resid %u sense %u %x/%02x/%02x, %u segments",
          c->cdb[0], r->scsi, r->hs, r->resid, r->sense_len, r->sense[2] & 0xF, r->sense[12], r->sense[13],
@@ -758,6 +790,55 @@ static void t_abort(void)
           r.resid);
     note("abort: %u blocks written, residual %u", written, r.resid);
     write_check(510, 2, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
+}
+
+/* A late CONTROL.ABORT against the command's completion (docs/protocol.md,
+ * "ABORT and completion"): a one-block READ(10), then an ABORT d us after its
+ * data phase ended (STATUS.DATA_IN fell), from before the firmware's last look
+ * at EVENTS to well after BUSY fell, each followed at once by a fresh
+ * READ(10).  The aborted command may end GOOD or HS_ABORTED; the next one
+ * must be GOOD with the right data.  Run on build/fw/softhba_fw_late.hex too,
+ * whose command loop looks at EVENTS only every 200 us (CARD_LATE_LOOK_US),
+ * which widens the window of the race that once made e2e-srb-soak's READ
+ * after an abort come back ABORTED. */
+static void t_abort_race(void)
+{
+    clear_unit_attention();
+    struct result r;
+    uint8_t *mem = pc_memory(pc);
+    unsigned n = 0, n_busy = 0, n_aborted = 0, next_bad = 0;
+    uint32_t lba = 3000;
+    /* 1 us steps through the end of the command, coarser after it */
+    for (uint32_t d = 0; d <= 260; d += d < 40 ? 1 : 5, n++) {
+        struct cmd c = cmd_rw10(0, lba, 1, 1);
+        c.abort_at_end = 1;
+        c.abort_end_us = d;
+        memset(mem + c.phys, 0xA5, 512);
+        run(&c, &r);
+        CHECK(!r.timed_out && r.scsi == 0 && r.sense_len == 0 &&
+              (r.hs == SHBA_HOST_HS_OK || r.hs == SHBA_HOST_HS_ABORTED),
+              "ABORT %u us after the data: status 0x%02x hs %u", d, r.scsi, r.hs);
+        if (r.hs == SHBA_HOST_HS_ABORTED)
+            n_aborted++;
+        else
+            CHECK(r.resid == 0 && memcmp(mem + c.phys, shadow + (size_t)lba * 512u, 512) == 0,
+                  "ABORT %u us after the data: GOOD with residual %u or wrong data", d, r.resid);
+        int busy = r.abort_busy;
+        n_busy += busy != 0;
+        lba += 7;
+        int before = failures;
+        read_check(lba, 2, 1, DMA_MODE_DEMAND, BUF_PHYS, 0, &r);
+        if (failures != before) {
+            next_bad++;
+            fprintf(stderr, "  ^ the READ(10) after an ABORT %u us after the data (written %s BUSY fell)\n", d,
+                    busy ? "before" : "after");
+        }
+        lba += 7;
+    }
+    fprintf(stderr, "abort-race: %u ABORTs, %u while BUSY, %u after BUSY fell; %u commands aborted; "
+                    "%u next READs failed\n", n, n_busy, n - n_busy, n_aborted, next_bad);
+    /* the sweep must straddle the completion, or it proves nothing */
+    CHECK(n_busy > 0 && n_busy < n, "every ABORT on one side of BUSY's fall (%u of %u while BUSY)", n_busy, n);
 }
 
 static void t_reset(void)
@@ -1145,6 +1226,7 @@ static const struct {
     { "pio", t_pio },
     { "multi-segment", t_multiseg },
     { "abort", t_abort },
+    { "abort-race", t_abort_race },
     { "reset", t_reset },
     { "read-crc-error", t_read_crc },
     { "read-no-token", t_read_notoken },

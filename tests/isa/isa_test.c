@@ -311,9 +311,11 @@ static void t_regs(void)
     CHECK(rd(SHBA_HOST_INT_STATUS) == 6, "W1C 0x%02x", rd(SHBA_HOST_INT_STATUS));
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_INT_ACK);
     CHECK(rd(SHBA_HOST_INT_STATUS) == 0, "INT_ACK");
-    /* CPU interrupt: EVENTS & EVENT_EN */
+    /* CPU interrupt: EVENTS & EVENT_EN (ABORT is taken only inside a command) */
     cpu_write(HIF(SHBA_HOSTIF_EVENT_EN), SHBA_HOSTIF_EVENTS_ABORT);
     CHECK(!top_isa_interface_pins()->cpu_irq, "cpu_irq without ABORT");
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START);
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_START);
     wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_ABORT);
     pc_idle_ps(pc, US);
     CHECK(top_isa_interface_pins()->cpu_irq, "cpu_irq on ABORT");
@@ -763,6 +765,63 @@ static void t_late_arm(void)
     xfer(5, 0, DEMAND, 0x22000, 512, 0, 0);
 }
 
+/* ABORT and completion (docs/protocol.md): CONTROL.ABORT is taken only while
+ * BUSY, and POST.CMD_DONE clears the command's events (ARM, SEG_END, ABORT),
+ * so an ABORT that races the completion -- written after the firmware's
+ * last look, or after BUSY fell -- never reaches the next command. */
+static void t_abort_idle(void)
+{
+    setup(0, CFG_DEFAULT, NULL);
+    const struct isa_interface_pins *top = top_isa_interface_pins();
+    const uint32_t per_cmd = SHBA_HOSTIF_EVENTS_ARM | SHBA_HOSTIF_EVENTS_SEG_END | SHBA_HOSTIF_EVENTS_ABORT;
+    cpu_write(HIF(SHBA_HOSTIF_EVENT_EN), SHBA_HOSTIF_EVENTS_ABORT);
+    /* idle since power-on: ignored */
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_ABORT);
+    pc_idle_ps(pc, US);
+    CHECK(fw_events() == 0 && !top->cpu_irq, "ABORT while idle: events 0x%x", fw_events());
+    /* inside a command it is taken */
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START);
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_START);
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_ABORT);
+    pc_idle_ps(pc, US);
+    CHECK(fw_events() == SHBA_HOSTIF_EVENTS_ABORT && top->cpu_irq, "ABORT while BUSY: events 0x%x",
+          fw_events());
+    /* the firmware completes it without clearing the event (the ABORT came
+     * after its last look), an empty segment's ARM and SEG_END pending too */
+    card_arm(0, SHBA_HOST_XFER_CTRL_ARM);
+    CHECK(fw_events() == per_cmd, "ABORT, ARM, SEG_END pending: events 0x%x", fw_events());
+    for (unsigned i = 0; i < SHBA_HOST_RES_BLOCK_LEN; i++)
+        cpu_write(HIF(SHBA_HOSTIF_RESULT + 4 * i), 0x40 + i);
+    fw_post(SHBA_HOSTIF_POST_CMD_DONE);
+    pc_idle_ps(pc, US);
+    CHECK(fw_events() == 0 && !top->cpu_irq, "CMD_DONE left events 0x%x", fw_events());
+    /* ABORT after BUSY fell, before the host read the result (a miniport's
+     * ABORT_COMMAND while the CMD_DONE interrupt is pending): ignored; the
+     * result and INT_STATUS are untouched */
+    CHECK(!(rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_BUSY), "BUSY after CMD_DONE");
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_ABORT);
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_ABORT | SHBA_HOST_CONTROL_INT_ACK);
+    pc_idle_ps(pc, US);
+    CHECK(fw_events() == 0 && !top->cpu_irq, "late ABORT: events 0x%x", fw_events());
+    CHECK(rd(SHBA_HOST_INT_STATUS) == 0, "INT_ACK with ABORT not taken");
+    for (unsigned i = 0; i < SHBA_HOST_RES_BLOCK_LEN; i++) {
+        uint8_t v = rd(SHBA_HOST_RESULT);
+        CHECK(v == 0x40 + i, "RESULT[%u] = 0x%02x after a late ABORT", i, v);
+    }
+    /* the next command sees START alone, and its segment moves every byte */
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START);
+    CHECK(fw_events() == SHBA_HOSTIF_EVENTS_START, "next command: events 0x%x", fw_events());
+    cpu_write(HIF(SHBA_HOSTIF_EVENTS), SHBA_HOSTIF_EVENTS_START);
+    xfer(1, 1, SINGLE, 0x21000, 1024, 0, 0);
+    CHECK((fw_events() & SHBA_HOSTIF_EVENTS_ABORT) == 0, "next command: ABORT 0x%x", fw_events());
+    /* START and ABORT in one write while idle: the command starts, the
+     * ABORT (decoded while not yet BUSY) is not taken */
+    fw_post(SHBA_HOSTIF_POST_CMD_DONE);
+    wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_START | SHBA_HOST_CONTROL_ABORT);
+    CHECK(fw_events() == SHBA_HOSTIF_EVENTS_START && (rd(SHBA_HOST_STATUS) & SHBA_HOST_STATUS_BUSY),
+          "START|ABORT while idle: events 0x%x", fw_events());
+}
+
 static void t_pio(void)
 {
     setup(0, CFG_DEFAULT, NULL);
@@ -1198,6 +1257,8 @@ int main(int argc, char **argv)
         t_arm_zero();
     } else if (!strcmp(t, "late_arm")) {
         t_late_arm();
+    } else if (!strcmp(t, "abort_idle")) {
+        t_abort_idle();
     } else if (!strcmp(t, "pio")) {
         t_pio();
     } else if (!strcmp(t, "trace")) {
