@@ -172,7 +172,10 @@ __attribute__((noinline, cold)) unsigned card_mount(struct card *c, fs_log_fn ec
 
 void card_idle(struct card *c)
 {
-    if (c->media.log.dirty)
+    /* open too: without a softhba.log the text stays pending for good, and
+     * the idle loop, which the host's START waits for, would call the
+     * flush on every turn (docs/soc.md) */
+    if (c->media.log.dirty && c->media.log.open)
         (void)media_idle(&c->media);
 }
 
