@@ -45,9 +45,9 @@ SECTIONS
          * fast path and card_begin/card_end inlined), the idle loop */
         HOT(main)
         /* the SCSI layer and the card's ops */
-        HOT(do_read_write) HOT(medium) HOT(op_medium) HOT(op_read_blocks)
+        HOT(do_read_write) HOT(op_medium) HOT(op_read_blocks)
         *(.rodata.card_scsi_ops)
-        HOT(media_runs) HOT(fs_target_map) HOT(run_read) HOT(runs_result)
+        HOT(media_runs) HOT(run_read)
         /* the SD driver's read */
         HOT(sd_read_blocks) HOT(check_range) HOT(read_run) HOT(command_finish) HOT(rx_byte)
         HOT(run_engine) HOT(deselect_card) HOT(xfer)
