@@ -34,15 +34,21 @@ enum { DIR_NONE, DIR_IN, DIR_OUT };
 #define FOR_CD 0x2u
 #define FOR_ALL (FOR_DISK | FOR_CD)
 
-/* Big-endian fields by bytes, joined with + rather than |: GCC 12 turns an
- * | of adjacent byte loads into a half-word load and a byte swap, which the
- * card's CPU (no Zbb) runs as shifts of 8 and 16 bits at 4 + k cycles each:
- * 100 cycles for a be16 instead of 25. */
-static uint32_t be16(const uint8_t *p) { return ((uint32_t)p[0] << 8) + p[1]; }
+/* Big-endian fields byte by byte, the bytes read through a volatile
+ * pointer: GCC 12 merges adjacent byte loads joined by | or + into a
+ * half-word load and a byte swap, which the card's CPU (no Zbb) runs as
+ * shifts of 8 and 16 bits at 4 + k cycles each: 100 cycles for a be16
+ * instead of 25 (docs/soc.md, the READ path). */
+static uint32_t be16(const uint8_t *p)
+{
+    const volatile uint8_t *v = p;
+    return (uint32_t)v[0] << 8 | v[1];
+}
 
 __attribute__((always_inline)) static inline uint32_t be32_of(const uint8_t *p)
 {
-    return ((((((uint32_t)p[0] << 8) + p[1]) << 8) + p[2]) << 8) + p[3];
+    const volatile uint8_t *v = p;
+    return (((uint32_t)v[0] << 8 | v[1]) << 8 | v[2]) << 8 | v[3];
 }
 
 /* A call, but in the READ/WRITE fast path (be32_of there). */
