@@ -29,14 +29,15 @@ SECTIONS
      * between two READ(10)s -- the command loop, the READ path and the idle
      * loop -- together at the start of the window, so that no two of its
      * lines share a set of the 4 KiB direct-mapped flash cache and a warm
-     * READ(10) never misses (docs/soc.md "The hot block").  The functions
-     * by name, as the fetch trace of the READ loop finds them
-     * (tests/cardproto/flash_warm.sh fails when a warm read falls outside
-     * the block, naming the function to add here); per-function sections
-     * also under LTO (FW_LDFLAGS has -ffunction-sections).  HOT(f) takes f
-     * whatever section GCC gave it: plain, hot, unlikely (main), or a
-     * clone (f.isra.0, f.constprop.0).  A name that no longer exists
-     * matches nothing.  The ASSERT below keeps the block within the cache. */
+     * READ(10) never misses (docs/soc.md "The hot block and the READ
+     * path").  The functions by name, as the fetch trace of the READ loop
+     * finds them (tests/cardproto/flash_warm.sh fails when a warm read
+     * falls outside the block, naming the function to add here);
+     * per-function sections also under LTO (FW_LDFLAGS has
+     * -ffunction-sections).  HOT(f) takes f whatever section GCC gave it:
+     * plain, hot, unlikely (main), or a clone (f.isra.0, f.constprop.0).
+     * A name that no longer exists (inlined) matches nothing.  The ASSERT
+     * below keeps the block within the cache. */
 #define HOT(f) *(.text.f .text.f.* .text.hot.f .text.hot.f.* .text.unlikely.f .text.unlikely.f.* .text.startup.f)
     .text : {
         KEEP(*(.text.start))
@@ -47,6 +48,7 @@ SECTIONS
         /* the SCSI layer and the card's ops */
         HOT(do_read_write) HOT(op_medium) HOT(op_read_blocks)
         *(.rodata.card_scsi_ops)
+        /* (media_runs and run_read: a fragmented image's READ) */
         HOT(media_runs) HOT(run_read)
         /* the SD driver's read */
         HOT(sd_read_blocks) HOT(check_range) HOT(read_run) HOT(command_finish) HOT(rx_byte)
@@ -58,11 +60,11 @@ SECTIONS
         *libgcc.a:save-restore.o(.text .text.*)
         __flash_hot_end = .;
     } > flash
-    ASSERT(__flash_hot_end - __flash_hot_start <= 8192,
+    ASSERT(__flash_hot_end - __flash_hot_start <= 4096,
            "the hot block is larger than the flash cache (4 KiB): a warm READ(10) would miss (docs/soc.md)")
 
-    /* Read-only data next to the command path (the command table and the
-     * SCSI ops are read on every command), the rest of the code after it. */
+    /* The read-only data (what a READ reads, card_scsi_ops, is in the hot
+     * block), then the rest of the code. */
     .rodata : ALIGN(4) {
         *(.rodata .rodata.*)
         *(.srodata .srodata.*)

@@ -20,7 +20,7 @@ bench-cardproto: $(CARDPROTO_BIN) $(BUILD)/fw/softhba_fw.hex
 	@mkdir -p $(BUILD)/bench
 	$(CARDPROTO_BIN) bench $(BUILD)/bench/cardproto.json
 
-# The flash cache under the READ loop (docs/soc.md "The hot block"): the
+# The flash cache under the READ loop (docs/soc.md "The hot block and the READ path"): the
 # cardproto bench again with SHBA_FETCH_TRACE, its reads replayed through the
 # cache's geometry (sim/flash/fetch_trace_replay.py):
 #   make bench-flash-cache          build/bench/flash_cache.json:

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The READ path stays in the flash cache (docs/soc.md "The hot block"): the
+# The READ path stays in the flash cache (docs/soc.md "The hot block and the READ path"): the
 # cardproto bench with SHBA_FETCH_TRACE, its reads replayed through the
 # cache's geometry (sim/flash/fetch_trace_replay.py).  Fails when a read of
 # the warm READ(10) loop misses, or when one falls outside the linker
