@@ -7,7 +7,7 @@
 # name: it may share a set with a hot line after the next change elsewhere).
 set -eu
 elf=build/fw/softhba_fw.elf
-[ -f "$elf" ] && [ -x build/sim/cardproto ] || { echo "flash-warm: run make all first" >&2; exit 1; }
+if [ ! -f "$elf" ] || [ ! -x build/sim/cardproto ]; then echo "flash-warm: run make all first" >&2; exit 1; fi
 dir=$(mktemp -d "${TMPDIR:-/tmp}/flash-warm.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 SHBA_FETCH_TRACE=$dir/trace CARDPROTO_WINDOWS=$dir/windows build/sim/cardproto bench "$dir/bench.json"
