@@ -29,6 +29,7 @@ struct card;
  * (firmware/scsi) reaches the card and its image through it. */
 struct card_target {
     struct card *card;
+    struct fs_target *t;   /* &card->media.target[id]: no index multiply per command */
     uint8_t id;
 };
 

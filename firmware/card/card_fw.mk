@@ -19,8 +19,8 @@ FW_CFLAGS_softhba_fw := -Ifirmware/card -Ifirmware/scsi -Ifirmware/sd -Ifirmware
 # img-stack-peak (tests/img: a card with softhba.ini's bad lines,
 # softhba.log, a refused image, then a write on a pulled card) on
 # softhba_fw_stack (below).  The commands' paths are shallower:
-# tests/card/stack_peak.sh (card-fw-stack-peak) reads 544 bytes at the
-# deepest (a read error: classify() after the engine wait).  1312 keeps 144
+# tests/card/stack_peak.sh (card-fw-stack-peak) reads 720 bytes at the
+# deepest (the boot on a card without a file system).  1312 keeps 144
 # bytes of margin; both tests fail under 128.
 FW_STACK_RESERVE_softhba_fw := 1312
 

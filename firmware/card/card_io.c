@@ -165,6 +165,7 @@ __attribute__((noinline, cold)) unsigned card_mount(struct card *c, fs_log_fn ec
     c->mounted_serial = card_serial(c);
     for (unsigned id = 0; id < FS_MAX_TARGETS; id++) {
         c->target[id].card = c;
+        c->target[id].t = &c->media.target[id];
         c->target[id].id = (uint8_t)id;
     }
     return n;
@@ -172,7 +173,10 @@ __attribute__((noinline, cold)) unsigned card_mount(struct card *c, fs_log_fn ec
 
 void card_idle(struct card *c)
 {
-    if (c->media.log.dirty)
+    /* open too: without a softhba.log the text stays pending for good, and
+     * the idle loop, which the host's START waits for, would call the
+     * flush on every turn (docs/soc.md) */
+    if (c->media.log.dirty && c->media.log.open)
         (void)media_idle(&c->media);
 }
 
@@ -287,7 +291,7 @@ static unsigned op_medium(void *ctx, uint64_t *blocks)
     struct card *c = ct->card;
     if (!c->sd.initialized)
         return medium_retry(c, ct, blocks);
-    const struct fs_target *t = &c->media.target[ct->id];
+    const struct fs_target *t = ct->t;
     *blocks = t->blocks;
     return SCSI_MEDIUM_PRESENT | SCSI_MEDIUM_READY | (t->read_only ? SCSI_MEDIUM_WPROTECT : 0u);
 }
@@ -340,14 +344,20 @@ static enum scsi_io op_receive(void *ctx, uint8_t *buf, uint32_t len)
 }
 
 /* media_runs() callbacks: one run of consecutive card sectors through the
- * stream engine (the FIFO is set up by the caller). */
-__attribute__((hot)) static int run_read(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
+ * stream engine (the FIFO is set up by the caller).  The read also inlined
+ * into op_read_blocks (one call level less on the READ path). */
+__attribute__((always_inline)) static inline int read_sectors(struct card *c, uint32_t lba, uint32_t n,
+                                                              uint32_t *done)
 {
-    struct card *c = ctx;
     c->run_err = sd_read_blocks(&c->sd, lba, n);
     *done = c->sd.blocks_done;
     c->run_lba = lba + *done;
     return c->run_err;
+}
+
+static int run_read(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
+{
+    return read_sectors(ctx, lba, n, done);
 }
 
 __attribute__((hot)) static int run_write(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
@@ -359,8 +369,9 @@ __attribute__((hot)) static int run_write(void *ctx, uint32_t lba, uint32_t n, u
     return c->run_err;
 }
 
-/* What media_runs() ended with, as scsi_io; a medium fault is logged. */
-__attribute__((hot)) static enum scsi_io runs_result(struct card *c, const struct card_target *ct, int err, const char *what)
+/* What a failed media_runs() ended with, as scsi_io; a medium fault is
+ * logged.  Cold: the callers test for success themselves. */
+__attribute__((cold)) static enum scsi_io runs_result(struct card *c, const struct card_target *ct, int err, const char *what)
 {
     if (err == 0)
         return SCSI_IO_OK;
@@ -379,13 +390,16 @@ static enum scsi_io op_read_blocks(void *ctx, uint32_t lba, uint32_t count, uint
 {
     const struct card_target *ct = ctx;
     struct card *c = ct->card;
-    const struct fs_target *t = &c->media.target[ct->id];
+    const struct fs_target *t = ct->t;
     uint32_t base = c->xfer.moved, good;
     op_start(c);
     c->need = base + (count << t->block_shift) * SCSI_BLOCK_SIZE;
     c->run_err = SD_OK;
-    enum scsi_io e = runs_result(c, ct, media_runs(t, lba, count, run_read, c, &good),
-                                 ": read failed at card sector ");
+    uint32_t sector, n;
+    /* one run: the SD driver straight away (media.h) */
+    int err = media_one_run(t, lba, count, &sector, &n) ? read_sectors(c, sector, n, &good)
+                                                       : media_runs(t, lba, count, run_read, c, &good);
+    enum scsi_io e = err ? runs_result(c, ct, err, ": read failed at card sector ") : SCSI_IO_OK;
     /* Deliver what the card read well before reporting anything. */
     enum scsi_io w = wait_moved(c, base + good * SCSI_BLOCK_SIZE);
     if (e == SCSI_IO_OK)
@@ -399,13 +413,15 @@ static enum scsi_io op_write_blocks(void *ctx, uint32_t lba, uint32_t count, uin
 {
     const struct card_target *ct = ctx;
     struct card *c = ct->card;
-    const struct fs_target *t = &c->media.target[ct->id];
+    const struct fs_target *t = ct->t;
     uint32_t good;
     op_start(c);
     c->need = c->xfer.moved + (count << t->block_shift) * SCSI_BLOCK_SIZE;
     c->run_err = SD_OK;
-    enum scsi_io e = runs_result(c, ct, media_runs(t, lba, count, run_write, c, &good),
-                                 ": write failed at card sector ");
+    uint32_t sector, n;
+    int err = media_one_run(t, lba, count, &sector, &n) ? run_write(c, sector, n, &good)
+                                                       : media_runs(t, lba, count, run_write, c, &good);
+    enum scsi_io e = err ? runs_result(c, ct, err, ": write failed at card sector ") : SCSI_IO_OK;
     *done = good >> t->block_shift;   /* programmed (the driver waited out busy and CMD13) */
     c->xfer.moved += (*done << t->block_shift) * SCSI_BLOCK_SIZE;
     return e;
@@ -415,7 +431,7 @@ static enum scsi_io op_verify_blocks(void *ctx, uint32_t lba, uint32_t count, ui
 {
     const struct card_target *ct = ctx;
     struct card *c = ct->card;
-    const struct fs_target *t = &c->media.target[ct->id];
+    const struct fs_target *t = ct->t;
     uint32_t good;
     op_start(c);
     c->need = 0;    /* no data phase: the wait only watches ABORT and stalls */
@@ -424,8 +440,8 @@ static enum scsi_io op_verify_blocks(void *ctx, uint32_t lba, uint32_t count, ui
      * blocks are read and CRC-checked, and go nowhere. */
     uint32_t ctrl = mmio_read32(FIFO(CTRL));
     fifo_ctrl(0);
-    enum scsi_io e = runs_result(c, ct, media_runs(t, lba, count, run_read, c, &good),
-                                 ": verify failed at card sector ");
+    int err = media_runs(t, lba, count, run_read, c, &good);
+    enum scsi_io e = err ? runs_result(c, ct, err, ": verify failed at card sector ") : SCSI_IO_OK;
     fifo_ctrl(ctrl & SHBA_FIFO_CTRL_DIR_TO_HOST);
     *done = good >> t->block_shift;
     return e;

@@ -93,13 +93,11 @@ unsigned media_mount(struct media *m, fs_read_fn read, fs_write_fn write, void *
     return m->count;
 }
 
-/* hot: on every READ/WRITE, so the linker script puts it with the command
- * path in the flash (the instruction cache's sets, docs/soc.md) */
-__attribute__((hot)) int media_runs(const struct fs_target *t, uint32_t block, uint32_t count,
-                                    media_run_fn run, void *ctx, uint32_t *sectors_done)
+/* media_runs() when the blocks take more than one run (or are refused). */
+__attribute__((noinline)) static int runs_split(const struct fs_target *t, uint32_t block, uint32_t count,
+                                                media_run_fn run, void *ctx, uint32_t *sectors_done)
 {
     uint32_t total = count << t->block_shift, skip = 0;
-    *sectors_done = 0;
     while (skip < total) {
         uint32_t lba, n, done = 0;
         int err = fs_target_map(t, block, count, skip, &lba, &n);
@@ -112,6 +110,18 @@ __attribute__((hot)) int media_runs(const struct fs_target *t, uint32_t block, u
             return err;
     }
     return 0;
+}
+
+/* hot: on every READ/WRITE, so the linker script puts it with the command
+ * path in the flash (the instruction cache's sets, docs/soc.md). */
+__attribute__((hot)) int media_runs(const struct fs_target *t, uint32_t block, uint32_t count,
+                                    media_run_fn run, void *ctx, uint32_t *sectors_done)
+{
+    uint32_t lba, n;
+    *sectors_done = 0;
+    if (media_one_run(t, block, count, &lba, &n))
+        return run(ctx, lba, n, sectors_done);
+    return runs_split(t, block, count, run, ctx, sectors_done);
 }
 
 const struct fs_target *media_target(const struct media *m, unsigned id)

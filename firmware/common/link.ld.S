@@ -25,37 +25,46 @@ MEMORY
 
 SECTIONS
 {
+    /* The hot block: everything the card runs (and reads from the flash)
+     * between two READ(10)s -- the command loop, the READ path and the idle
+     * loop -- together at the start of the window, so that no two of its
+     * lines share a set of the 4 KiB direct-mapped flash cache and a warm
+     * READ(10) never misses (docs/soc.md "The hot block and the READ
+     * path").  The functions by name, as the fetch trace of the READ loop
+     * finds them (tests/cardproto/flash_warm.sh fails when a warm read
+     * falls outside the block, naming the function to add here);
+     * per-function sections also under LTO (FW_LDFLAGS has
+     * -ffunction-sections).  HOT(f) takes f whatever section GCC gave it:
+     * plain, hot, unlikely (main), or a clone (f.isra.0, f.constprop.0).
+     * A name that no longer exists (inlined) matches nothing.  The ASSERT
+     * below keeps the block within the cache. */
+#define HOT(f) *(.text.f .text.f.* .text.hot.f .text.hot.f.* .text.unlikely.f .text.unlikely.f.* .text.startup.f)
     .text : {
         KEEP(*(.text.start))
-        /* The code the card runs for every command together, so that it
-         * shares the flash cache's sets less (docs/soc.md "Choice and
-         * measurements"): functions marked hot, the card firmware's command
-         * path as its fetch trace shows it (SHBA_FETCH_TRACE; per-function
-         * sections also under LTO: FW_LDFLAGS has -ffunction-sections), the
-         * prologue helpers of -msave-restore; then the read-only data (the
-         * SCSI ops and tables are read on every command), then main (the
-         * command loop, with the SCSI layer inlined) and the rest.  Measured
-         * orders: docs/soc.md.  A name that no longer exists matches
-         * nothing. */
-        /* The write path's run_write first: the end of this section wraps
-         * onto the cache sets of the start code and of run_write, which a
-         * READ does not run (docs/soc.md "Choice and measurements"). */
-        *(.text.hot.run_write)
+        __flash_hot_start = .;
+        /* the command loop: main (run_command, the SCSI layer's READ/WRITE
+         * fast path and card_begin/card_end inlined), the idle loop */
+        HOT(main)
+        /* the SCSI layer and the card's ops */
+        HOT(do_read_write) HOT(op_medium) HOT(op_read_blocks)
         *(.rodata.card_scsi_ops)
-        *(.text.hot .text.hot.*)
-        *(.text.service .text.read_run .text.do_read_write* .text.op_read_blocks)
-        *(.text.run_engine .text.sd_read_blocks .text.from_sd .text.command_finish)
-        *(.text.engine_wait .text.deselect_card .text.rx_byte .text.op_medium .text.command)
-        *(.text.memcpy)
-        *(.text.check_range .text.xfer .text.xfer.* .text.fs_logfile_flush)
+        /* (media_runs and run_read: a fragmented image's READ) */
+        HOT(media_runs) HOT(run_read)
+        /* the SD driver's read */
+        HOT(sd_read_blocks) HOT(check_range) HOT(read_run) HOT(command_finish) HOT(rx_byte)
+        HOT(run_engine) HOT(deselect_card) HOT(xfer)
+        /* what the engine's wait runs: the host side of the data phase */
+        HOT(engine_wait) HOT(service) HOT(isa_done) HOT(xfer_step) HOT(card_hstatus)
+        HOT(memcpy)
+        /* the prologue helpers of -msave-restore */
         *libgcc.a:save-restore.o(.text .text.*)
-        /* main: the command loop (the SCSI layer's READ/WRITE fast path
-         * inlined; the rest of the layer is cold and out of line). */
-        *(.text.main .text.startup.main .text.unlikely.main)
+        __flash_hot_end = .;
     } > flash
+    ASSERT(__flash_hot_end - __flash_hot_start <= 4096,
+           "the hot block is larger than the flash cache (4 KiB): a warm READ(10) would miss (docs/soc.md)")
 
-    /* Read-only data next to the command path (the command table and the
-     * SCSI ops are read on every command), the rest of the code after it. */
+    /* The read-only data (what a READ reads, card_scsi_ops, is in the hot
+     * block), then the rest of the code. */
     .rodata : ALIGN(4) {
         *(.rodata .rodata.*)
         *(.srodata .srodata.*)

@@ -335,7 +335,9 @@ static int classify(struct sd_dev *dev, int err)
 
 /* ---- data ------------------------------------------------------------------ */
 
-static int check_range(const struct sd_dev *dev, uint32_t lba, uint32_t count)
+/* Inlined: sd_read_blocks() runs it before the command of every READ. */
+__attribute__((always_inline)) static inline int check_range(const struct sd_dev *dev, uint32_t lba,
+                                                             uint32_t count)
 {
     if (count == 0 || count > 0xFFFFu)
         return SD_ERR_PARAM;

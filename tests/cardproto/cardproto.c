@@ -8,7 +8,9 @@
  *                           iops_512 (flat JSON)
  *
  * Environment: CARDPROTO_FW (firmware image, default build/fw/softhba_fw.hex),
- * CARDPROTO_VERBOSE=1 (card console and notes on stderr). */
+ * CARDPROTO_VERBOSE=1 (card console and notes on stderr), CARDPROTO_WINDOWS=FILE
+ * (bench: the core clocks of its warm commands, for replaying a fetch trace
+ * taken with SHBA_FETCH_TRACE through the flash cache: sim/flash/fetch_trace_replay.py). */
 #include "dma8237_program.h"
 #include "softhba_regs.h"
 #include "system.h"
@@ -1013,6 +1015,13 @@ static void t_unknown_opcode(void)
 
 /* ---------------- figures ---------------- */
 
+/* The core clock (the count SHBA_FETCH_TRACE writes) at simulated time ps,
+ * which is now or earlier. */
+static uint64_t clock_at(uint64_t ps)
+{
+    return cosim_cycles() - (cosim_now_ps() - ps) / cosim_clock_period_ps();
+}
+
 static int bench(const char *out)
 {
     clear_unit_attention();
@@ -1030,6 +1039,16 @@ static int bench(const char *out)
     /* cmd_overhead_us: end of the START write to the first DRQ of a one-block READ(10) */
     double ovh_sum = 0, bd[5] = { 0, 0, 0, 0, 0 };
     const int n_ovh = 8;
+    /* CARDPROTO_WINDOWS: "cmd START DRQ" for each warm command, then "loop
+     * START END" from the first one's START to the end of the iops loop,
+     * in core clocks. */
+    const char *wpath = getenv("CARDPROTO_WINDOWS");
+    FILE *wf = wpath && *wpath ? fopen(wpath, "w") : NULL;
+    if (wpath && *wpath && !wf) {
+        fprintf(stderr, "%s: %s\n", wpath, strerror(errno));
+        return 2;
+    }
+    uint64_t loop_start = 0;
     for (int i = 0; i < n_ovh; i++) {
         struct cmd c = cmd_rw10(0, 1000u + 37u * (uint32_t)i, 1, 1);
         drq_rise_ps[1] = 0;
@@ -1062,6 +1081,11 @@ static int bench(const char *out)
         expect_good(&r, 0, "READ(10)");
         CHECK(drq_rise_ps[1] > r.start_ps, "no DRQ");
         ovh_sum += (double)(drq_rise_ps[1] - r.start_ps) / 1e6;
+        if (i == 0)
+            loop_start = clock_at(r.start_ps);
+        if (wf)
+            fprintf(wf, "cmd %llu %llu\n", (unsigned long long)clock_at(r.start_ps),
+                    (unsigned long long)clock_at(drq_rise_ps[1]));
     }
     double ovh = ovh_sum / n_ovh;
     /* iops_512: back-to-back one-block READ(10), 8-bit DMA */
@@ -1074,6 +1098,10 @@ static int bench(const char *out)
     }
     double secs = (double)(cosim_now_ps() - t0) / 1e12;
     double iops = n_iops / secs;
+    if (wf) {
+        fprintf(wf, "loop %llu %llu\n", (unsigned long long)loop_start, (unsigned long long)cosim_cycles());
+        fclose(wf);
+    }
     /* the same for 8-block reads: data rate with the command cost */
     const int n_seq = 10;
     t0 = cosim_now_ps();

@@ -19,3 +19,20 @@ BENCH += bench-cardproto
 bench-cardproto: $(CARDPROTO_BIN) $(BUILD)/fw/softhba_fw.hex
 	@mkdir -p $(BUILD)/bench
 	$(CARDPROTO_BIN) bench $(BUILD)/bench/cardproto.json
+
+# The flash cache under the READ loop (docs/soc.md "The hot block and the READ path"): the
+# cardproto bench again with SHBA_FETCH_TRACE, its reads replayed through the
+# cache's geometry (sim/flash/fetch_trace_replay.py):
+#   make bench-flash-cache          build/bench/flash_cache.json:
+#                                   flash_warm_misses, flash_warm_lines, ...
+# The test cardproto-flash-warm (tests/cardproto/flash_warm.sh) fails when a
+# warm read misses or falls outside the linker script's hot block.
+FLASH_TRACE_DIR := $(BUILD)/flash_trace
+BENCH += bench-flash-cache
+.PHONY: bench-flash-cache
+bench-flash-cache: $(CARDPROTO_BIN) $(BUILD)/fw/softhba_fw.hex sim/flash/fetch_trace_replay.py
+	@mkdir -p $(BUILD)/bench $(FLASH_TRACE_DIR)
+	SHBA_FETCH_TRACE=$(FLASH_TRACE_DIR)/cardproto.trace CARDPROTO_WINDOWS=$(FLASH_TRACE_DIR)/cardproto.windows \
+	  $(CARDPROTO_BIN) bench $(FLASH_TRACE_DIR)/cardproto.json > /dev/null
+	python3 sim/flash/fetch_trace_replay.py $(FLASH_TRACE_DIR)/cardproto.trace \
+	  $(FLASH_TRACE_DIR)/cardproto.windows --elf $(BUILD)/fw/softhba_fw.elf --json $(BUILD)/bench/flash_cache.json
