@@ -69,8 +69,8 @@ module hx8k_breakout_top #(
     // the configuration flash, where the firmware runs from (docs/hardware.md)
     output wire       flash_sck,
     output wire       flash_cs_n,
-    output wire       flash_mosi,
-    input  wire       flash_miso,
+    inout  wire       flash_dq0,     // D: out, or in during a dual read's data
+    input  wire       flash_dq1,     // Q
 
     // console on the FT2232H's second channel
     output wire       uart_tx,
@@ -141,6 +141,9 @@ module hx8k_breakout_top #(
     wire [15:0] irq;
     wire [15:0] irq_oe;
     wire [3:0]  card_led;
+    wire        flash_dq0_out;
+    wire        flash_dq0_oe;
+    wire        flash_dq0_in;
 
     // board_timebase holds isa_reset for 1024 clocks after PLL lock, so the
     // card needs no power-on counter of its own.
@@ -172,8 +175,10 @@ module hx8k_breakout_top #(
         .sd_cs_n(sd_cs_n),
         .flash_sck(flash_sck),
         .flash_cs_n(flash_cs_n),
-        .flash_mosi(flash_mosi),
-        .flash_miso(flash_miso),
+        .flash_dq0_out(flash_dq0_out),
+        .flash_dq0_oe(flash_dq0_oe),
+        .flash_dq0_in(flash_dq0_in),
+        .flash_dq1_in(flash_dq1),
         .uart_tx(uart_tx),
         .uart_rx(uart_rx),
         .cfg_base_sel(cfg_base_sel),
@@ -198,6 +203,21 @@ module hx8k_breakout_top #(
     );
     ice40_tristate #(.WIDTH(8)) u_sd_high (
         .pad(isa_sd[15:8]), .out(sd_out[15:8]), .oe(lane_drive[1]), .in(sd_in[15:8])
+    );
+
+    // ------------------------------------------------------------ flash DQ0
+    // Bidirectional for dual output reads (spi_flash_reader.v sequences the
+    // turnaround).  The pull-up holds the line while neither side drives it
+    // (CS# high, dummy clocks).  sim/gate/gate_board_top.v reads this cell's
+    // OUTPUT_ENABLE by name.
+    SB_IO #(
+        .PIN_TYPE(6'b1010_01),
+        .PULLUP(1'b1)
+    ) u_flash_dq0 (
+        .PACKAGE_PIN(flash_dq0),
+        .OUTPUT_ENABLE(flash_dq0_oe),
+        .D_OUT_0(flash_dq0_out),
+        .D_IN_0(flash_dq0_in)
     );
 
     // ------------------------------------------------------------ open-drain lines

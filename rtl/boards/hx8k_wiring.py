@@ -57,8 +57,9 @@ pin("uart_tx", "B12", "on board", "out", "FT2232H B-channel RXD", "USB serial", 
 # configuration pins, user I/O once configured; the firmware runs from it.
 pin("flash_sck", "R11", "on board", "out", "SPI flash C (pin 6), FT2232H A-channel SCK", "-", "flash_sck")
 pin("flash_cs_n", "R12", "on board", "out", "SPI flash S# (pin 1), FT2232H A-channel CS", "-", "flash_cs_n")
-pin("flash_mosi", "P12", "on board", "out", "SPI flash DQ0/D (pin 5), FPGA SPI_SO", "-", "flash_mosi")
-pin("flash_miso", "P11", "on board", "in", "SPI flash DQ1/Q (pin 2), FPGA SPI_SI", "-", "flash_miso")
+pin("flash_dq0", "P12", "on board", "io", "SPI flash DQ0/D (pin 5), FPGA SPI_SO", "-",
+    "flash_dq0_in / flash_dq0_out (dual reads)")
+pin("flash_dq1", "P11", "on board", "in", "SPI flash DQ1/Q (pin 2), FPGA SPI_SI", "-", "flash_dq1_in")
 for i, (ball, d) in enumerate([("C3", "D2"), ("B3", "D3"), ("C4", "D4"), ("C5", "D5"),
                                ("A1", "D6"), ("A2", "D7"), ("B4", "D8"), ("B5", "D9")]):
     meaning = ["led[0] firmware ready", "led[1] command busy", "led[2] DMA active",

@@ -47,8 +47,10 @@ module softhba_card #(
     // SPI flash: the firmware runs from it (the board's configuration flash)
     output wire        flash_sck,
     output wire        flash_cs_n,
-    output wire        flash_mosi,
-    input  wire        flash_miso,
+    output wire        flash_dq0_out,   // DQ0 is bidirectional (dual output reads):
+    output wire        flash_dq0_oe,    //   the card drives it while oe is high
+    input  wire        flash_dq0_in,
+    input  wire        flash_dq1_in,
 
     // Console
     output wire        uart_tx,
@@ -98,8 +100,10 @@ module softhba_card #(
         .uart_rx(uart_rx),
         .flash_sck(flash_sck),
         .flash_cs_n(flash_cs_n),
-        .flash_mosi(flash_mosi),
-        .flash_miso(flash_miso),
+        .flash_dq0_out(flash_dq0_out),
+        .flash_dq0_oe(flash_dq0_oe),
+        .flash_dq0_in(flash_dq0_in),
+        .flash_dq1_in(flash_dq1_in),
         .ext_bus_valid(ext_bus_valid),
         .ext_bus_addr(ext_bus_addr),
         .ext_bus_wdata(ext_bus_wdata),

@@ -25,8 +25,10 @@ module soc #(
     // SPI flash (the board's configuration flash), SPI mode 0.
     output wire        flash_sck,
     output wire        flash_cs_n,
-    output wire        flash_mosi,
-    input  wire        flash_miso,
+    output wire        flash_dq0_out,   // DQ0: out to the flash, or
+    output wire        flash_dq0_oe,    //   released (oe low) for a dual read's data
+    input  wire        flash_dq0_in,
+    input  wire        flash_dq1_in,
 
     // Expansion bus for 0x2000_0000-0x3FFF_FFFF, same handshake.
     output wire        ext_bus_valid,
@@ -99,7 +101,8 @@ module soc #(
         .bus_wstrb(cpu_bus_wstrb),
         .bus_rdata(flash_bus_rdata), .bus_ready(flash_bus_ready),
         .flash_sck(flash_sck), .flash_cs_n(flash_cs_n),
-        .flash_mosi(flash_mosi), .flash_miso(flash_miso)
+        .flash_dq0_out(flash_dq0_out), .flash_dq0_oe(flash_dq0_oe),
+        .flash_dq0_in(flash_dq0_in), .flash_dq1_in(flash_dq1_in)
     );
 
     soc_ram #(

@@ -8,8 +8,9 @@
 // A hit answers in the cycle after bus_valid, like the SoC's RAM: the data and
 // tag memories are read with the address of the request every cycle, and the
 // registered lookup_valid says the memories' outputs belong to the held
-// request.  A miss fills the whole line with one READ burst (LINE_BYTES bytes
-// from FLASH_OFFSET + the line's offset), writes the tag, and looks up again.
+// request.  A miss fills the whole line with one DUAL OUTPUT FAST READ burst
+// (3Bh, spi_flash_reader: LINE_BYTES bytes from FLASH_OFFSET + the line's
+// offset), writes the tag, and looks up again.
 // Writes and addresses past WINDOW_BYTES are acknowledged in the next cycle and
 // read 0 (a firmware bug never hangs the bus).  After reset every tag is
 // cleared (one line per clock), so the first fetches are cold.
@@ -28,8 +29,10 @@ module spi_flash_xip #(
     output wire        bus_ready,
     output wire        flash_sck,
     output wire        flash_cs_n,
-    output wire        flash_mosi,
-    input  wire        flash_miso
+    output wire        flash_dq0_out,
+    output wire        flash_dq0_oe,
+    input  wire        flash_dq0_in,
+    input  wire        flash_dq1_in
 );
     localparam OB = $clog2(LINE_BYTES);            // byte-in-line bits
     localparam CB = $clog2(CACHE_BYTES);           // cache offset bits
@@ -138,8 +141,10 @@ module spi_flash_xip #(
         .word_valid(word_valid),
         .flash_sck(flash_sck),
         .flash_cs_n(flash_cs_n),
-        .flash_mosi(flash_mosi),
-        .flash_miso(flash_miso)
+        .flash_dq0_out(flash_dq0_out),
+        .flash_dq0_oe(flash_dq0_oe),
+        .flash_dq0_in(flash_dq0_in),
+        .flash_dq1_in(flash_dq1_in)
     );
 
 `ifdef VERILATOR

@@ -7,6 +7,11 @@
  *                           busy and WEL rules
  *   flash_test timing       clock, setup, hold and deselect violations are
  *                           found (counted)
+ *   flash_test dq0          DQ0's turnaround in a dual output read: the
+ *                           card's sequence is clean; contention (the host
+ *                           still driving in the data, or again within
+ *                           tSHQZ) and a float read (released too early, or
+ *                           outside a dual read's data) are found (counted)
  *   flash_test exit         a violation ends the process with
  *                           SPI_FLASH_EXIT_TIMING (the test runner checks it)
  */
@@ -35,17 +40,21 @@ struct master {
     uint64_t cs_setup;   /* S# fall to the first C rise */
     uint64_t cs_hold;    /* last C rise to S# rise */
     uint64_t deselect;   /* S# high between commands */
+    int oe;              /* the master drives DQ0 */
 };
 
 static unsigned pins(struct master *m, int cs_n, int sck, int dq0)
 {
-    return spi_flash_sample(m->f, m->now, cs_n, sck, dq0);
+    return spi_flash_sample(m->f, m->now, cs_n, sck, dq0, m->oe);
 }
 
-/* One command: out bytes, dummy clocks, then n_in bytes in (dual: 2 bits a clock). */
+/* One command: out bytes, dummy clocks, then n_in bytes in (dual: 2 bits a
+ * clock; DQ0 released from the first dummy clock until the next command, as
+ * the card's reader does). */
 static void command(struct master *m, const uint8_t *out, size_t n_out, unsigned dummy, uint8_t *in,
                     size_t n_in, int dual)
 {
+    m->oe = 1;
     pins(m, 0, 0, 1);
     m->now += m->cs_setup;
     for (size_t i = 0; i < n_out; i++)
@@ -57,6 +66,8 @@ static void command(struct master *m, const uint8_t *out, size_t n_out, unsigned
             m->now += m->half;
             pins(m, 0, 0, bit);                 /* falling: the flash drives */
         }
+    if (dual)
+        m->oe = 0;
     for (unsigned d = 0; d < dummy; d++) {
         m->now += m->half;
         pins(m, 0, 1, 0);
@@ -122,7 +133,7 @@ static uint64_t wait_ready(struct master *m)
 
 static struct master new_master(struct spi_flash *f)
 {
-    struct master m = { f, 1000000, 27778, 27778, 27778, 55556 };   /* 18 MHz, as the card */
+    struct master m = { f, 1000000, 27778, 27778, 27778, 55556, 1 };   /* 18 MHz, as the card */
     return m;
 }
 
@@ -308,6 +319,104 @@ static int t_timing(void)
     return failures ? 1 : 0;
 }
 
+/* A dual output read (3Bh) of n bytes at addr with DQ0 released before C
+ * rise release_rise (1-based; the card: 33, the first dummy clock) and taken
+ * again redrive_ps after S# rises; returns the violations it caused. */
+static uint64_t dual_read(struct master *m, uint32_t addr, uint8_t *buf, size_t n, unsigned release_rise,
+                          uint64_t redrive_ps)
+{
+    uint64_t before = spi_flash_violations(m->f);
+    uint8_t cmd[4] = { 0x3B, (uint8_t)(addr >> 16), (uint8_t)(addr >> 8), (uint8_t)addr };
+    unsigned rises = 32 + 8 + 4 * (unsigned)n;
+    m->oe = 1;
+    pins(m, 0, 0, 1);
+    m->now += m->cs_setup;
+    for (unsigned r = 1; r <= rises; r++) {
+        int bit = r <= 32 ? (cmd[(r - 1) / 8] >> (7 - (r - 1) % 8)) & 1 : 0;
+        if (r == release_rise)
+            m->oe = 0;
+        unsigned dq = pins(m, 0, 0, bit);      /* value driven since the last fall */
+        if (r > 40) {
+            size_t i = (r - 41) / 4;
+            buf[i] = (uint8_t)((buf[i] << 2) | (dq & 3u));
+        }
+        m->now += m->half;
+        pins(m, 0, 1, bit);
+        m->now += m->half;
+        pins(m, 0, 0, bit);
+    }
+    m->now += m->cs_hold;
+    pins(m, 1, 0, 1);
+    m->now += redrive_ps;
+    m->oe = 1;
+    pins(m, 1, 0, 1);
+    m->now += m->deselect;
+    pins(m, 1, 0, 1);
+    return spi_flash_violations(m->f) - before;
+}
+
+static int t_dq0(void)
+{
+    struct spi_flash *f = spi_flash_create();
+    spi_flash_set_count_only(f, 1);
+    struct master m = new_master(f);
+    uint8_t buf[8];
+
+    /* programmed data to read back: WREN, PAGE PROGRAM, wait */
+    const uint8_t data[8] = { 0x5A, 0xC3, 0x01, 0x80, 0xFF, 0x00, 0x96, 0x69 };
+    simple(&m, 0x06);
+    addr_cmd(&m, 0x02, 0x100, data, 8);
+    wait_ready(&m);
+
+    /* the card's sequence: release at the first dummy clock, take DQ0 again
+     * at the next command (55 ns and more after S# rises) */
+    uint64_t v = dual_read(&m, 0x100, buf, 8, 33, 55556);
+    CHECK(v == 0, "the card's turnaround: %llu violations", (unsigned long long)v);
+    CHECK(memcmp(buf, data, 8) == 0, "dual read data differs");
+    /* released at the last dummy clock: still before the flash drives */
+    v = dual_read(&m, 0x100, buf, 8, 40, 55556);
+    CHECK(v == 0, "released at the 8th dummy clock: %llu violations", (unsigned long long)v);
+
+    /* never released: contention from the first data bit on */
+    v = dual_read(&m, 0x100, buf, 8, 0, 55556);
+    CHECK(v > 0, "DQ0 driven by both sides not found");
+    /* released one clock too early: the flash reads the last address bit floating */
+    v = dual_read(&m, 0x100, buf, 8, 32, 55556);
+    CHECK(v == 1, "DQ0 released before the last address bit: %llu violations, want 1", (unsigned long long)v);
+    /* taken again 4 ns after S# rose: the flash may drive for tSHQZ (8 ns) */
+    v = dual_read(&m, 0x100, buf, 8, 33, 4000);
+    CHECK(v == 1, "DQ0 driven within tSHQZ: %llu violations, want 1", (unsigned long long)v);
+    /* ... 10 ns after: fine */
+    v = dual_read(&m, 0x100, buf, 8, 33, 10000);
+    CHECK(v == 0, "DQ0 driven 10 ns after S# rose: %llu violations", (unsigned long long)v);
+
+    /* a single-output READ with DQ0 released in the data: the host reads
+     * DQ0 where the flash does not drive it, once per data clock */
+    uint64_t before = spi_flash_violations(f);
+    uint8_t cmd[4] = { 0x03, 0x00, 0x01, 0x00 };
+    m.oe = 1;
+    pins(&m, 0, 0, 1);
+    m.now += m.cs_setup;
+    for (unsigned r = 1; r <= 32 + 8; r++) {
+        int bit = r <= 32 ? (cmd[(r - 1) / 8] >> (7 - (r - 1) % 8)) & 1 : 0;
+        if (r == 33)
+            m.oe = 0;
+        pins(&m, 0, 0, bit);
+        m.now += m.half;
+        pins(&m, 0, 1, bit);
+        m.now += m.half;
+        pins(&m, 0, 0, bit);
+    }
+    m.now += m.cs_hold;
+    pins(&m, 1, 0, 1);
+    m.now += m.deselect;
+    m.oe = 1;
+    CHECK(spi_flash_violations(f) - before == 8, "READ 03h with DQ0 floating: %llu violations, want 8",
+          (unsigned long long)(spi_flash_violations(f) - before));
+    spi_flash_destroy(f);
+    return failures ? 1 : 0;
+}
+
 static int t_exit(void)
 {
     struct spi_flash *f = spi_flash_create();
@@ -326,8 +435,10 @@ int main(int argc, char **argv)
         return t_commands();
     if (argc == 2 && !strcmp(argv[1], "timing"))
         return t_timing();
+    if (argc == 2 && !strcmp(argv[1], "dq0"))
+        return t_dq0();
     if (argc == 2 && !strcmp(argv[1], "exit"))
         return t_exit();
-    fprintf(stderr, "usage: flash_test commands|timing|exit\n");
+    fprintf(stderr, "usage: flash_test commands|timing|dq0|exit\n");
     return 2;
 }

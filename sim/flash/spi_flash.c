@@ -15,6 +15,7 @@
 #define T_CHSH_PS 4000ull             /* S# active hold after the last C rise */
 #define T_SHSL_READ_PS 20000ull       /* S# deselect time after a read */
 #define T_SHSL_PS 50000ull            /* ... after any other command */
+#define T_SHQZ_PS 8000ull             /* output disable time after S# rises (max) */
 /* Program and erase cycle times: the datasheet's maximum (never kinder). */
 #define T_PP_PS (5ull * 1000000000ull)          /* 5 ms */
 #define T_SSE_PS (800ull * 1000000000ull)       /* 0.8 s, 4 KiB subsector */
@@ -42,6 +43,7 @@ struct spi_flash {
     uint64_t cs_fall_ps, cs_rise_ps, last_rise_ps;
     int any_rise;          /* a C rise since S# fell */
     int last_was_read;     /* the previous command was a read (tSHSL) */
+    uint64_t dq0_off_ps;   /* DQ0 (flash side) may drive until then (tSHQZ) */
 
     /* the command in progress */
     int op;                /* OP_NONE until 8 bits are in, or ignored */
@@ -321,17 +323,48 @@ static void command_end(struct spi_flash *f, uint64_t now_ps)
     }
 }
 
+/* DQ0 is shared in a dual output read: at most one side may drive it, and
+ * someone must when it is read.  host_oe: the host drives DQ0 now. */
+static void check_dq0_drive(struct spi_flash *f, uint64_t now_ps, int host_oe)
+{
+    char detail[128];
+    if (!host_oe)
+        return;
+    if (f->out_dq & 4u) {
+        snprintf(detail, sizeof detail, "%s: the host drives DQ0 while the flash does", op_name(f->op));
+        violation(f, now_ps, "DQ0 contention", detail);
+    } else if (now_ps < f->dq0_off_ps) {
+        snprintf(detail, sizeof detail, "the host drives DQ0 %.1f ns after S# rose, the flash may drive it %.0f ns",
+                 (double)(now_ps + T_SHQZ_PS - f->dq0_off_ps) / 1e3, (double)T_SHQZ_PS / 1e3);
+        violation(f, now_ps, "DQ0 contention (tSHQZ)", detail);
+    }
+}
+
+/* A C rise with S# low: DQ0 is read by the flash (opcode, address, data in)
+ * or by the host (a dual read's data), except in the dummy clocks (with XIP
+ * off, the part's default, nobody reads it there). */
+static void check_dq0_float(struct spi_flash *f, uint64_t now_ps, int host_oe)
+{
+    char detail[128];
+    if (host_oe || (f->out_dq & 4u) || f->dummy_left)
+        return;
+    snprintf(detail, sizeof detail, "%s: DQ0 read at a C rise (by %s) while nobody drives it",
+             f->op == OP_NONE ? "opcode" : op_name(f->op), f->out_active ? "the host" : "the flash");
+    violation(f, now_ps, "DQ0 floating", detail);
+}
+
 static int is_read_op(int op)
 {
     return op == OP_READ || op == OP_FAST_READ || op == OP_DOFR || op == OP_RDSR || op == OP_RFSR ||
            op == OP_RDID || op == OP_RDID_9E;
 }
 
-unsigned spi_flash_sample(struct spi_flash *f, uint64_t now_ps, int cs_n, int sck, int dq0)
+unsigned spi_flash_sample(struct spi_flash *f, uint64_t now_ps, int cs_n, int sck, int dq0, int dq0_oe)
 {
     char detail[96];
     cs_n = cs_n != 0;
     sck = sck != 0;
+    dq0_oe = dq0_oe != 0;
     update_busy(f, now_ps);
 
     if (f->cs_n && !cs_n) {                             /* S# falls: a command begins */
@@ -359,6 +392,8 @@ unsigned spi_flash_sample(struct spi_flash *f, uint64_t now_ps, int cs_n, int sc
         command_end(f, now_ps);
         f->last_was_read = is_read_op(f->op) || f->op == OP_NONE;
         f->cs_rise_ps = now_ps;
+        if (f->out_dq & 4u)
+            f->dq0_off_ps = now_ps + T_SHQZ_PS;
         f->out_active = 0;
         f->out_dq = 2;
     }
@@ -379,6 +414,7 @@ unsigned spi_flash_sample(struct spi_flash *f, uint64_t now_ps, int cs_n, int sc
                     violation(f, now_ps, "clock frequency", detail);
                 }
             }
+            check_dq0_float(f, now_ps, dq0_oe);
             f->any_rise = 1;
             f->last_rise_ps = now_ps;
             f->bits++;
@@ -408,6 +444,7 @@ unsigned spi_flash_sample(struct spi_flash *f, uint64_t now_ps, int cs_n, int sc
             }
         }
     }
+    check_dq0_drive(f, now_ps, dq0_oe);
     f->cs_n = cs_n;
     f->sck = sck;
     return f->out_dq;

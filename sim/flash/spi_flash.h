@@ -14,9 +14,12 @@
  *
  * Timing: every SCK period is checked against the command's maximum clock
  * (READ 03h 54 MHz, the others 108 MHz), and CS# against its setup, hold and
- * deselect times.  A violation prints a message naming the rule, the command
- * and the time and ends the process with SPI_FLASH_EXIT_TIMING (or is only
- * counted with count_only). */
+ * deselect times.  DQ0, which a dual output read turns around: contention
+ * (the host drives it while the flash does, or within tSHQZ after S# rose
+ * from a dual read) and a float read (a C rise with S# low, outside the
+ * dummy clocks, while neither side drives it).  A violation prints a message
+ * naming the rule, the command and the time and ends the process with
+ * SPI_FLASH_EXIT_TIMING (or is only counted with count_only). */
 #ifndef SOFTHBA_SPI_FLASH_H
 #define SOFTHBA_SPI_FLASH_H
 
@@ -50,13 +53,14 @@ int spi_flash_load_hex(struct spi_flash *f, const char *path, uint32_t offset);
 const uint8_t *spi_flash_data(const struct spi_flash *f);
 
 /* One sample of the pins at time now_ps (call at least at every change).
- * dq0 is the host's output (D, MOSI); the return value is what the flash
- * drives on DQ1 (Q, MISO) in bit 1 and, in a dual output read, on DQ0 in bit
- * 0; bit 2 says DQ0 is driven by the flash. */
-unsigned spi_flash_sample(struct spi_flash *f, uint64_t now_ps, int cs_n, int sck, int dq0);
+ * dq0 is the host's output on DQ0 (D), dq0_oe whether the host drives it;
+ * the return value is what the flash drives on DQ1 (Q) in bit 1 and, in a
+ * dual output read, on DQ0 in bit 0; bit 2 says DQ0 is driven by the flash. */
+unsigned spi_flash_sample(struct spi_flash *f, uint64_t now_ps, int cs_n, int sck, int dq0, int dq0_oe);
 
 /* The co-simulation device: samples the card's flash_* pins (cosim_pins())
- * after every core clock edge and drives flash_miso.  ctx is the flash. */
+ * after every core clock edge and drives flash_dq1, flash_dq0 and
+ * flash_dq0_drive.  ctx is the flash. */
 void spi_flash_cosim_step(void *ctx, uint64_t now_ps);
 
 /* The board's flash for a co-simulation run (sim/harness top_card.cpp,

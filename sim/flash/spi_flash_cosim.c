@@ -13,8 +13,10 @@ void spi_flash_cosim_step(void *ctx, uint64_t now_ps)
 {
     struct spi_flash *f = ctx;
     struct card_pins *p = cosim_pins();
-    unsigned dq = spi_flash_sample(f, now_ps, p->flash_cs_n, p->flash_sck, p->flash_mosi);
-    p->flash_miso = (uint8_t)((dq >> 1) & 1u);
+    unsigned dq = spi_flash_sample(f, now_ps, p->flash_cs_n, p->flash_sck, p->flash_dq0_out, p->flash_dq0_oe);
+    p->flash_dq1 = (uint8_t)((dq >> 1) & 1u);
+    p->flash_dq0 = (uint8_t)(dq & 1u);
+    p->flash_dq0_drive = (uint8_t)((dq >> 2) & 1u);
 }
 
 struct spi_flash *spi_flash_cosim_attach(const char *firmware_hex)

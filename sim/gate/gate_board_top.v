@@ -12,6 +12,8 @@
 //   tristates drive them.  isa_sd_pins is what the pins carry, for the
 //   adapter to pass to the bus while U1 has a lane on towards it.
 //
+// - flash DQ0: the pad net between the FPGA and the flash model (below).
+//
 // Every other board pin is a port of this wrapper under the same name.
 module gate_board_top (
     input  wire        clk,
@@ -47,8 +49,11 @@ module gate_board_top (
 
     output wire        flash_sck,
     output wire        flash_cs_n,
-    output wire        flash_mosi,
-    input  wire        flash_miso,
+    input  wire        flash_dq0_model,     // DQ0 as the flash model drives it
+    input  wire        flash_dq0_model_oe,  //   while this is high
+    output wire        flash_dq0_pin,       // DQ0 as the FPGA's pad carries it
+    output wire        flash_dq0_fpga_oe,   // the FPGA's DQ0 SB_IO drives the pad
+    input  wire        flash_dq1,
 
     output wire        uart_tx,
     input  wire        uart_rx,
@@ -67,6 +72,15 @@ module gate_board_top (
     assign sd_pins[7:0]  = lane_to_fpga[0] ? isa_sd_bus[7:0]  : 8'bz;
     assign sd_pins[15:8] = lane_to_fpga[1] ? isa_sd_bus[15:8] : 8'bz;
     assign isa_sd_pins = sd_pins;
+
+    // Flash DQ0: the flash model drives the pad during a dual read's data, the
+    // FPGA's SB_IO (u_flash_dq0 in the board top, kept by name in the
+    // netlist) otherwise; the model checks that they never overlap and that
+    // nobody reads a float, so it needs the cell's output enable.
+    wire dq0_pad;
+    assign dq0_pad = flash_dq0_model_oe ? flash_dq0_model : 1'bz;
+    assign flash_dq0_pin = dq0_pad;
+    assign flash_dq0_fpga_oe = board.u_flash_dq0.OUTPUT_ENABLE;
 
     // Input-only pads: SB_IO's pad port is inout, so they are nets here.
     wire       miso_pad = sd_miso;
@@ -103,8 +117,8 @@ module gate_board_top (
         .sd_cs_n(sd_cs_n),
         .flash_sck(flash_sck),
         .flash_cs_n(flash_cs_n),
-        .flash_mosi(flash_mosi),
-        .flash_miso(flash_miso),
+        .flash_dq0(dq0_pad),
+        .flash_dq1(flash_dq1),
         .uart_tx(uart_tx),
         .uart_rx(uart_rx),
         .cfg_base_n(base_pads),

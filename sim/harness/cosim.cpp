@@ -109,7 +109,7 @@ int cosim_init(const struct cosim_options *opt)
     p.isa_iow_n = 1;
     p.isa_dack_n = 0xff;
     p.sd_miso = 1;
-    p.flash_miso = 1;
+    p.flash_dq1 = 1;
     p.flash_cs_n = 1;
     p.uart_rx = 1;
     p.isa_reset = 1;

@@ -22,7 +22,11 @@ struct card_adapter {
         isa_pins_in(p, m);
         m.sd_miso = p.sd_miso & 1u;
         m.uart_rx = p.uart_rx & 1u;
-        m.flash_miso = p.flash_miso & 1u;
+        m.flash_dq1_in = p.flash_dq1 & 1u;
+        // DQ0 as the pad sees it: the flash's output while it drives, else
+        // the card's own, else the board top's pull-up (a float that is read
+        // is the flash model's error).
+        m.flash_dq0_in = p.flash_dq0_drive ? p.flash_dq0 & 1u : p.flash_dq0_oe ? p.flash_dq0_out & 1u : 1u;
     }
     static void before_rise(Vsofthba_card &) {}
     static void out(const Vsofthba_card &m, card_pins &p)
@@ -34,7 +38,8 @@ struct card_adapter {
         p.uart_tx = m.uart_tx;
         p.flash_sck = m.flash_sck;
         p.flash_cs_n = m.flash_cs_n;
-        p.flash_mosi = m.flash_mosi;
+        p.flash_dq0_out = m.flash_dq0_out;
+        p.flash_dq0_oe = m.flash_dq0_oe;
         p.led = m.led;
     }
 };

@@ -95,7 +95,9 @@ struct gate_board_adapter {
         m.isa_dack16_n = dack_through(m.isa_drq16_sel, DMA16_BY_CODE, p.isa_dack_n);
         m.sd_miso = p.sd_miso & 1u;
         m.uart_rx = p.uart_rx & 1u;
-        m.flash_miso = p.flash_miso & 1u;
+        m.flash_dq1 = p.flash_dq1 & 1u;
+        m.flash_dq0_model = p.flash_dq0 & 1u;
+        m.flash_dq0_model_oe = p.flash_dq0_drive & 1u;
         m.cfg_base_n = board_jumpers.base_n;
         m.cfg_irq_n = board_jumpers.irq_n;
         m.cfg_dma8_n = board_jumpers.dma8_n;
@@ -122,7 +124,8 @@ struct gate_board_adapter {
         p.uart_tx = m.uart_tx;
         p.flash_sck = m.flash_sck;
         p.flash_cs_n = m.flash_cs_n;
-        p.flash_mosi = m.flash_mosi;
+        p.flash_dq0_out = m.flash_dq0_pin;
+        p.flash_dq0_oe = m.flash_dq0_fpga_oe;
         p.led = m.led;
     }
 };
@@ -145,7 +148,7 @@ void power_up(Vgate_board_top &m)
     idle.isa_reset = 1;
     idle.sd_miso = 1;
     idle.uart_rx = 1;
-    idle.flash_miso = 1;
+    idle.flash_dq1 = 1;
     idle.flash_cs_n = 1;
     for (int i = 0; i < POWER_UP_CYCLES; i++) {
         gate_board_adapter::in(idle, m);

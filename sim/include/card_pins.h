@@ -41,8 +41,11 @@ struct card_pins {
     /* SPI flash (the board's configuration flash; the firmware runs from it) */
     uint8_t flash_sck;
     uint8_t flash_cs_n;
-    uint8_t flash_mosi;
-    uint8_t flash_miso;       /* driven by the flash model (sim/flash) */
+    uint8_t flash_dq0_out;    /* DQ0 (D) as the card drives it ... */
+    uint8_t flash_dq0_oe;     /* ... while this is 1 (dual reads release it) */
+    uint8_t flash_dq0;        /* DQ0 as the flash model drives it ... */
+    uint8_t flash_dq0_drive;  /* ... while this is 1 (a dual read's data) */
+    uint8_t flash_dq1;        /* DQ1 (Q), driven by the flash model (sim/flash) */
 
     /* Console UART */
     uint8_t uart_tx;
