@@ -44,7 +44,8 @@
  * host instead, --driver=PATH.sys another binary.
  *
  * usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]] [--driver=sys|native|PATH.sys];
- * exit 0 when it passes. */
+ * exit 0 when it passes.  SRB_TEST_TRACE=FILE writes the decoded bus trace
+ * (docs/cosim.md), SRB_TEST_VERBOSE=1 the port driver's log to stderr. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
