@@ -125,7 +125,7 @@ module isa_dma (
     wire dack_raw = ch_ok && !isa_dack_n[ch];
     wire cmd_rd_s = dack_s && !ior_n_sync;
     wire cmd_wr_s = dack_s && !iow_n_sync;
-    reg in_cmd, cmd_is_rd, cmd_ok, tc_seen, dack_committed, drive_q, drq_q;
+    reg in_cmd, cmd_is_rd, cmd_ok, tc_seen, dack_committed, drive_q, drq_q, drq_aged;
     reg [1:0] nb_q;
     wire cmd_now = cmd_is_rd ? cmd_rd_s : cmd_wr_s;
     wire cmd_start = !in_cmd && (cmd_rd_s || cmd_wr_s);
@@ -218,6 +218,7 @@ module isa_dma (
             dack_committed <= 1'b0;
             drive_q <= 1'b0;
             drq_q <= 1'b0;
+            drq_aged <= 1'b0;
             moved <= 1'b0;
             moved_bytes <= 2'd0;
             tc_hit <= 1'b0;
@@ -301,11 +302,15 @@ module isa_dma (
             end
 
             // The 8237 needs DREQ held until DACK#: a DRQ withdrawn outside a
-            // service (ABORT, ARM=0 just after it rose) stays up 16 clocks
-            // (444 ns, over one DMA clock down to 2.25 MHz); a DACK# that
-            // then comes is a stray cycle, ignored.
+            // service (ABORT, ARM=0 just after it rose) stays up until it is
+            // 16 clocks old (444 ns, over one DMA clock down to 2.25 MHz); an
+            // older one falls at once (us_div wraps every us, so it cannot
+            // tell the age alone: drq_aged).  A DACK# that then comes is a
+            // stray cycle, ignored.
+            drq_aged <= drq_q && !dack_s && (drq_aged || us_div[4]);
             drq_q <= (dma_en && want && !tc_now && !hold_off) ||
-                     (drq_q && !dack_s && !hold_on && !hold_off && us_div[5:4] == 2'b00);
+                     (drq_q && !dack_s && !hold_on && !hold_off && !drq_aged &&
+                      us_div[5:4] == 2'b00);
             drive_q <= dma_en && xfer_dir_to_host && dack_s &&
                        (in_cmd ? cmd_ok : (pf_cnt >= first));
         end

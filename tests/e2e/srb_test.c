@@ -44,7 +44,8 @@
  * host instead, --driver=PATH.sys another binary.
  *
  * usage: srb-test CASE [FIRMWARE_HEX [WORK_DIR]] [--driver=sys|native|PATH.sys];
- * exit 0 when it passes. */
+ * exit 0 when it passes.  SRB_TEST_TRACE=FILE writes the decoded bus trace
+ * (docs/cosim.md), SRB_TEST_VERBOSE=1 the port driver's log to stderr. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -169,6 +170,7 @@ static void boot(const char *firmware, int dma, int single)
     }
     cfg.driver_args = pio_case() ? "pio" : single ? "single" : NULL;
     cfg.driver_log = getenv("SRB_TEST_VERBOSE") ? stderr : NULL;
+    cfg.trace_path = getenv("SRB_TEST_TRACE");   /* decoded bus trace (docs/cosim.md) */
     enum system_status st = system_up(&cfg, &machine);
     if (st == SYSTEM_SETUP_FAILED)
         exit(126);
@@ -280,6 +282,8 @@ static void no_violations(void)
 
 /* ---- ABORT_COMMAND ------------------------------------------------------- */
 
+#define ABORT_FILL 0xA5u
+
 /* Starts a 64 KiB transfer, lets it run for run_ms, aborts it.  Returns the
  * bytes the aborted SRB reports moved (its final status in *status). */
 static uint32_t abort_mid_transfer(int write, uint32_t lba, uint8_t *buf, unsigned run_ms,
@@ -287,15 +291,19 @@ static uint32_t abort_mid_transfer(int write, uint32_t lba, uint8_t *buf, unsign
 {
     SCSI_REQUEST_BLOCK io, ab;
     uint8_t sense[SENSE_BUFFER_SIZE];
-    struct pc_stats st;
-    uint64_t dma_before;
+    struct pc_stats st0, st;
+    uint64_t dma_before, cycles, card;
     ULONG ch = portdrv_config_info(0)->DmaChannel;
+    const uint32_t unit = ch >= 4 ? 2u : 1u;
 
+    if (!write)
+        memset(buf, ABORT_FILL, 65536);   /* shows what the 8237 wrote past the data */
+    pc_get_stats(machine.pc, &st0);
     rw_srb(&io, write, lba, 128, buf, sense, 10);
     CHECK(portdrv_start(0, &io) == 0, "could not start the transfer");
     CHECK(!portdrv_wait(0, &io, run_ms * PS_PER_MS), "the transfer ended within %u ms", run_ms);
     pc_get_stats(machine.pc, &st);
-    dma_before = st.dma_bytes[ch];
+    dma_before = st.dma_bytes[ch] - st0.dma_bytes[ch];
     CHECK(dma_before > 0 && dma_before < 65536, "%llu bytes moved before the abort",
           (unsigned long long)dma_before);
 
@@ -307,11 +315,28 @@ static uint32_t abort_mid_transfer(int write, uint32_t lba, uint8_t *buf, unsign
     *status = SRB_STATUS(io.SrbStatus);
     thaw(&io);
     pc_get_stats(machine.pc, &st);
+    cycles = st.dma_bytes[ch] - st0.dma_bytes[ch];
+    card = st.dma_card_bytes[ch] - st0.dma_card_bytes[ch];
     fprintf(stderr, "srb-test %s: abort after %llu bytes of DMA; SRB status 0x%02x, "
-            "DataTransferLength %u, %llu bytes of DMA in all\n", case_name,
-            (unsigned long long)dma_before, io.SrbStatus, (unsigned)io.DataTransferLength,
-            (unsigned long long)st.dma_bytes[ch]);
+            "DataTransferLength %u, %llu bytes of DMA cycles in all, %llu of them the card's\n",
+            case_name, (unsigned long long)dma_before, io.SrbStatus,
+            (unsigned)io.DataTransferLength, (unsigned long long)cycles,
+            (unsigned long long)card);
     CHECK(io.DataTransferLength <= 65536, "DataTransferLength grew");
+    /* The bound (docs/isa.md, "ABORT in mid-transfer"): the 8237 may have
+     * committed one more unit when the ABORT write ends (single mode: it saw
+     * DREQ during the OUT); the card leaves that stray cycle undriven and
+     * uncounted.  Never more than one unit. */
+    CHECK(cycles >= card && cycles - card <= unit,
+          "the 8237 ran %llu bytes of cycles after the card stopped (at most %u)",
+          (unsigned long long)(cycles - card), (unsigned)unit);
+    if (!write && io.DataTransferLength < 65536) {
+        /* ... and that unit is the next slot of the SRB's own buffer: the
+         * rest of the buffer is untouched. */
+        for (uint32_t i = io.DataTransferLength + unit; i < 65536; i++)
+            CHECK(buf[i] == ABORT_FILL, "byte %u of the buffer (past %u moved) was written",
+                  i, (unsigned)io.DataTransferLength);
+    }
     return io.DataTransferLength;
 }
 

@@ -822,6 +822,45 @@ static void t_abort_idle(void)
           "START|ABORT while idle: events 0x%x", fw_events());
 }
 
+/* ABORT while DRQ is up and the 8237 not serving it (masked here; in a real
+ * run the CPU's OUT holds the bus): the card withdraws DRQ at once.  The
+ * 16-clock DRQ minimum (docs/isa.md) only keeps up a DRQ younger than that;
+ * it used to keep an old one up to 444 ns more in 16 of every 36 clocks (the
+ * microsecond prescaler wraps), long enough for the 8237 to take the bus
+ * after the OUT and run a cycle the card no longer served
+ * (e2e-srb-abort-read-single: one 0xFF byte).  The ABORT's timing steps
+ * through a whole prescaler period, one card clock at a time. */
+static void t_abort_drq(void)
+{
+    setup(0, CFG_DEFAULT, NULL);
+    static uint8_t data[16];
+    const uint64_t clk_ps = 1000000000000ull / SHBA_SOC_CLK_HZ;
+    uint64_t worst = 0;
+    for (unsigned k = 0; k < SHBA_SOC_CLK_HZ / 1000000u; k++) {
+        fw_fifo(1, 1);
+        byte_stream_source(engine, data, sizeof data, 0, 0);
+        dma8237_mask(pc, 1);
+        card_arm(sizeof data, SHBA_HOST_XFER_CTRL_ARM | SHBA_HOST_XFER_CTRL_DIR_TO_HOST);
+        pc_idle_ps(pc, 2 * US + k * clk_ps);
+        CHECK(cosim_pins()->isa_drq & 2, "no DRQ before the ABORT (step %u)", k);
+        wr(SHBA_HOST_CONTROL, SHBA_HOST_CONTROL_ABORT);
+        /* pc_outb returns when the OUT gives the bus back (IOW# rose 1 BCLK earlier) */
+        uint64_t t_free = cosim_now_ps();
+        while ((cosim_pins()->isa_drq & 2) && cosim_now_ps() < t_free + US)
+            pc_idle_ps(pc, 5000);
+        uint64_t late = cosim_now_ps() - t_free;
+        if (late > worst)
+            worst = late;
+        fw_post(SHBA_HOSTIF_POST_CMD_DONE);
+        pc_idle_ps(pc, US);
+    }
+    printf("abort_drq: DRQ fell at most %.0f ns after the ABORT's OUT gave the bus back\n",
+           worst / 1000.0);
+    /* 120 ns: IOW# rise + 240 ns, the card's synchroniser and two clocks. */
+    CHECK(worst <= 120000, "DRQ fell %.0f ns after the bus was free (at most 120)", worst / 1000.0);
+    CHECK(cpu_read(HIF(SHBA_HOSTIF_DMA_STRAY)) == 0, "stray DACK# cycles");
+}
+
 static void t_pio(void)
 {
     setup(0, CFG_DEFAULT, NULL);
@@ -1259,6 +1298,8 @@ int main(int argc, char **argv)
         t_late_arm();
     } else if (!strcmp(t, "abort_idle")) {
         t_abort_idle();
+    } else if (!strcmp(t, "abort_drq")) {
+        t_abort_drq();
     } else if (!strcmp(t, "pio")) {
         t_pio();
     } else if (!strcmp(t, "trace")) {
