@@ -48,6 +48,19 @@ static unsigned pins(struct master *m, int cs_n, int sck, int dq0)
     return spi_flash_sample(m->f, m->now, cs_n, sck, dq0, m->oe);
 }
 
+/* One SCK period with CS# low and dq0 on DQ0 (when the master drives it):
+ * the flash samples at the rise and drives at the fall.  Returns the lines
+ * as they were before the rise (the value driven since the last fall). */
+static unsigned clock_bit(struct master *m, int dq0)
+{
+    unsigned dq = pins(m, 0, 0, dq0);
+    m->now += m->half;
+    pins(m, 0, 1, dq0);
+    m->now += m->half;
+    pins(m, 0, 0, dq0);
+    return dq;
+}
+
 /* One command: out bytes, dummy clocks, then n_in bytes in (dual: 2 bits a
  * clock; DQ0 released from the first dummy clock until the next command, as
  * the card's reader does). */
@@ -58,14 +71,8 @@ static void command(struct master *m, const uint8_t *out, size_t n_out, unsigned
     pins(m, 0, 0, 1);
     m->now += m->cs_setup;
     for (size_t i = 0; i < n_out; i++)
-        for (int b = 7; b >= 0; b--) {
-            int bit = (out[i] >> b) & 1;
-            pins(m, 0, 0, bit);
-            m->now += m->half;
-            pins(m, 0, 1, bit);                 /* rising: the flash samples */
-            m->now += m->half;
-            pins(m, 0, 0, bit);                 /* falling: the flash drives */
-        }
+        for (int b = 7; b >= 0; b--)
+            clock_bit(m, (out[i] >> b) & 1);
     if (dual)
         m->oe = 0;
     for (unsigned d = 0; d < dummy; d++) {
@@ -77,12 +84,8 @@ static void command(struct master *m, const uint8_t *out, size_t n_out, unsigned
     for (size_t i = 0; i < n_in; i++) {
         uint8_t v = 0;
         for (int b = 0; b < (dual ? 4 : 8); b++) {
-            unsigned dq = pins(m, 0, 0, 0);     /* value driven since the last fall */
+            unsigned dq = clock_bit(m, 0);
             v = dual ? (uint8_t)((v << 2) | (dq & 3u)) : (uint8_t)((v << 1) | ((dq >> 1) & 1u));
-            m->now += m->half;
-            pins(m, 0, 1, 0);
-            m->now += m->half;
-            pins(m, 0, 0, 0);
         }
         in[i] = v;
     }
@@ -200,14 +203,8 @@ static int t_commands(void)
     uint8_t cmd[5] = { 0x02, 0x00, 0x20, 0x00, 0x00 };
     pins(&m, 0, 0, 1);
     m.now += m.cs_setup;
-    for (int i = 0; i < 5 * 8 - 3; i++) {
-        int bit = (cmd[i / 8] >> (7 - i % 8)) & 1;
-        pins(&m, 0, 0, bit);
-        m.now += m.half;
-        pins(&m, 0, 1, bit);
-        m.now += m.half;
-        pins(&m, 0, 0, bit);
-    }
+    for (int i = 0; i < 5 * 8 - 3; i++)
+        clock_bit(&m, (cmd[i / 8] >> (7 - i % 8)) & 1);
     m.now += m.cs_hold;
     pins(&m, 1, 0, 1);
     m.now += m.deselect;
@@ -335,15 +332,11 @@ static uint64_t dual_read(struct master *m, uint32_t addr, uint8_t *buf, size_t 
         int bit = r <= 32 ? (cmd[(r - 1) / 8] >> (7 - (r - 1) % 8)) & 1 : 0;
         if (r == release_rise)
             m->oe = 0;
-        unsigned dq = pins(m, 0, 0, bit);      /* value driven since the last fall */
+        unsigned dq = clock_bit(m, bit);
         if (r > 40) {
             size_t i = (r - 41) / 4;
             buf[i] = (uint8_t)((buf[i] << 2) | (dq & 3u));
         }
-        m->now += m->half;
-        pins(m, 0, 1, bit);
-        m->now += m->half;
-        pins(m, 0, 0, bit);
     }
     m->now += m->cs_hold;
     pins(m, 1, 0, 1);
@@ -401,11 +394,7 @@ static int t_dq0(void)
         int bit = r <= 32 ? (cmd[(r - 1) / 8] >> (7 - (r - 1) % 8)) & 1 : 0;
         if (r == 33)
             m.oe = 0;
-        pins(&m, 0, 0, bit);
-        m.now += m.half;
-        pins(&m, 0, 1, bit);
-        m.now += m.half;
-        pins(&m, 0, 0, bit);
+        clock_bit(&m, bit);
     }
     m.now += m.cs_hold;
     pins(&m, 1, 0, 1);
