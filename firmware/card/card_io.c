@@ -396,8 +396,8 @@ static enum scsi_io op_read_blocks(void *ctx, uint32_t lba, uint32_t count, uint
     c->need = base + (count << t->block_shift) * SCSI_BLOCK_SIZE;
     c->run_err = SD_OK;
     uint32_t sector, n;
-    /* one run: the SD driver straight away (media.h) */
-    int err = media_one_run(t, lba, count, &sector, &n) ? read_sectors(c, sector, n, &good)
+    /* one run: the SD driver straight away (images.h) */
+    int err = fs_target_one_run(t, lba, count, &sector, &n) ? read_sectors(c, sector, n, &good)
                                                        : media_runs(t, lba, count, run_read, c, &good);
     enum scsi_io e = err ? runs_result(c, ct, err, ": read failed at card sector ") : SCSI_IO_OK;
     /* Deliver what the card read well before reporting anything. */
@@ -419,7 +419,7 @@ static enum scsi_io op_write_blocks(void *ctx, uint32_t lba, uint32_t count, uin
     c->need = c->xfer.moved + (count << t->block_shift) * SCSI_BLOCK_SIZE;
     c->run_err = SD_OK;
     uint32_t sector, n;
-    int err = media_one_run(t, lba, count, &sector, &n) ? run_write(c, sector, n, &good)
+    int err = fs_target_one_run(t, lba, count, &sector, &n) ? run_write(c, sector, n, &good)
                                                        : media_runs(t, lba, count, run_write, c, &good);
     enum scsi_io e = err ? runs_result(c, ct, err, ": write failed at card sector ") : SCSI_IO_OK;
     *done = good >> t->block_shift;   /* programmed (the driver waited out busy and CMD13) */

@@ -119,7 +119,7 @@ __attribute__((hot)) int media_runs(const struct fs_target *t, uint32_t block, u
 {
     uint32_t lba, n;
     *sectors_done = 0;
-    if (media_one_run(t, block, count, &lba, &n))
+    if (fs_target_one_run(t, block, count, &lba, &n))
         return run(ctx, lba, n, sectors_done);
     return runs_split(t, block, count, run, ctx, sectors_done);
 }

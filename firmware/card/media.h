@@ -51,27 +51,6 @@ typedef int (*media_run_fn)(void *ctx, uint32_t lba, uint32_t n, uint32_t *done)
 int media_runs(const struct fs_target *t, uint32_t block, uint32_t count, media_run_fn run,
                void *ctx, uint32_t *sectors_done);
 
-/* The usual case of media_runs(), for its callers to test first: blocks
- * [block, block + count) inside a target of one extent (the raw card, an
- * image that is not fragmented) are one run of card sectors, *lba and
- * *sectors.  Returns 0 when it does not apply (more extents, or blocks out
- * of range: media_runs() sorts them out).  Inline, so that the card's READ
- * path calls the SD driver with no call level between (each costs the
- * card's CPU about 100 cycles: docs/soc.md). */
-__attribute__((always_inline)) static inline int media_one_run(const struct fs_target *t, uint32_t block, uint32_t count,
-                                                              uint32_t *lba, uint32_t *sectors)
-{
-    uint32_t total = count << t->block_shift, off = block << t->block_shift;
-    const struct fs_extent *e = &t->extent[0];
-    /* fs_target_map()'s checks for one extent and skip 0 */
-    if (t->extent_count != 1 || t->kind == FS_TARGET_NONE || count == 0 || block >= t->blocks ||
-        count > t->blocks - block || off >= e->sectors || total > e->sectors - off)
-        return 0;
-    *lba = e->lba + off;
-    *sectors = total;
-    return 1;
-}
-
 /* A line for the log while a command runs: kept in RAM (or counted as lost
  * when the pending sector is full) until media_idle() writes it. */
 void media_log(struct media *m, const char *line);

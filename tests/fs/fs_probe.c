@@ -37,8 +37,27 @@ static int check_map_limits(const struct fs_target *t, unsigned id)
         fs_target_map(t, 0, t->blocks + 1u, 0, &lba, &n) != FS_ERR_RANGE ||
         fs_target_map(t, 0xFFFFFFFFu, 2, 0, &lba, &n) != FS_ERR_RANGE ||
         fs_target_map(t, t->blocks - 1u, 1, per_block, &lba, &n) != FS_ERR_RANGE ||
-        fs_target_map(t, 0, 0, 0, &lba, &n) != FS_ERR_PARAM) {
+        fs_target_map(t, 0, 0, 0, &lba, &n) != FS_ERR_PARAM ||
+        fs_target_one_run(t, t->blocks, 1, &lba, &n) || fs_target_one_run(t, t->blocks - 1u, 2, &lba, &n) ||
+        fs_target_one_run(t, 0xFFFFFFFFu, 2, &lba, &n) || fs_target_one_run(t, 0, 0, &lba, &n)) {
         fprintf(stderr, "fs_probe: target %u: a range past the image was not refused\n", id);
+        return -1;
+    }
+    return 0;
+}
+
+/* The card's fast path, fs_target_one_run(), against fs_target_map(): it
+ * applies exactly when the target has one extent and the first run of the
+ * range is the whole range, and then gives the same run. */
+static int check_one_run(const struct fs_target *t, unsigned id, uint32_t block, uint32_t count)
+{
+    uint32_t lba = 0, n = 0, one_lba = 0, one_n = 0;
+    int whole = t->extent_count == 1 && fs_target_map(t, block, count, 0, &lba, &n) == FS_OK &&
+                n == count << t->block_shift;
+    int one = fs_target_one_run(t, block, count, &one_lba, &one_n);
+    if (one != whole || (one && (one_lba != lba || one_n != n))) {
+        fprintf(stderr, "fs_probe: target %u block %u+%u: fs_target_one_run says %d (%u+%u), "
+                "fs_target_map %d (%u+%u)\n", id, block, count, one, one_lba, one_n, whole, lba, n);
         return -1;
     }
     return 0;
@@ -64,6 +83,10 @@ static int dump_target(struct card_file *card, const struct fs_target *t, unsign
         if (count > t->blocks - block)
             count = t->blocks - block;
         uint32_t done = 0;     /* sectors of this request */
+        if (check_one_run(t, id, block, count) != 0) {
+            rc = -1;
+            break;
+        }
         while (done < count << t->block_shift) {
             uint32_t lba, n;
             int err = fs_target_map(t, block, count, done, &lba, &n);
