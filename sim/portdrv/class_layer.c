@@ -441,8 +441,7 @@ int class_write10(struct class_target *t, uint32_t lba, uint32_t count, const ui
     return rw10(t, SCSIOP_WRITE, lba, count, p, SRB_FLAGS_DATA_OUT, r);
 }
 
-/* Copies an INQUIRY text field, trailing blanks dropped. */
-static void inquiry_text(char *out, const uint8_t *in, unsigned n)
+void class_inquiry_text(char *out, const uint8_t *in, unsigned n)
 {
     unsigned len = n;
     while (len && (in[len - 1] == ' ' || in[len - 1] == 0))
@@ -526,9 +525,9 @@ int class_scan(int adapter, struct class_scan_result *out)
             e->peripheral_type = inq[0] & 0x1F;
             e->removable = (inq[1] & 0x80) != 0;
             t.removable = e->removable;
-            inquiry_text(e->vendor, inq + 8, 8);
-            inquiry_text(e->product, inq + 16, 16);
-            inquiry_text(e->revision, inq + 32, 4);
+            class_inquiry_text(e->vendor, inq + 8, 8);
+            class_inquiry_text(e->product, inq + 16, 16);
+            class_inquiry_text(e->revision, inq + 32, 4);
             if (e->peripheral_type == 0) {
                 e->claim = CLASS_DISK;
                 e->index = out->disks++;

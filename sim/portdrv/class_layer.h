@@ -107,6 +107,9 @@ int class_send(struct class_target *t, const uint8_t *cdb, UCHAR cdb_len, void *
 
 /* 0: the command succeeded (perhaps after retries); -1: it failed, see r. */
 int class_inquiry(struct class_target *t, uint8_t *buf, uint32_t len, struct class_result *r);
+/* An INQUIRY text field (vendor, product, revision) as a C string: trailing
+ * blanks and NULs dropped, unprintable bytes as '?'; out holds n + 1 bytes. */
+void class_inquiry_text(char *out, const uint8_t *in, unsigned n);
 int class_test_unit_ready(struct class_target *t, struct class_result *r);
 /* ScsiClassReadDriveCapacity: READ CAPACITY sent synchronously, once more
  * on STATUS_VERIFY_REQUIRED; sets t->block_size.  On failure the class

@@ -29,9 +29,9 @@ int cmd_info(void)
         return EXIT_FAILED;
     }
     cli.bytes += r.transferred;
-    inquiry_text(vendor, inq + 8, 8);
-    inquiry_text(product, inq + 16, 16);
-    inquiry_text(rev, inq + 32, 4);
+    class_inquiry_text(vendor, inq + 8, 8);
+    class_inquiry_text(product, inq + 16, 16);
+    class_inquiry_text(rev, inq + 32, 4);
     const PORT_CONFIGURATION_INFORMATION *ci = portdrv_config_info(0);
     uint64_t bytes = disk_blocks() * cli.target.block_size;
     printf("adapter:    softhba at 0x%x, IRQ %u, ",

@@ -46,18 +46,6 @@ void cmd_end(const char *what)
             st.cpu_holdoff_max_ps / 1e6, st.dma_hold_max_ps / 1e6, (unsigned long long)st.floppy_overruns);
 }
 
-/* An INQUIRY text field as printable text (others as '.'), trailing blanks
- * dropped; dst holds n + 1 bytes. */
-void inquiry_text(char *dst, const uint8_t *src, int n)
-{
-    int i;
-    for (i = 0; i < n; i++)
-        dst[i] = (src[i] >= 0x20 && src[i] < 0x7F) ? (char)src[i] : '.';
-    while (i > 0 && dst[i - 1] == ' ')
-        i--;
-    dst[i] = 0;
-}
-
 void report_failure(const char *what, uint32_t lba, const struct class_result *r)
 {
     if (r->srb_status == SRB_STATUS_SELECTION_TIMEOUT && cli.target.target != 0) {

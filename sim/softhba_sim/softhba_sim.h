@@ -102,7 +102,6 @@ void cmd_begin(void);
 void cmd_end(const char *what);
 void progress(uint64_t done);
 void report_failure(const char *what, uint32_t lba, const struct class_result *r);
-void inquiry_text(char *dst, const uint8_t *src, int n);
 int disk_ready(void);
 int reload_disc(void);         /* --reload-at: eject and load the CD (START STOP UNIT) */
 uint64_t disk_blocks(void);
