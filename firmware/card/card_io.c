@@ -228,9 +228,7 @@ uint32_t scsi_glue_moved(void *ctx, uint32_t moved)
     if (!c->xfer.dir_in)
         return moved;
     fifo_ctrl(SHBA_FIFO_CTRL_CLEAR | SHBA_FIFO_CTRL_DIR_TO_HOST);
-    uint32_t t0 = mmio_read32(SHBA_REG(TIMER, MTIME_LO));
-    while (mmio_read32(SHBA_REG(TIMER, MTIME_LO)) - t0 < SHBA_SOC_CLK_HZ / 1000000u * CARD_CYCLE_END_US)
-        ;
+    shba_wait_us(CARD_CYCLE_END_US);
     moved = isa_done(c);
     return pad_end && moved > pad_end ? pad_end : moved;
 }

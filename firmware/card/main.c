@@ -201,8 +201,7 @@ int main(void)
         /* Test image softhba_fw_late only: every look at EVENTS comes this
          * late, as after a slow pass (cache misses, softhba.log), to widen
          * the ABORT/completion race for tests/cardproto abort-race. */
-        for (uint64_t t = shba_mtime() + CARD_LATE_LOOK_US * (SHBA_SOC_CLK_HZ / 1000000u); shba_mtime() < t;)
-            ;
+        shba_wait_us(CARD_LATE_LOOK_US);
 #endif
         uint32_t ev = mmio_read32(HIF(EVENTS));
         if (ev & SHBA_HOSTIF_EVENTS_START) {

@@ -21,6 +21,14 @@ void shba_uart_flush(void);        /* wait until the last byte is on the line */
 /* Machine timer: mtime counts core clocks (SHBA_SOC_CLK_HZ). */
 uint64_t shba_mtime(void);
 void shba_set_mtimecmp(uint64_t when);
+/* Busy-waits `us` microseconds on mtime's low half (any wait far shorter
+ * than its 119 s wrap).  Inline: no call, and nothing moves in the flash. */
+__attribute__((always_inline)) static inline void shba_wait_us(uint32_t us)
+{
+    uint32_t t0 = mmio_read32(SHBA_REG(TIMER, MTIME_LO));
+    while (mmio_read32(SHBA_REG(TIMER, MTIME_LO)) - t0 < SHBA_SOC_CLK_HZ / 1000000u * us)
+        ;
+}
 
 /* Simulation: end the run with this exit code (the UART drains first).  On
  * the FPGA this does nothing and the CPU spins. */
