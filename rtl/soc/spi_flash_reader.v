@@ -2,8 +2,9 @@
 // Reads a burst of 32-bit words from an SPI NOR flash with DUAL OUTPUT FAST
 // READ (3Bh): opcode and 24-bit address on DQ0, 8 dummy clocks, then the data
 // on DQ0 and DQ1, two bits a clock (DQ1 the higher), SPI mode 0, MSB first.
-// SCK runs at clk / 2 (18 MHz at the 36 MHz core clock; the N25Q032A takes
-// 3Bh up to 108 MHz with the default 8 dummy clocks: docs/soc.md).  One burst
+// SCK runs at clk / 2 (18 MHz at the 36 MHz core clock, far below the
+// N25Q032A's 108 MHz; the 8 dummy clocks are the part's default as
+// remembered, not yet checked against the datasheet's text: docs/soc.md).  One burst
 // per start pulse: CS# falls, WORDS words come out little-endian (the byte at
 // the lowest address in bits 7:0) with a one-cycle word_valid each, then CS#
 // rises.
